@@ -53,7 +53,14 @@ export interface WatchHandle {
 }
 
 export interface WatchOptions {
-  /** Called with events in revision order; several may come at once (one committed batch). */
+  /**
+   * Called with events in revision order; several may come at once (one committed batch).
+   * A consumer that cannot keep up (e.g. one writing to a slow socket) may return a
+   * promise: no further events are delivered to it until that promise settles, and
+   * meanwhile they wait in a bounded buffer. When the buffer overflows the watch ends
+   * with WatchOverflowError through onClose, so one slow watcher never stalls others.
+   * If onEvents throws (or its promise rejects) the watch ends with that error.
+   */
   onEvents: (events: WatchEvent[]) => void;
   /** Called once if the watch ends on its own (store closed, watcher too slow). */
   onClose?: (err?: Error) => void;
@@ -80,7 +87,12 @@ export interface Store {
    * Throws CompactedError synchronously-or-rejected if afterRevision < compactedRevision().
    */
   watch(prefix: string, afterRevision: number, opts: WatchOptions): Promise<WatchHandle>;
-  /** Forget superseded history below revision. */
+  /**
+   * Forget superseded history below revision. The state as of `revision` stays readable
+   * and watches from `afterRevision >= revision` keep working; compactedRevision()
+   * becomes `revision`. At or below the current compacted revision it does nothing;
+   * beyond currentRevision() it throws FutureRevisionError (as do reads at such revisions).
+   */
   compact(revision: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -120,4 +132,20 @@ export class CompactedError extends StorageError {
 export class StoreClosedError extends StorageError {
   override readonly code = 'STORE_CLOSED';
   constructor() { super('store is closed'); }
+}
+
+/** A read or compaction asked for a revision that has not been written yet. */
+export class FutureRevisionError extends StorageError {
+  override readonly code = 'FUTURE_REVISION';
+  constructor(readonly requested: number, readonly current: number) {
+    super(`revision ${requested} is in the future (current: ${current})`);
+  }
+}
+
+/** A watcher fell too far behind (its buffer overflowed); it must re-list and watch again. */
+export class WatchOverflowError extends StorageError {
+  override readonly code = 'WATCH_OVERFLOW';
+  constructor(readonly buffered: number) {
+    super(`watcher too slow: more than ${buffered} events waiting`);
+  }
 }
