@@ -1,0 +1,101 @@
+// Schemas of batch/v1: Job and CronJob.
+
+import type { Definitions } from './types.js';
+import { atomic, bool, core, gvk, i32, i64, inPackage, list, meta, obj, refIn, set, str, time } from './dsl.js';
+
+const t = refIn('io.k8s.api.batch.v1');
+
+export const batchDefinitions: Definitions = inPackage('io.k8s.api.batch.v1', {
+  Job: gvk(obj({
+    apiVersion: str(),
+    kind: str(),
+    metadata: meta('ObjectMeta'),
+    spec: t('JobSpec'),
+    status: t('JobStatus'),
+  }), 'batch', 'v1', 'Job'),
+  CronJob: gvk(obj({
+    apiVersion: str(),
+    kind: str(),
+    metadata: meta('ObjectMeta'),
+    spec: t('CronJobSpec'),
+    status: t('CronJobStatus'),
+  }, { required: ['spec'] }), 'batch', 'v1', 'CronJob'),
+  JobList: gvk(obj({
+    apiVersion: str(),
+    kind: str(),
+    metadata: meta('ListMeta'),
+    items: list(t('Job')),
+  }, { required: ['items'] }), 'batch', 'v1', 'JobList'),
+  CronJobList: gvk(obj({
+    apiVersion: str(),
+    kind: str(),
+    metadata: meta('ListMeta'),
+    items: list(t('CronJob')),
+  }, { required: ['items'] }), 'batch', 'v1', 'CronJobList'),
+  JobSpec: obj({
+    parallelism: i32(),
+    completions: i32(),
+    activeDeadlineSeconds: i64(),
+    podFailurePolicy: t('PodFailurePolicy'),
+    successPolicy: t('SuccessPolicy'),
+    backoffLimit: i32(),
+    backoffLimitPerIndex: i32(),
+    maxFailedIndexes: i32(),
+    selector: meta('LabelSelector'),
+    manualSelector: bool(),
+    template: core('PodTemplateSpec'),
+    ttlSecondsAfterFinished: i32(),
+    completionMode: str("Indexed", "NonIndexed"),
+    suspend: bool(),
+    podReplacementPolicy: str("Failed", "TerminatingOrFailed"),
+    managedBy: str(),
+  }, { required: ['template'] }),
+  JobStatus: obj({
+    conditions: list(t('JobCondition'), { type: 'atomic', patch: 'merge', key: 'type' }),
+    startTime: time(),
+    completionTime: time(),
+    active: i32(),
+    succeeded: i32(),
+    failed: i32(),
+    terminating: i32(),
+    completedIndexes: str(),
+    failedIndexes: str(),
+    uncountedTerminatedPods: t('UncountedTerminatedPods'),
+    ready: i32(),
+  }),
+  CronJobSpec: obj({
+    schedule: str(),
+    timeZone: str(),
+    startingDeadlineSeconds: i64(),
+    concurrencyPolicy: str("Allow", "Forbid", "Replace"),
+    suspend: bool(),
+    jobTemplate: t('JobTemplateSpec'),
+    successfulJobsHistoryLimit: i32(),
+    failedJobsHistoryLimit: i32(),
+  }, { required: ['schedule', 'jobTemplate'] }),
+  CronJobStatus: obj({
+    active: atomic(core('ObjectReference')),
+    lastScheduleTime: time(),
+    lastSuccessfulTime: time(),
+  }),
+  PodFailurePolicy: obj({ rules: atomic(t('PodFailurePolicyRule')) }, { required: ['rules'] }),
+  SuccessPolicy: obj({ rules: atomic(t('SuccessPolicyRule')) }, { required: ['rules'] }),
+  JobCondition: obj({
+    type: str(),
+    status: str(),
+    lastProbeTime: time(),
+    lastTransitionTime: time(),
+    reason: str(),
+    message: str(),
+  }, { required: ['type', 'status'] }),
+  UncountedTerminatedPods: obj({ succeeded: set(str()), failed: set(str()) }),
+  JobTemplateSpec: obj({ metadata: meta('ObjectMeta'), spec: t('JobSpec') }),
+  PodFailurePolicyRule: obj({
+    action: str("Count", "FailIndex", "FailJob", "Ignore"),
+    onExitCodes: t('PodFailurePolicyOnExitCodesRequirement'),
+    onPodConditions: atomic(t('PodFailurePolicyOnPodConditionsPattern')),
+  }, { required: ['action'] }),
+  SuccessPolicyRule: obj({ succeededIndexes: str(), succeededCount: i32() }),
+  PodFailurePolicyOnExitCodesRequirement: obj({ containerName: str(), operator: str("In", "NotIn"), values: set(i32()) }, { required: ['operator', 'values'] }),
+  PodFailurePolicyOnPodConditionsPattern: obj({ type: str(), status: str() }, { required: ['type'] }),
+});
