@@ -15,6 +15,8 @@ export interface OpenOptions {
   exclusive: boolean;
   /** WAL bytes kept on disk after a checkpoint. */
   walSizeLimitBytes: number;
+  /** How long to wait for another connection's lock before failing, in ms. */
+  busyTimeoutMs: number;
 }
 
 const SCHEMA = `
@@ -32,7 +34,7 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) 
 `;
 
 export function openDatabase(opts: OpenOptions): Db {
-  const db = new Database(opts.path);
+  const db = new Database(opts.path, { timeout: opts.busyTimeoutMs });
   try {
     // Must precede the first table so freed pages can be given back after compaction.
     db.pragma('auto_vacuum = INCREMENTAL');

@@ -38,6 +38,8 @@ export interface SqliteStoreOptions {
   replayChunk?: number;
   /** Lock the file for this process alone, so a second server cannot write behind our back. Default true. */
   exclusive?: boolean;
+  /** How long opening waits for another process's lock on the file before failing, in ms. Default 5000. */
+  busyTimeoutMs?: number;
 }
 
 export interface SqliteStoreStats {
@@ -83,6 +85,7 @@ export class SqliteStore implements Store {
       path: opts.path,
       exclusive: opts.exclusive ?? true,
       walSizeLimitBytes: opts.walSizeLimitBytes ?? 16 * 1024 * 1024,
+      busyTimeoutMs: opts.busyTimeoutMs ?? 5000,
     });
     this.st = prepare(this.db);
     this.revision = this.st.sequence.get()?.seq ?? 0;
