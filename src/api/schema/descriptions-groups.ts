@@ -147,3 +147,17 @@ export const smallGroupDescriptions: Record<string, DescriptionTable> = {
     Eviction: { '': 'A request to evict a pod, honouring disruption budgets. Posted to pods/eviction.', metadata: 'The pod to evict.', deleteOptions: 'Options for deleting the pod.' },
   },
 };
+
+export const reviewDescriptions: Record<string, DescriptionTable> = {
+  'io.k8s.api.authentication.v1': {
+    TokenReview: { '': 'A TokenReview asks the server to authenticate a bearer token; the answer comes back in status.', spec: 'The token to check.', status: 'Whether it is valid and whose it is.' },
+    SelfSubjectReview: { '': 'A SelfSubjectReview returns who the server thinks the caller is (kubectl auth whoami).', status: 'The caller’s user information.' },
+    UserInfo: { '': 'An authenticated identity.', username: 'The user name.', uid: 'A unique user identifier.', groups: 'The groups the user belongs to.', extra: 'Extra attributes from the authenticator.' },
+  },
+  'io.k8s.api.authorization.v1': {
+    SubjectAccessReview: { '': 'A SubjectAccessReview asks whether a user or group may perform an action.', spec: 'The action and the subject.', status: 'The decision.' },
+    SelfSubjectAccessReview: { '': 'A SelfSubjectAccessReview asks whether the caller may perform an action (kubectl auth can-i).', spec: 'The action.', status: 'The decision.' },
+    SelfSubjectRulesReview: { '': 'A SelfSubjectRulesReview lists the actions the caller may perform in a namespace.', spec: 'The namespace.', status: 'The rules.' },
+    SubjectAccessReviewStatus: { '': 'An authorization decision.', allowed: 'Whether the action is allowed.', denied: 'Whether it is explicitly denied.', reason: 'Why.' },
+  },
+};

@@ -2,7 +2,7 @@
 
 import { coreDescriptions, coreMoreDescriptions } from './descriptions-core.js';
 import {
-  appsDescriptions, autoscalingV1Descriptions, autoscalingV2Descriptions, batchDescriptions, metaDescriptions, smallGroupDescriptions,
+  appsDescriptions, autoscalingV1Descriptions, autoscalingV2Descriptions, batchDescriptions, metaDescriptions, reviewDescriptions, smallGroupDescriptions,
 } from './descriptions-groups.js';
 import { CORE, META, describe } from './dsl.js';
 import type { Definitions } from './types.js';
@@ -15,7 +15,7 @@ export function describeAll(defs: Definitions): void {
   describe(defs, 'io.k8s.api.batch.v1', batchDescriptions);
   describe(defs, 'io.k8s.api.autoscaling.v1', autoscalingV1Descriptions);
   describe(defs, 'io.k8s.api.autoscaling.v2', autoscalingV2Descriptions);
-  for (const [pkg, table] of Object.entries(smallGroupDescriptions)) describe(defs, pkg, table);
+  for (const [pkg, table] of Object.entries({ ...smallGroupDescriptions, ...reviewDescriptions })) describe(defs, pkg, table);
   describeLists(defs);
 }
 

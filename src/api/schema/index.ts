@@ -22,6 +22,7 @@ import { metaDefinitions } from './meta.js';
 import { networkingDefinitions } from './networking.js';
 import { primitiveDefinitions } from './primitives.js';
 import { rbacDefinitions } from './rbac.js';
+import { authenticationV1Definitions, authorizationV1Definitions } from './reviews.js';
 import { coordinationV1Definitions, eventsV1Definitions, policyV1Definitions, schedulingV1Definitions, storageV1Definitions } from './small-groups.js';
 import type { Definitions, GroupVersionKind, Schema, SchemaSource } from './types.js';
 
@@ -56,6 +57,8 @@ function buildDefinitions(): Definitions {
     ...storageV1Definitions,
     ...networkingDefinitions,
     ...policyV1Definitions,
+    ...authenticationV1Definitions,
+    ...authorizationV1Definitions,
   };
   // Status is served by every group under its own group-version; Kubernetes tags it
   // with core v1 only, and DeleteOptions and WatchEvent with every served group-version.

@@ -159,4 +159,5 @@ export const metaDefinitions: Definitions = inPackage('io.k8s.apimachinery.pkg.a
     message: str(),
   }, { required: ['type', 'status'] }),
   GroupVersionForDiscovery: obj({ groupVersion: str(), version: str() }, { required: ['groupVersion', 'version'] }),
+  FieldSelectorRequirement: obj({ key: str(), operator: str(), values: atomic(str()) }, { required: ['key', 'operator'] }),
 });
