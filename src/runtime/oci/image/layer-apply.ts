@@ -1,0 +1,144 @@
+// Unpack one layer's tar entries into an empty snapshot directory, converting OCI
+// whiteouts to overlayfs' own convention so stacked lowerdirs behave right:
+//   .wh.<name>    -> character device 0/0 at <name>
+//   .wh..wh..opq  -> xattr trusted.overlay.opaque=y on the directory
+// Paths that would land outside the directory (.., or through a symlink) are refused.
+import { createWriteStream } from 'node:fs';
+import { chmod, link, lchown, lstat, lutimes, mkdir, rm, symlink, utimes } from 'node:fs/promises';
+import { once } from 'node:events';
+import { posix, join } from 'node:path';
+import { InvalidArchiveError } from './errors.js';
+import { mkfifo, mknodWhiteout, setXattr } from './os-tools.js';
+import type { TarEntry } from './tar-reader.js';
+
+const WHITEOUT = '.wh.';
+const OPAQUE = '.wh..wh..opq';
+
+export interface ApplyStats {
+  files: number;
+  whiteouts: number;
+  skippedDevices: number;
+}
+
+/** Normalise a tar path to a relative one inside the root; throws if it escapes. */
+export function safeRelative(name: string): string {
+  const n = posix.normalize(`/${name}`).slice(1).replace(/\/+$/, '');
+  if (n.split('/').includes('..')) throw new InvalidArchiveError(`path escapes the root: ${name}`);
+  return n;
+}
+
+export class LayerApplier {
+  /** Directories known to be real directories (not symlinks) inside the root. */
+  private readonly realDirs = new Set<string>(['']);
+  private readonly dirTimes: Array<{ path: string; mtime: number }> = [];
+  private readonly chown = process.getuid?.() === 0;
+  readonly stats: ApplyStats = { files: 0, whiteouts: 0, skippedDevices: 0 };
+
+  constructor(private readonly root: string) {}
+
+  async apply(entries: AsyncIterable<TarEntry>): Promise<ApplyStats> {
+    for await (const e of entries) await this.entry(e);
+    // Directory times last: creating their children changed them.
+    for (const d of this.dirTimes.reverse()) await utimes(d.path, d.mtime, d.mtime).catch(() => undefined);
+    return this.stats;
+  }
+
+  private async entry(e: TarEntry): Promise<void> {
+    const rel = safeRelative(e.name);
+    if (rel === '') return; // the root itself: its attributes come from the mount point
+    const parent = posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
+    const base = posix.basename(rel);
+    await this.ensureDir(parent);
+    const abs = join(this.root, rel);
+    if (base === OPAQUE) {
+      await setXattr(join(this.root, parent), 'trusted.overlay.opaque', 'y');
+      this.stats.whiteouts++;
+      return;
+    }
+    if (base.startsWith(WHITEOUT)) {
+      const target = join(this.root, parent, base.slice(WHITEOUT.length));
+      await this.clear(target);
+      await mknodWhiteout(target);
+      this.stats.whiteouts++;
+      return;
+    }
+    switch (e.type) {
+      case 'directory': {
+        const st = await lstat(abs).catch(() => undefined);
+        if (st && !st.isDirectory()) await this.clear(abs);
+        if (!st || !st.isDirectory()) await mkdir(abs);
+        this.realDirs.add(rel);
+        await this.attrs(abs, e, true);
+        this.dirTimes.push({ path: abs, mtime: e.mtime });
+        return;
+      }
+      case 'file': {
+        await this.clear(abs);
+        const out = createWriteStream(abs, { mode: 0o600 });
+        for await (const c of e.body) if (!out.write(c)) await once(out, 'drain');
+        out.end();
+        await once(out, 'close');
+        await this.attrs(abs, e, false);
+        this.stats.files++;
+        return;
+      }
+      case 'symlink':
+        await this.clear(abs);
+        await symlink(e.linkname, abs);
+        if (this.chown) await lchown(abs, e.uid, e.gid);
+        await lutimes(abs, e.mtime, e.mtime).catch(() => undefined);
+        return;
+      case 'hardlink': {
+        const target = safeRelative(e.linkname);
+        const tparent = posix.dirname(target) === '.' ? '' : posix.dirname(target);
+        if (!this.realDirs.has(tparent)) await this.ensureDir(tparent);
+        const tabs = join(this.root, target);
+        if (!(await lstat(tabs).catch(() => undefined))) throw new InvalidArchiveError(`hardlink ${e.name} -> ${e.linkname}: target not in this layer`);
+        await this.clear(abs);
+        await link(tabs, abs);
+        return;
+      }
+      case 'fifo':
+        await this.clear(abs);
+        await mkfifo(abs, e.mode);
+        await this.attrs(abs, e, false);
+        return;
+      case 'char':
+      case 'block':
+        // The runtime mounts its own /dev; device nodes from images are not needed.
+        this.stats.skippedDevices++;
+        return;
+    }
+  }
+
+  /** Make sure `rel` is a real directory inside the root, creating missing parents. */
+  private async ensureDir(rel: string): Promise<void> {
+    if (this.realDirs.has(rel)) return;
+    const parent = posix.dirname(rel) === '.' ? '' : posix.dirname(rel);
+    await this.ensureDir(parent);
+    const abs = join(this.root, rel);
+    const st = await lstat(abs).catch(() => undefined);
+    if (st?.isSymbolicLink()) throw new InvalidArchiveError(`path goes through a symlink: ${rel}`);
+    if (st && !st.isDirectory()) await rm(abs, { force: true });
+    if (!st || !st.isDirectory()) await mkdir(abs, { mode: 0o755 });
+    this.realDirs.add(rel);
+  }
+
+  /** Remove whatever is at abs (a later entry replaces an earlier one). */
+  private async clear(abs: string): Promise<void> {
+    const st = await lstat(abs).catch(() => undefined);
+    if (!st) return;
+    if (st.isDirectory()) {
+      const rel = abs.slice(this.root.length + 1);
+      for (const d of this.realDirs) if (d === rel || d.startsWith(`${rel}/`)) this.realDirs.delete(d);
+    }
+    await rm(abs, { recursive: true, force: true });
+  }
+
+  private async attrs(abs: string, e: TarEntry, dir: boolean): Promise<void> {
+    // chown before chmod: chown clears setuid/setgid bits.
+    if (this.chown) await lchown(abs, e.uid, e.gid);
+    await chmod(abs, e.mode);
+    if (!dir) await utimes(abs, e.mtime, e.mtime);
+  }
+}

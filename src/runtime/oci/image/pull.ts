@@ -1,0 +1,96 @@
+// Resolve a reference on a registry and bring every blob the image needs into the
+// content store: manifest (choosing linux/amd64 from an index), config, and layers,
+// fetched a few at a time, each verified on the way in. Unpacking happens elsewhere.
+import type { ContentStore } from './content-store.js';
+import { mapLimit, type SingleFlight } from './concurrency.js';
+import { PlatformNotFoundError, UnsupportedManifestError } from './errors.js';
+import { hostPlatform, parseImageConfig, parseManifestOrIndex, type Descriptor, type ImageConfigBlob, type Manifest, type Platform } from './media-types.js';
+import { formatReference, type ImageReference } from './reference.js';
+import type { RegistryClient } from './registry-client.js';
+
+export type LayerStatus = 'waiting' | 'exists' | 'downloading' | 'downloaded' | 'unpacking' | 'unpacked';
+
+/** One progress event: the state of one layer of one pull. */
+export interface PullProgress {
+  reference: string;
+  digest: string;
+  status: LayerStatus;
+  done: number;
+  total: number;
+}
+
+export interface ResolvedImage {
+  manifest: Manifest;
+  manifestDigest: string;
+  manifestBytes: Buffer;
+  indexDigest?: string;
+  config: ImageConfigBlob;
+  configBytes: Buffer;
+}
+
+export interface FetchDeps {
+  client: RegistryClient;
+  store: ContentStore;
+  /** Shared across pulls so two pulls needing one blob download it once. */
+  downloads: SingleFlight<void>;
+  platform?: Platform;
+  concurrency?: number;
+  onProgress?: (p: PullProgress) => void;
+}
+
+/** Manifest and config, with the manifest chosen for our platform. */
+export async function resolveImage(deps: FetchDeps, ref: ImageReference): Promise<ResolvedImage> {
+  const { client, store } = deps;
+  const want = deps.platform ?? hostPlatform();
+  let fetched = await client.getManifest(ref, ref.digest ?? ref.tag ?? 'latest');
+  let parsed = parseManifestOrIndex(fetched.bytes, fetched.mediaType);
+  let indexDigest: string | undefined;
+  if (parsed.kind === 'index') {
+    indexDigest = fetched.digest;
+    await store.put(fetched.bytes, fetched.digest);
+    const entry = selectOrThrow(parsed.value.manifests, want, ref);
+    fetched = await client.getManifest(ref, entry.digest);
+    parsed = parseManifestOrIndex(fetched.bytes, fetched.mediaType || entry.mediaType);
+    if (parsed.kind !== 'manifest') throw new UnsupportedManifestError('an index inside an index');
+  }
+  const manifest = parsed.value;
+  await store.put(fetched.bytes, fetched.digest);
+  let configBytes: Buffer;
+  if (await store.has(manifest.config.digest, manifest.config.size)) configBytes = await store.read(manifest.config.digest);
+  else {
+    configBytes = await client.getSmallBlob(ref, manifest.config);
+    await store.put(configBytes, manifest.config.digest);
+  }
+  const config = parseImageConfig(configBytes);
+  if (config.rootfs.diff_ids.length !== manifest.layers.length) {
+    throw new UnsupportedManifestError(`${manifest.layers.length} layers but ${config.rootfs.diff_ids.length} diff_ids`);
+  }
+  return { manifest, manifestDigest: fetched.digest, manifestBytes: fetched.bytes, ...(indexDigest ? { indexDigest } : {}), config, configBytes };
+}
+
+function selectOrThrow(manifests: Descriptor[], want: Platform, ref: ImageReference): Descriptor {
+  const candidates = manifests.filter((m) => m.platform?.os === want.os && m.platform.architecture === want.architecture);
+  const pick = candidates.find((m) => want.variant === undefined || m.platform?.variant === want.variant) ?? candidates[0];
+  if (!pick) throw new PlatformNotFoundError(formatReference(ref), `${want.os}/${want.architecture}`);
+  return pick;
+}
+
+/**
+ * Download every layer not already stored, `concurrency` at a time (default 3).
+ * `afterEach` runs as soon as a layer is in the store, so unpacking overlaps downloads.
+ */
+export async function fetchLayers(deps: FetchDeps, ref: ImageReference, layers: Descriptor[], afterEach: (layer: Descriptor, index: number) => Promise<void>): Promise<void> {
+  const reference = formatReference(ref);
+  const emit = (d: Descriptor, status: LayerStatus, done: number): void => deps.onProgress?.({ reference, digest: d.digest, status, done, total: d.size });
+  for (const l of layers) emit(l, 'waiting', 0);
+  await mapLimit(layers, deps.concurrency ?? 3, async (layer, i) => {
+    if (await deps.store.has(layer.digest, layer.size)) emit(layer, 'exists', layer.size);
+    else {
+      await deps.downloads.do(layer.digest, () => deps.client.fetchBlob(ref, layer, deps.store, (done) => emit(layer, 'downloading', done)));
+      emit(layer, 'downloaded', layer.size);
+    }
+    emit(layer, 'unpacking', layer.size);
+    await afterEach(layer, i);
+    emit(layer, 'unpacked', layer.size);
+  });
+}

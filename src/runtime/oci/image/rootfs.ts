@@ -1,0 +1,97 @@
+// Container root filesystems: an overlayfs mount per container at
+// <containers>/<id>/rootfs, with the image's snapshot chain as lowerdir (top first)
+// and the container's own upper and work dirs, so writes never reach the snapshots.
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { SnapshotError } from './errors.js';
+import type { ImageRecord } from './image-records.js';
+import { mountOverlay, unmount } from './os-tools.js';
+import type { Snapshotter } from './snapshotter.js';
+
+interface ContainerMeta {
+  imageId: string;
+  chainIds: string[];
+  readOnly: boolean;
+}
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+
+export class RootfsManager {
+  constructor(private readonly dir: string, private readonly snapshots: Snapshotter) {}
+
+  async init(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+  }
+
+  async prepare(containerId: string, image: ImageRecord, readOnly: boolean): Promise<{ rootfs: string }> {
+    if (!ID.test(containerId)) throw new SnapshotError(`bad container id "${containerId}"`);
+    const base = join(this.dir, containerId);
+    const rootfs = join(base, 'rootfs');
+    if (await isMounted(rootfs)) return { rootfs };
+    if (/[,:]/.test(base)) throw new SnapshotError(`store path ${base} has a comma or colon, which overlay options cannot carry`);
+    await mkdir(rootfs, { recursive: true });
+    // Record the chain before mounting so a gc running meanwhile keeps the snapshots.
+    const meta: ContainerMeta = { imageId: image.id, chainIds: image.chainIds, readOnly };
+    await writeFile(join(base, 'meta.json'), JSON.stringify(meta));
+    const lowers = image.chainIds.map((c) => this.snapshots.relPath(c)).reverse();
+    let options: string;
+    if (readOnly) {
+      // Without an upper dir overlayfs wants two lowers; an empty one pads a 1-layer image.
+      while (lowers.length < 2) {
+        await mkdir(join(base, 'empty'), { recursive: true });
+        lowers.push(join(base, 'empty'));
+      }
+      options = `lowerdir=${lowers.join(':')}`;
+    } else {
+      if (lowers.length === 0) {
+        await mkdir(join(base, 'empty'), { recursive: true });
+        lowers.push(join(base, 'empty'));
+      }
+      await mkdir(join(base, 'upper'), { recursive: true });
+      await mkdir(join(base, 'work'), { recursive: true });
+      options = `lowerdir=${lowers.join(':')},upperdir=${join(base, 'upper')},workdir=${join(base, 'work')}`;
+    }
+    // Relative lowerdirs (resolved against cwd by the kernel) keep long chains under
+    // the one-page limit on mount options.
+    try {
+      await mountOverlay(rootfs, `index=off,${options}`, this.snapshots.dir);
+    } catch (e) {
+      await rm(base, { recursive: true, force: true });
+      throw e;
+    }
+    return { rootfs };
+  }
+
+  async release(containerId: string): Promise<void> {
+    if (!ID.test(containerId)) throw new SnapshotError(`bad container id "${containerId}"`);
+    const base = join(this.dir, containerId);
+    const rootfs = join(base, 'rootfs');
+    if (await isMounted(rootfs)) await unmount(rootfs);
+    if (await isMounted(rootfs)) throw new SnapshotError(`${rootfs} is still mounted`);
+    await rm(base, { recursive: true, force: true });
+  }
+
+  /** Chains used by containers that still have a root prepared. */
+  async referencedChains(): Promise<Set<string>> {
+    const out = new Set<string>();
+    for (const id of await readdir(this.dir).catch(() => [] as string[])) {
+      try {
+        const meta = JSON.parse(await readFile(join(this.dir, id, 'meta.json'), 'utf8')) as ContainerMeta;
+        for (const c of meta.chainIds) out.add(c);
+      } catch {
+        /* half-made or being removed */
+      }
+    }
+    return out;
+  }
+}
+
+/** Whether a path is a mount point, from /proc/self/mountinfo (octal escapes decoded). */
+export async function isMounted(path: string): Promise<boolean> {
+  const info = await readFile('/proc/self/mountinfo', 'utf8');
+  for (const line of info.split('\n')) {
+    const f = line.split(' ');
+    if (f.length > 4 && f[4]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))) === path) return true;
+  }
+  return false;
+}

@@ -1,0 +1,115 @@
+// Read-only snapshots, one per layer chain: <root>/snapshots/<chainID hex>/fs holds
+// exactly one layer's files (whiteouts in overlay form), and a container's lowerdir
+// is its image's chain of them, top first. Images sharing a chain prefix share those
+// directories. A snapshot is unpacked into a temp dir and renamed into place, so a
+// reader never sees half of one, and concurrent unpacks of one chain do the work once.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, writeFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openUncompressed } from './decompress.js';
+import { digestHex } from './digest.js';
+import { DigestMismatchError } from './errors.js';
+import { LayerApplier } from './layer-apply.js';
+import { readTar } from './tar-reader.js';
+import { createHash } from 'node:crypto';
+
+export interface LayerToUnpack {
+  chainId: string;
+  diffId: string;
+  /** Path of the (possibly compressed) layer blob. */
+  blobPath: string;
+}
+
+export class Snapshotter {
+  readonly dir: string;
+  private readonly inflight = new Map<string, Promise<void>>();
+
+  constructor(root: string) {
+    this.dir = join(root, 'snapshots');
+  }
+
+  async init(): Promise<void> {
+    await mkdir(this.dir, { recursive: true });
+  }
+
+  /** Directory name of a chain's snapshot, relative to `dir` (short paths for mount options). */
+  relPath(chainId: string): string {
+    return `${digestHex(chainId)}/fs`;
+  }
+
+  path(chainId: string): string {
+    return join(this.dir, this.relPath(chainId));
+  }
+
+  async has(chainId: string): Promise<boolean> {
+    return stat(this.path(chainId)).then(() => true, () => false);
+  }
+
+  /** Unpack the layer for this chain unless it is there already. */
+  ensure(layer: LayerToUnpack): Promise<void> {
+    const running = this.inflight.get(layer.chainId);
+    if (running) return running;
+    const p = this.unpack(layer).finally(() => this.inflight.delete(layer.chainId));
+    this.inflight.set(layer.chainId, p);
+    return p;
+  }
+
+  private async unpack(layer: LayerToUnpack): Promise<void> {
+    if (await this.has(layer.chainId)) return;
+    const tmp = join(this.dir, `tmp-${randomBytes(8).toString('hex')}`);
+    try {
+      await mkdir(join(tmp, 'fs'), { recursive: true, mode: 0o755 });
+      // Hash the uncompressed stream as the tar reader consumes it: the diff ID.
+      const hash = createHash('sha256');
+      const source = await openUncompressed(layer.blobPath);
+      async function* hashed(): AsyncGenerator<Buffer> {
+        for await (const c of source) {
+          hash.update(c);
+          yield c;
+        }
+      }
+      await new LayerApplier(join(tmp, 'fs')).apply(readTar(hashed()));
+      const diffId = `sha256:${hash.digest('hex')}`;
+      if (diffId !== layer.diffId) throw new DigestMismatchError(layer.diffId, diffId, 'uncompressed layer vs rootfs.diff_ids');
+      await writeFile(join(tmp, 'meta.json'), JSON.stringify({ chainId: layer.chainId, diffId: layer.diffId }));
+      try {
+        await rename(tmp, join(this.dir, digestHex(layer.chainId)));
+      } catch (e) {
+        // Another process finished the same chain first: theirs is as good as ours.
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw e;
+      }
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  async list(): Promise<string[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    return names.filter((n) => /^[a-f0-9]{64}$/.test(n)).map((n) => `sha256:${n}`);
+  }
+
+  /** Remove a snapshot and any temp dirs abandoned by crashed unpacks. */
+  async remove(chainId: string): Promise<void> {
+    const target = join(this.dir, digestHex(chainId));
+    // Rename first so a concurrent mount never sees a half-deleted tree under its name.
+    const doomed = join(this.dir, `tmp-rm-${randomBytes(8).toString('hex')}`);
+    try {
+      await rename(target, doomed);
+    } catch {
+      return;
+    }
+    await rm(doomed, { recursive: true, force: true });
+  }
+
+  async removeStaleTemps(): Promise<void> {
+    for (const n of await readdir(this.dir).catch(() => [] as string[])) {
+      if (n.startsWith('tmp-') && !this.inflightTemp(n)) await rm(join(this.dir, n), { recursive: true, force: true });
+    }
+  }
+
+  private inflightTemp(_name: string): boolean {
+    // Temp dirs of this process's running unpacks are still in use.
+    return this.inflight.size > 0;
+  }
+}
