@@ -1,0 +1,30 @@
+// metav1.LabelSelector (`{matchLabels, matchExpressions}`, as in Deployment.spec.selector)
+// to a matcher, as apimachinery's LabelSelectorAsSelector: a null selector matches
+// nothing, an empty one everything.
+import { SelectorParseError } from './errors.js';
+import { LabelSelector, newRequirement, type Requirement } from './label-selector.js';
+
+export interface LabelSelectorRequirementObject {
+  key: string;
+  operator: string;
+  values?: string[] | null;
+}
+
+export interface LabelSelectorObject {
+  matchLabels?: Record<string, string> | null;
+  matchExpressions?: LabelSelectorRequirementObject[] | null;
+}
+
+const operators: Record<string, Requirement['operator']> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!' };
+
+export function labelSelectorFromObject(sel: LabelSelectorObject | null | undefined): LabelSelector {
+  if (sel === null || sel === undefined) return LabelSelector.nothingMatches();
+  const reqs: Requirement[] = [];
+  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) reqs.push(newRequirement(k, '=', [v]));
+  for (const expr of sel.matchExpressions ?? []) {
+    const op = operators[expr.operator];
+    if (!op) throw new SelectorParseError(`${JSON.stringify(expr.operator)} is not a valid label selector operator`, '');
+    reqs.push(newRequirement(expr.key, op, expr.values ?? []));
+  }
+  return new LabelSelector(reqs);
+}
