@@ -22,6 +22,7 @@ export async function collectGarbage(images: ImageRecord[], containerChains: Set
     blobs.add(r.id).add(r.manifestDigest);
     if (r.indexDigest) blobs.add(r.indexDigest);
     for (const l of r.layers) blobs.add(l.digest);
+    for (const b of r.blobs ?? []) blobs.add(b);
     for (const c of r.chainIds) chains.add(c);
   }
   const result: GcResult = { blobsRemoved: 0, snapshotsRemoved: 0, bytesFreed: 0 };

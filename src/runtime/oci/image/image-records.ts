@@ -24,6 +24,12 @@ export interface ImageRecord {
   config: OciImageConfig;
   platform: Platform;
   created?: string;
+  /**
+   * Every blob this image was ever recorded with (manifests, index, config, layers):
+   * the same image pulled as OCI and as Docker schema 2 has two manifests, and gc
+   * keeps both so both repoDigests stay resolvable.
+   */
+  blobs: string[];
 }
 
 export class ImageRecords {

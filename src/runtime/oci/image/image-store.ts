@@ -139,6 +139,7 @@ export class ImageStore {
         config: s.config.config ?? {},
         platform: { os: s.config.os, architecture: s.config.architecture },
         ...(s.config.created ? { created: s.config.created } : {}),
+        blobs: union(existing?.blobs, [id, s.manifestDigest, ...(s.indexDigest ? [s.indexDigest] : []), ...s.manifest.layers.map((l) => l.digest)]),
       };
       // A tag names one image: moving it here takes it off whichever image had it.
       for (const other of await this.records.list()) {

@@ -1,0 +1,90 @@
+// Starting a container under conmon. conmon double-forks into its own session, runs
+// `<runtime> create`, then reports the container's pid on the sync pipe (fd 3, named
+// by _OCI_SYNCPIPE) and stays as the container's parent: it holds stdio, writes the
+// CRI log and, when the container exits, the exit code into <exit-dir>/<id>. It never
+// depends on us, so containers survive the death of the runtime process.
+
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { OciRuntimeError } from '../cri.js';
+import type { OciCli } from './ocicli.js';
+
+export const CONMON_PATH = '/usr/bin/conmon';
+
+export interface ConmonOptions {
+  id: string;
+  bundle: string;
+  containerPidFile: string;
+  conmonPidFile: string;
+  logPath: string;
+  logSizeMax: number;
+  exitDir: string;
+  socketDir: string;
+  tty: boolean;
+  stdin: boolean;
+  conmonPath?: string;
+}
+
+export function conmonArgs(cli: OciCli, o: ConmonOptions): string[] {
+  const args = [
+    '--api-version', '1', '-c', o.id, '-u', o.id, '-n', o.id, '-r', cli.path, '-b', o.bundle,
+    '-p', o.containerPidFile, '-P', o.conmonPidFile, '-l', `k8s-file:${o.logPath}`,
+    '--log-size-max', String(o.logSizeMax), '--exit-dir', o.exitDir, '--socket-dir-path', o.socketDir,
+    '--full-attach', '--log-level', 'error', '--no-sync-log',
+  ];
+  for (const a of cli.globalArgs()) args.push('--runtime-arg', a);
+  if (o.tty) args.push('-t');
+  if (o.stdin) args.push('-i', '--leave-stdin-open');
+  return args;
+}
+
+async function firstMessage(stream: Readable, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buf = '';
+    const timer = setTimeout(() => done(new OciRuntimeError(`conmon did not report within ${timeoutMs} ms`)), timeoutMs);
+    const done = (err: Error | null, msg?: string) => {
+      clearTimeout(timer);
+      stream.removeAllListeners('data');
+      stream.destroy();
+      if (err) reject(err); else resolve(msg ?? '');
+    };
+    stream.on('data', (d: Buffer) => {
+      buf += d.toString();
+      // conmon writes one JSON object per message.
+      if (buf.includes('}')) done(null, buf.slice(0, buf.indexOf('}') + 1));
+    });
+    stream.on('end', () => done(buf ? null : new OciRuntimeError('conmon closed the sync pipe without a message'), buf));
+    stream.on('error', (e) => done(e));
+  });
+}
+
+/** Runs conmon (which creates the container) and returns once the container exists. */
+export async function startConmon(cli: OciCli, o: ConmonOptions): Promise<{ pid: number; conmonPid: number }> {
+  const child = spawn(o.conmonPath ?? CONMON_PATH, conmonArgs(cli, o), {
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    env: { ...process.env, _OCI_SYNCPIPE: '3' },
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.unref();
+  const pipe = child.stdio[3] as Readable;
+  let msg: string;
+  try {
+    msg = await firstMessage(pipe, 30000);
+  } catch (e) {
+    throw new OciRuntimeError(`conmon failed for ${o.id}: ${stderr.trim() || (e as Error).message}`, { cause: e });
+  } finally {
+    child.stderr!.destroy();
+  }
+  let parsed: { data?: number; message?: string };
+  try { parsed = JSON.parse(msg) as typeof parsed; } catch {
+    throw new OciRuntimeError(`conmon sent an unreadable message: ${msg}`);
+  }
+  if (typeof parsed.data !== 'number' || parsed.data <= 0) {
+    throw new OciRuntimeError(`${cli.name} create failed: ${(parsed.message ?? stderr).trim() || 'unknown error'}`);
+  }
+  const conmonPid = Number((await readFile(o.conmonPidFile, 'utf8').catch(() => '0')).trim());
+  return { pid: parsed.data, conmonPid };
+}

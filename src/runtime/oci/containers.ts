@@ -1,0 +1,174 @@
+// Container lifecycle on disk and under conmon: create (bundle + conmon), refresh
+// (learn exits from conmon's exit file), signal, wait, and remove without leftovers.
+
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { InvalidStateError, exitReason, nowNs, type ContainerConfig } from '../cri.js';
+import { cgroupOomKilled, removeCgroup } from './cgroups.js';
+import { startConmon } from './conmon.js';
+import { signalName } from './defaults.js';
+import type { OciCli } from './ocicli.js';
+import type { RootfsProvider } from './rootfs.js';
+import { sandboxPaths } from './sandbox.js';
+import { generateSpec } from './spec.js';
+import type { ContainerRecord, SandboxRecord, StateStore } from './state.js';
+import { resolveUser } from './user.js';
+
+export interface ContainerEnv {
+  store: StateStore;
+  cli: OciCli;
+  clis: Record<'crun' | 'runc', OciCli>;
+  rootfs: RootfsProvider;
+  logSizeMax: number;
+  conmonPath?: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function exitFile(env: ContainerEnv, id: string): string {
+  return join(env.store.root, 'exits', id);
+}
+
+export async function createContainer(env: ContainerEnv, sb: SandboxRecord, config: ContainerConfig): Promise<ContainerRecord> {
+  const img = await env.rootfs.resolve(config.image.image);
+  const id = randomBytes(32).toString('hex');
+  const dir = env.store.containerDir(id);
+  await mkdir(dir, { recursive: true });
+  const sc = config.linux?.securityContext;
+  const cgroupsPath = `${sb.cgroupParent}/${id}`;
+  const logPath = join(sb.logDirectory, config.logPath ?? join(config.metadata.name, `${config.metadata.attempt}.log`));
+  const rec: ContainerRecord = {
+    id, sandboxId: sb.id, metadata: { ...config.metadata }, image: config.image.image, imageId: img.imageId,
+    state: 'CONTAINER_CREATED', createdAt: nowNs(), startedAt: 0, finishedAt: 0, exitCode: 0, reason: '', message: '',
+    labels: { ...config.labels }, annotations: { ...config.annotations }, mounts: structuredClone(config.mounts ?? []),
+    logPath, cgroupsPath, stopSignal: signalName(config.stopSignal ?? img.config.StopSignal), conmonPid: 0,
+    tty: config.tty ?? false, ociRuntime: env.cli.name,
+  };
+  try {
+    // Saved first, so a crash between here and conmon still leaves something to remove.
+    await env.store.saveContainer(rec);
+    const { rootfs } = await env.rootfs.prepare(id, img.imageId, { readOnly: sc?.readonlyRootfs });
+    const p = sandboxPaths(env.store.root, sb.id);
+    const spec = generateSpec({
+      rootfs, image: img.config, config, cgroupsPath, hostname: sb.hostname,
+      user: await resolveUser(rootfs, sc?.user ?? img.config.User),
+      sandboxNamespaces: { net: sb.netnsPath || undefined, ipc: sb.ipcPath, uts: sb.utsPath },
+      etc: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
+      shmPath: sb.shmPath, userNamespace: sb.config.linux?.userNamespace,
+    });
+    await writeFile(join(dir, 'config.json'), JSON.stringify(spec));
+    await mkdir(dirname(logPath), { recursive: true });
+    const started = await startConmon(env.cli, {
+      id, bundle: dir, containerPidFile: join(dir, 'pidfile'), conmonPidFile: join(dir, 'conmon.pid'), logPath,
+      logSizeMax: env.logSizeMax, exitDir: join(env.store.root, 'exits'), socketDir: join(dir, 'sockets'),
+      tty: rec.tty, stdin: config.stdin ?? false, conmonPath: env.conmonPath,
+    });
+    rec.conmonPid = started.conmonPid;
+    await env.store.saveContainer(rec);
+    return rec;
+  } catch (e) {
+    await removeContainerFiles(env, rec).catch(() => {});
+    throw e;
+  }
+}
+
+async function readExitCode(env: ContainerEnv, id: string): Promise<{ code: number; at: number } | null> {
+  try {
+    const path = exitFile(env, id);
+    const text = (await readFile(path, 'utf8')).trim();
+    if (text === '') return null;
+    return { code: Number(text), at: (await stat(path)).mtimeMs * 1e6 };
+  } catch { return null; }
+}
+
+/** True when pid is alive and is the conmon of this container (pids get reused). */
+export async function conmonAlive(rec: ContainerRecord): Promise<boolean> {
+  if (!rec.conmonPid) return false;
+  const cmd = await readFile(`/proc/${rec.conmonPid}/cmdline`, 'utf8').catch(() => '');
+  return cmd.includes('conmon') && cmd.includes(rec.id);
+}
+
+async function oomKilled(env: ContainerEnv, rec: ContainerRecord): Promise<boolean> {
+  const dir = env.store.containerDir(rec.id);
+  for (const f of ['oom', join('persist', 'oom')]) {
+    if (await stat(join(dir, f)).then(() => true, () => false)) return true;
+  }
+  return cgroupOomKilled(rec.cgroupsPath);
+}
+
+/** Brings a record up to date with what conmon has recorded since it was saved. */
+export async function refresh(env: ContainerEnv, rec: ContainerRecord): Promise<ContainerRecord> {
+  if (rec.state === 'CONTAINER_EXITED') return rec;
+  let exit = await readExitCode(env, rec.id);
+  if (!exit && !(await conmonAlive(rec))) {
+    exit = await readExitCode(env, rec.id);
+    if (!exit) {
+      if (rec.state !== 'CONTAINER_UNKNOWN') {
+        rec.state = 'CONTAINER_UNKNOWN';
+        rec.message = 'conmon is gone and left no exit code';
+        await env.store.saveContainer(rec);
+      }
+      return rec;
+    }
+  }
+  if (!exit) return rec;
+  const oom = exit.code === 137 ? await oomKilled(env, rec) : false;
+  rec.state = 'CONTAINER_EXITED';
+  rec.exitCode = exit.code;
+  rec.finishedAt = Math.max(exit.at, rec.startedAt);
+  if (!rec.startedAt) rec.startedAt = rec.finishedAt;
+  rec.reason = exitReason(exit.code, oom);
+  await env.store.saveContainer(rec);
+  return rec;
+}
+
+export async function waitExit(env: ContainerEnv, rec: ContainerRecord, ms: number): Promise<ContainerRecord> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    rec = await refresh(env, rec);
+    if (rec.state === 'CONTAINER_EXITED' || rec.state === 'CONTAINER_UNKNOWN' || Date.now() >= deadline) return rec;
+    await sleep(20);
+  }
+}
+
+export async function startContainer(env: ContainerEnv, rec: ContainerRecord): Promise<void> {
+  rec = await refresh(env, rec);
+  if (rec.state !== 'CONTAINER_CREATED') throw new InvalidStateError(`container ${rec.id} is ${rec.state}, not created`);
+  rec.startedAt = nowNs();
+  await env.clis[rec.ociRuntime].start(rec.id);
+  rec.state = 'CONTAINER_RUNNING';
+  await env.store.saveContainer(rec);
+}
+
+/** The stop signal, then SIGKILL to every process of the container after the grace period. */
+export async function stopContainer(env: ContainerEnv, rec: ContainerRecord, timeoutSeconds: number): Promise<ContainerRecord> {
+  rec = await refresh(env, rec);
+  if (rec.state === 'CONTAINER_EXITED' || rec.state === 'CONTAINER_UNKNOWN') return rec;
+  const cli = env.clis[rec.ociRuntime];
+  if (rec.state === 'CONTAINER_RUNNING' && timeoutSeconds > 0) {
+    await cli.kill(rec.id, rec.stopSignal).catch(() => {});
+    rec = await waitExit(env, rec, timeoutSeconds * 1000);
+    if (rec.state === 'CONTAINER_EXITED') return rec;
+  }
+  await cli.kill(rec.id, 'SIGKILL', true).catch(() => cli.kill(rec.id, 'SIGKILL').catch(() => {}));
+  return waitExit(env, rec, 10000);
+}
+
+/** Deletes the container from the OCI runtime, conmon, rootfs, cgroups and disk. */
+export async function removeContainerFiles(env: ContainerEnv, rec: ContainerRecord): Promise<void> {
+  await env.clis[rec.ociRuntime].delete(rec.id).catch(() => {});
+  for (let i = 0; i < 250 && (await conmonAlive(rec)); i++) await sleep(20);
+  if (await conmonAlive(rec)) { try { process.kill(rec.conmonPid, 'SIGKILL'); } catch { /* gone */ } }
+  await env.rootfs.release(rec.id);
+  await removeCgroup(rec.cgroupsPath);
+  await rm(exitFile(env, rec.id), { force: true });
+  await rm(rec.logPath, { force: true });
+  await rm(env.store.containerDir(rec.id), { recursive: true, force: true });
+}
+
+export async function removeContainer(env: ContainerEnv, rec: ContainerRecord): Promise<void> {
+  rec = await refresh(env, rec);
+  if (rec.state === 'CONTAINER_RUNNING' || rec.state === 'CONTAINER_CREATED') await stopContainer(env, rec, 0);
+  await removeContainerFiles(env, rec);
+}

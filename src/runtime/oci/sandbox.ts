@@ -1,0 +1,89 @@
+// A sandbox without a pause process: its network, IPC and UTS namespaces are created
+// by one short `unshare` and kept alive by bind-mounting their nsfs files (the
+// netns at <root>/netns/<id>, as `ip netns` does under /run/netns), so they outlive
+// every process and the pod's containers join them by path. /dev/shm is one tmpfs per
+// sandbox, shared by its containers as their IPC namespace is.
+
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { OciRuntimeError, type PodSandboxConfig } from '../cri.js';
+import { DEFAULT_SHM_BYTES } from './defaults.js';
+
+const run = promisify(execFile);
+
+export interface SandboxPaths {
+  dir: string;
+  netns: string;
+  ipc: string;
+  uts: string;
+  shm: string;
+  hosts: string;
+  resolvConf: string;
+  hostname: string;
+}
+
+export function sandboxPaths(root: string, id: string): SandboxPaths {
+  const dir = join(root, 'sandboxes', id);
+  return {
+    dir, netns: join(root, 'netns', id), ipc: join(dir, 'ns', 'ipc'), uts: join(dir, 'ns', 'uts'), shm: join(dir, 'shm'),
+    hosts: join(dir, 'hosts'), resolvConf: join(dir, 'resolv.conf'), hostname: join(dir, 'hostname'),
+  };
+}
+
+async function etcFiles(p: SandboxPaths, config: PodSandboxConfig, hostname: string): Promise<void> {
+  const hosts = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', `127.0.1.1\t${hostname}`];
+  for (const a of config.hostAliases ?? []) hosts.push(`${a.ip}\t${a.hostnames.join(' ')}`);
+  await writeFile(p.hosts, hosts.join('\n') + '\n');
+  let resolv: string;
+  if (config.dnsConfig) {
+    const d = config.dnsConfig;
+    resolv = [...d.servers.map((s) => `nameserver ${s}`), ...(d.searches.length ? [`search ${d.searches.join(' ')}`] : []), ...(d.options.length ? [`options ${d.options.join(' ')}`] : [])].join('\n') + '\n';
+  } else {
+    resolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+  }
+  await writeFile(p.resolvConf, resolv);
+  await writeFile(p.hostname, hostname + '\n');
+}
+
+/** Creates the namespaces, shm and /etc files; on failure undoes what it did. */
+export async function setupSandbox(p: SandboxPaths, config: PodSandboxConfig, hostname: string): Promise<void> {
+  const hostNetwork = config.linux?.hostNetwork ?? false;
+  await mkdir(join(p.dir, 'ns'), { recursive: true });
+  await mkdir(p.shm, { recursive: true });
+  try {
+    await etcFiles(p, config, hostname);
+    const size = config.linux?.shmSizeBytes ?? DEFAULT_SHM_BYTES;
+    await run('mount', ['-t', 'tmpfs', '-o', `mode=1777,nosuid,nodev,noexec,size=${size}`, 'shm', p.shm]);
+    const nsFiles = [p.ipc, p.uts, ...(hostNetwork ? [] : [p.netns])];
+    for (const f of nsFiles) await writeFile(f, '');
+    const flags = [`--ipc=${p.ipc}`, `--uts=${p.uts}`, ...(hostNetwork ? [] : [`--net=${p.netns}`])];
+    // The shell runs inside the new namespaces: name the host and raise loopback there.
+    const script = hostNetwork ? 'hostname "$1"' : 'hostname "$1" && ip link set lo up';
+    await run('unshare', [...flags, 'sh', '-c', script, 'sh', hostname]);
+  } catch (e) {
+    await teardownSandbox(p);
+    throw new OciRuntimeError(`sandbox setup failed: ${(e as Error & { stderr?: string }).stderr?.trim() || (e as Error).message}`, { cause: e });
+  }
+}
+
+async function unmount(path: string): Promise<void> {
+  try { await run('umount', [path]); } catch {
+    await run('umount', ['-l', path]).catch(() => {});
+  }
+}
+
+async function isMounted(path: string): Promise<boolean> {
+  const mounts = await readFile('/proc/self/mountinfo', 'utf8');
+  return mounts.split('\n').some((l) => l.split(' ')[4] === path);
+}
+
+/** Unmounts namespaces and shm and removes the sandbox's files; safe to repeat. */
+export async function teardownSandbox(p: SandboxPaths): Promise<void> {
+  for (const m of [p.netns, p.ipc, p.uts, p.shm]) {
+    for (let i = 0; i < 5 && (await isMounted(m)); i++) await unmount(m);
+  }
+  await rm(p.netns, { force: true });
+  await rm(p.dir, { recursive: true, force: true });
+}

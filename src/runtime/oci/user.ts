@@ -1,0 +1,59 @@
+// Resolves a container's user ("1000", "1000:1000", "nginx", "nginx:www") against the
+// image's own /etc/passwd and /etc/group, as Docker does: names only mean something
+// inside the image.
+
+import { readFile, realpath } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import { InvalidArgumentError } from '../cri.js';
+
+export interface ResolvedUser { uid: number; gid: number; additionalGids: number[] }
+
+async function readEtc(rootfs: string, file: string): Promise<string[][]> {
+  // The file comes from the image; a symlink in it could point anywhere on the host, so
+  // the resolved path must still lie inside the root filesystem.
+  try {
+    const root = await realpath(rootfs);
+    const path = await realpath(join(rootfs, 'etc', file));
+    if (!path.startsWith(root + sep)) return [];
+    const text = await readFile(path, 'utf8');
+    return text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(':'));
+  } catch {
+    return [];
+  }
+}
+
+const isNum = (s: string) => /^\d+$/.test(s);
+
+export async function resolveUser(rootfs: string, spec: string | undefined): Promise<ResolvedUser> {
+  const [userPart = '', groupPart] = (spec ?? '').split(':');
+  const passwd = await readEtc(rootfs, 'passwd');
+  const groups = await readEtc(rootfs, 'group');
+  let uid = 0;
+  let gid = 0;
+  let name: string | undefined;
+  if (userPart === '') {
+    name = 'root';
+  } else if (isNum(userPart)) {
+    uid = Number(userPart);
+    const entry = passwd.find((p) => p[2] === userPart);
+    if (entry) { gid = Number(entry[3] ?? 0); name = entry[0]; }
+  } else {
+    const entry = passwd.find((p) => p[0] === userPart);
+    if (!entry) throw new InvalidArgumentError(`user "${userPart}" not found in the image's /etc/passwd`);
+    uid = Number(entry[2]);
+    gid = Number(entry[3]);
+    name = userPart;
+  }
+  if (groupPart !== undefined && groupPart !== '') {
+    if (isNum(groupPart)) gid = Number(groupPart);
+    else {
+      const g = groups.find((x) => x[0] === groupPart);
+      if (!g) throw new InvalidArgumentError(`group "${groupPart}" not found in the image's /etc/group`);
+      gid = Number(g[2]);
+    }
+  }
+  const additionalGids = name === undefined ? [] : groups
+    .filter((g) => (g[3] ?? '').split(',').includes(name!) && Number(g[2]) !== gid)
+    .map((g) => Number(g[2]));
+  return { uid, gid, additionalGids };
+}
