@@ -1,0 +1,270 @@
+// Container rules: names, images, ports, environment, mounts, resources and probes.
+
+import { type FieldError, FieldPath, duplicate, forbidden, invalid, notFound, notSupported, required } from './errors.js';
+import { type JsonObject, arr, has, num, obj, objs, str } from './json.js';
+import { isConfigMapKey, isDNS1123Label, isEnvVarName, isQualifiedName, isValidPortName, isValidPortNum } from './names.js';
+import { QuantityParseError, compareQuantities, formatQuantity, parseQuantityExact } from './quantity.js';
+
+export const portProtocols = ['SCTP', 'TCP', 'UDP'];
+const pullPolicies = ['Always', 'IfNotPresent', 'Never'];
+const terminationMessagePolicies = ['File', 'FallbackToLogsOnError'];
+// Requests may be below limits only for these; extended resources must be equal.
+const overcommitable = new Set(['cpu', 'memory', 'ephemeral-storage']);
+
+export interface ContainerContext {
+  /** Names of the pod's volumes, for mount references. */
+  volumes: Set<string>;
+  hostNetwork: boolean;
+  /** Init containers allow restartPolicy Always (sidecars) and forbid probes otherwise. */
+  init: boolean;
+}
+
+/** An int port 1-65535 or an IANA_SVC_NAME, as httpGet/tcpSocket/targetPort take. */
+export function validatePortNumOrName(port: unknown, p: FieldPath): FieldError[] {
+  if (typeof port === 'number') return isValidPortNum(port).map((m) => invalid(p, port, m));
+  if (typeof port === 'string') {
+    if (port === '') return [required(p)];
+    return isValidPortName(port).map((m) => invalid(p, port, m));
+  }
+  return [required(p)];
+}
+
+function validatePorts(ports: JsonObject[], p: FieldPath, hostNetwork: boolean): FieldError[] {
+  const errs: FieldError[] = [];
+  const names = new Set<string>();
+  ports.forEach((port, i) => {
+    const ip = p.index(i);
+    const name = str(port, 'name');
+    if (name) {
+      const msgs = isValidPortName(name);
+      if (msgs.length) for (const m of msgs) errs.push(invalid(ip.child('name'), name, m));
+      else if (names.has(name)) errs.push(duplicate(ip.child('name'), name));
+      else names.add(name);
+    }
+    const cp = num(port, 'containerPort') ?? 0;
+    if (cp === 0) errs.push(required(ip.child('containerPort')));
+    else for (const m of isValidPortNum(cp)) errs.push(invalid(ip.child('containerPort'), cp, m));
+    const hp = num(port, 'hostPort') ?? 0;
+    if (hp !== 0) for (const m of isValidPortNum(hp)) errs.push(invalid(ip.child('hostPort'), hp, m));
+    if (hostNetwork && hp !== 0 && hp !== cp) errs.push(invalid(ip.child('containerPort'), cp, 'must match `hostPort` when `hostNetwork` is true'));
+    const proto = str(port, 'protocol');
+    if (!proto) errs.push(required(ip.child('protocol')));
+    else if (!portProtocols.includes(proto)) errs.push(notSupported(ip.child('protocol'), proto, portProtocols));
+  });
+  return errs;
+}
+
+function validateEnv(env: JsonObject[], p: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  env.forEach((e, i) => {
+    const ip = p.index(i);
+    const name = str(e, 'name');
+    if (!name) errs.push(required(ip.child('name')));
+    else for (const m of isEnvVarName(name)) errs.push(invalid(ip.child('name'), name, m));
+    const from = obj(e, 'valueFrom');
+    if (from) {
+      if (str(e, 'value')) errs.push(invalid(ip.child('valueFrom'), '', 'may not be specified when `value` is not empty'));
+      const sources = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef', 'fileKeyRef'].filter((k) => has(from, k));
+      if (sources.length === 0) errs.push(invalid(ip.child('valueFrom'), '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
+      else if (sources.length > 1) errs.push(invalid(ip.child('valueFrom'), '', 'may not have more than one field specified at a time'));
+      for (const k of ['configMapKeyRef', 'secretKeyRef']) {
+        const ref = obj(from, k);
+        if (!ref) continue;
+        const key = str(ref, 'key');
+        if (!key) errs.push(required(ip.child('valueFrom', k, 'key')));
+        else for (const m of isConfigMapKey(key)) errs.push(invalid(ip.child('valueFrom', k, 'key'), key, m));
+        if (!str(ref, 'name')) errs.push(required(ip.child('valueFrom', k, 'name')));
+      }
+      const fieldRef = obj(from, 'fieldRef');
+      if (fieldRef && !str(fieldRef, 'fieldPath')) errs.push(required(ip.child('valueFrom', 'fieldRef', 'fieldPath')));
+    }
+  });
+  return errs;
+}
+
+function validateEnvFrom(envFrom: JsonObject[], p: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  envFrom.forEach((e, i) => {
+    const ip = p.index(i);
+    const prefix = str(e, 'prefix');
+    if (prefix) for (const m of isEnvVarName(prefix)) errs.push(invalid(ip.child('prefix'), prefix, m));
+    const refs = ['configMapRef', 'secretRef'].filter((k) => has(e, k));
+    if (refs.length === 0) errs.push(invalid(ip, '', 'must specify one of: `configMapRef` or `secretRef`'));
+    else if (refs.length > 1) errs.push(invalid(ip, '', 'may not have more than one field specified at a time'));
+    for (const k of refs) if (!str(obj(e, k), 'name')) errs.push(required(ip.child(k, 'name')));
+  });
+  return errs;
+}
+
+function validateMounts(mounts: JsonObject[], p: FieldPath, volumes: Set<string>): FieldError[] {
+  const errs: FieldError[] = [];
+  const paths = new Set<string>();
+  mounts.forEach((m, i) => {
+    const ip = p.index(i);
+    const name = str(m, 'name');
+    if (!name) errs.push(required(ip.child('name')));
+    else if (!volumes.has(name)) errs.push(notFound(ip.child('name'), name));
+    const mp = str(m, 'mountPath');
+    if (!mp) errs.push(required(ip.child('mountPath')));
+    else if (paths.has(mp)) errs.push(invalid(ip.child('mountPath'), mp, 'must be unique'));
+    else paths.add(mp);
+    const sub = str(m, 'subPath');
+    if (sub) errs.push(...validateLocalPath(sub, ip.child('subPath')));
+  });
+  return errs;
+}
+
+/** A relative path that does not escape its base (no absolute paths, no '..'). */
+export function validateLocalPath(path: string, p: FieldPath): FieldError[] {
+  if (path.startsWith('/')) return [invalid(p, path, 'must be a relative path')];
+  if (path.split('/').includes('..')) return [invalid(p, path, "must not contain '..'")];
+  return [];
+}
+
+function quantity(v: unknown, p: FieldPath, errs: FieldError[]): string | undefined {
+  if (typeof v !== 'string' && typeof v !== 'number') {
+    errs.push(invalid(p, v, `quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`));
+    return undefined;
+  }
+  try {
+    const q = parseQuantityExact(v);
+    if (q.nanos < 0n) {
+      errs.push(invalid(p, formatQuantity(q), 'must be greater than or equal to 0'));
+      return undefined;
+    }
+    return String(v);
+  } catch (e) {
+    if (e instanceof QuantityParseError) errs.push(invalid(p, String(v), e.message));
+    else throw e;
+    return undefined;
+  }
+}
+
+function validateResourceName(name: string, p: FieldPath, errs: FieldError[]): void {
+  for (const m of isQualifiedName(name)) errs.push(invalid(p, name, m));
+}
+
+export function validateResources(res: JsonObject | undefined, p: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!res) return errs;
+  const limits = obj(res, 'limits') ?? {};
+  const requests = obj(res, 'requests') ?? {};
+  const limitQ: Record<string, string> = {};
+  for (const [k, v] of Object.entries(limits)) {
+    validateResourceName(k, p.child('limits').key(k), errs);
+    const q = quantity(v, p.child('limits').key(k), errs);
+    if (q !== undefined) limitQ[k] = q;
+  }
+  for (const [k, v] of Object.entries(requests)) {
+    const kp = p.child('requests').key(k);
+    validateResourceName(k, kp, errs);
+    const q = quantity(v, kp, errs);
+    if (q === undefined) continue;
+    const lim = limitQ[k];
+    const shown = formatQuantity(parseQuantityExact(q));
+    if (lim !== undefined) {
+      const limShown = formatQuantity(parseQuantityExact(lim));
+      const cmp = compareQuantities(q, lim);
+      if (cmp !== 0 && !overcommitable.has(k)) errs.push(invalid(p.child('requests'), shown, `must be equal to ${k} limit of ${limShown}`));
+      else if (cmp > 0) errs.push(invalid(p.child('requests'), shown, `must be less than or equal to ${k} limit of ${limShown}`));
+    } else if (!overcommitable.has(k) && !k.startsWith('hugepages-')) {
+      errs.push(required(p.child('limits'), 'Limit must be set for non overcommitable resources'));
+    }
+  }
+  return errs;
+}
+
+const handlerTypes = ['exec', 'httpGet', 'tcpSocket', 'grpc', 'sleep'];
+
+export function validateHandler(h: JsonObject, p: FieldPath, allowed = handlerTypes): FieldError[] {
+  const errs: FieldError[] = [];
+  const present = allowed.filter((k) => has(h, k));
+  if (present.length === 0) return [required(p, 'must specify a handler type')];
+  for (const k of present.slice(1)) errs.push(forbidden(p.child(k), 'may not specify more than 1 handler type'));
+  const k = present[0];
+  const v = obj(h, k) ?? {};
+  const hp = p.child(k);
+  if (k === 'exec' && arr(v, 'command').length === 0) errs.push(required(hp.child('command')));
+  if (k === 'httpGet') {
+    if (!str(v, 'path')) errs.push(required(hp.child('path')));
+    errs.push(...validatePortNumOrName(v.port, hp.child('port')));
+    const scheme = str(v, 'scheme');
+    if (scheme && !['HTTP', 'HTTPS'].includes(scheme)) errs.push(notSupported(hp.child('scheme'), scheme, ['HTTP', 'HTTPS']));
+  }
+  if (k === 'tcpSocket') errs.push(...validatePortNumOrName(v.port, hp.child('port')));
+  if (k === 'grpc') {
+    const port = num(v, 'port') ?? 0;
+    for (const m of isValidPortNum(port)) errs.push(invalid(hp.child('port'), port, m));
+  }
+  if (k === 'sleep') {
+    const s = num(v, 'seconds') ?? 0;
+    if (s <= 0) errs.push(invalid(hp.child('seconds'), s, 'must be greater than 0'));
+  }
+  return errs;
+}
+
+function validateProbe(probe: JsonObject, p: FieldPath): FieldError[] {
+  const errs = validateHandler(probe, p, ['exec', 'httpGet', 'tcpSocket', 'grpc']);
+  for (const k of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold']) {
+    const v = num(probe, k);
+    if (v !== undefined && v < 0) errs.push(invalid(p.child(k), v, 'must be greater than or equal to 0'));
+  }
+  const tgp = num(probe, 'terminationGracePeriodSeconds');
+  if (tgp !== undefined && tgp <= 0) errs.push(invalid(p.child('terminationGracePeriodSeconds'), tgp, 'must be greater than 0'));
+  return errs;
+}
+
+/** Checks one container; `names` collects names across init and regular containers. */
+export function validateContainer(c: JsonObject, p: FieldPath, names: Set<string>, ctx: ContainerContext): FieldError[] {
+  const errs: FieldError[] = [];
+  const name = str(c, 'name');
+  if (!name) errs.push(required(p.child('name')));
+  else {
+    const msgs = isDNS1123Label(name);
+    if (msgs.length) for (const m of msgs) errs.push(invalid(p.child('name'), name, m));
+    else if (names.has(name)) errs.push(duplicate(p.child('name'), name));
+    else names.add(name);
+  }
+  const image = str(c, 'image');
+  if (!image) errs.push(required(p.child('image')));
+  const ipp = str(c, 'imagePullPolicy');
+  if (!ipp) errs.push(required(p.child('imagePullPolicy')));
+  else if (!pullPolicies.includes(ipp)) errs.push(notSupported(p.child('imagePullPolicy'), ipp, pullPolicies));
+  const tmp = str(c, 'terminationMessagePolicy');
+  if (!tmp) errs.push(required(p.child('terminationMessagePolicy')));
+  else if (!terminationMessagePolicies.includes(tmp)) errs.push(notSupported(p.child('terminationMessagePolicy'), tmp, terminationMessagePolicies));
+  errs.push(...validatePorts(objs(c, 'ports'), p.child('ports'), ctx.hostNetwork));
+  errs.push(...validateEnv(objs(c, 'env'), p.child('env')));
+  errs.push(...validateEnvFrom(objs(c, 'envFrom'), p.child('envFrom')));
+  errs.push(...validateMounts(objs(c, 'volumeMounts'), p.child('volumeMounts'), ctx.volumes));
+  errs.push(...validateResources(obj(c, 'resources'), p.child('resources')));
+  const restartPolicy = str(c, 'restartPolicy');
+  const sidecar = ctx.init && restartPolicy === 'Always';
+  if (restartPolicy && ctx.init && restartPolicy !== 'Always') errs.push(notSupported(p.child('restartPolicy'), restartPolicy, ['Always']));
+  for (const k of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+    const probe = obj(c, k);
+    if (!probe) continue;
+    if (ctx.init && !sidecar) {
+      errs.push(forbidden(p.child(k), 'may not be set for init containers without restartPolicy=Always'));
+      continue;
+    }
+    errs.push(...validateProbe(probe, p.child(k)));
+    const st = num(probe, 'successThreshold');
+    if (k !== 'readinessProbe' && st !== undefined && st !== 1) errs.push(invalid(p.child(k, 'successThreshold'), st, 'must be 1'));
+    if (k === 'readinessProbe' && has(probe, 'terminationGracePeriodSeconds')) {
+      errs.push(invalid(p.child(k, 'terminationGracePeriodSeconds'), num(probe, 'terminationGracePeriodSeconds') ?? 0, 'must not be set for readinessProbes'));
+    }
+  }
+  const lifecycle = obj(c, 'lifecycle');
+  for (const k of ['postStart', 'preStop']) {
+    const h = obj(lifecycle, k);
+    if (h) errs.push(...validateHandler(h, p.child('lifecycle', k)));
+  }
+  const sc = obj(c, 'securityContext');
+  for (const k of ['runAsUser', 'runAsGroup']) {
+    const v = num(sc, k);
+    if (v !== undefined && (v < 0 || v > 2147483647)) errs.push(invalid(p.child('securityContext', k), v, 'must be between 0 and 2147483647, inclusive'));
+  }
+  return errs;
+}
+
