@@ -98,7 +98,7 @@ export class SqliteStore implements Store {
     const keep = opts.compactKeepRevisions ?? 1000;
     this.every(opts.compactIntervalMs ?? 300_000, () => {
       const target = this.revision - keep;
-      if (target > this.compacted) this.compact(target).then(() => this.checkpoint(), () => {});
+      if (target > this.compacted) this.compact(target).then(() => this.checkpoint()).catch(() => { /* retried next interval */ });
     });
     this.every(opts.checkpointIntervalMs ?? 60_000, () => this.checkpoint());
   }
