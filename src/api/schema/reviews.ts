@@ -1,8 +1,9 @@
-// Schemas of the review kinds: authentication.k8s.io (TokenReview, SelfSubjectReview) and
-// authorization.k8s.io (SubjectAccessReview and the self-subject reviews). Created to ask, never stored.
+// Schemas of the review kinds: authentication.k8s.io (TokenReview, SelfSubjectReview, and
+// TokenRequest, the body of serviceaccounts/token) and authorization.k8s.io
+// (SubjectAccessReview and the self-subject reviews). Created to ask, never stored.
 
 import type { Definitions } from './types.js';
-import { refIn, atomic, bool, dict, gvk, inPackage, list, meta, obj, str } from './dsl.js';
+import { refIn, atomic, bool, dict, gvk, i64, inPackage, list, meta, obj, str, time } from './dsl.js';
 
 const authentication = refIn('io.k8s.api.authentication.v1');
 const authorization = refIn('io.k8s.api.authorization.v1');
@@ -21,6 +22,13 @@ export const authenticationV1Definitions: Definitions = inPackage('io.k8s.api.au
     spec: authentication('TokenReviewSpec'),
     status: authentication('TokenReviewStatus'),
   }, { required: ['spec'] }), 'authentication.k8s.io', 'v1', 'TokenReview'),
+  TokenRequest: gvk(obj({
+    apiVersion: str(),
+    kind: str(),
+    metadata: meta('ObjectMeta'),
+    spec: authentication('TokenRequestSpec'),
+    status: authentication('TokenRequestStatus'),
+  }), 'authentication.k8s.io', 'v1', 'TokenRequest'),
   SelfSubjectReviewStatus: obj({ userInfo: authentication('UserInfo') }),
   TokenReviewSpec: obj({ token: str(), audiences: atomic(str()) }, { required: ['token'] }),
   TokenReviewStatus: obj({
@@ -29,11 +37,24 @@ export const authenticationV1Definitions: Definitions = inPackage('io.k8s.api.au
     audiences: atomic(str()),
     error: str(),
   }),
+  TokenRequestSpec: obj({
+    audiences: atomic(str()),
+    expirationSeconds: i64(),
+    boundObjectRef: authentication('BoundObjectReference'),
+    attestations: dict(list(str())),
+  }),
+  TokenRequestStatus: obj({ token: str(), expirationTimestamp: time() }),
   UserInfo: obj({
     username: str(),
     uid: str(),
     groups: atomic(str()),
     extra: dict(list(str())),
+  }),
+  BoundObjectReference: obj({
+    kind: str(),
+    apiVersion: str(),
+    name: str(),
+    uid: str(),
   }),
 });
 
