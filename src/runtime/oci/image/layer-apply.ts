@@ -22,7 +22,9 @@ export interface ApplyStats {
 
 /** Normalise a tar path to a relative one inside the root; throws if it escapes. */
 export function safeRelative(name: string): string {
-  const n = posix.normalize(`/${name}`).slice(1).replace(/\/+$/, '');
+  // Leading slashes mean the layer's root; `..` that climbs above it is an attack.
+  const n = posix.normalize(name.replace(/^\/+/, '') || '.').replace(/\/+$/, '');
+  if (n === '.') return '';
   if (n.split('/').includes('..')) throw new InvalidArchiveError(`path escapes the root: ${name}`);
   return n;
 }
