@@ -128,3 +128,18 @@ test('a second store cannot open a file that is in use', async (t) => {
   await store.create('/a', '1');
   assert.throws(() => new SqliteStore({ path, busyTimeoutMs: 50 }), /locked/);
 });
+
+test('compaction and a checkpoint give freed space back to the file system', async (t) => {
+  const { store, path } = await fresh(t, { checkpointIntervalMs: 0 });
+  const big = 'z'.repeat(4000);
+  for (let i = 0; i < 4; i++) await Promise.all(range(500).map((j) => store.create(`/big/${i}/${j}`, big)));
+  store.checkpoint();
+  const full = (await stat(path)).size;
+  assert.ok(full > 8_000_000, `database is ${full} bytes when full`);
+  for (let i = 0; i < 4; i++) await Promise.all(range(500).map((j) => store.delete(`/big/${i}/${j}`)));
+  await store.compact(await store.currentRevision());
+  store.checkpoint();
+  const after = (await stat(path)).size;
+  assert.ok(after < full / 10, `database is ${after} bytes after compaction (was ${full})`);
+  assert.equal(store.stats().rows, 0);
+});
