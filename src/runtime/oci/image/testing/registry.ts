@@ -70,9 +70,20 @@ export async function startRegistry(): Promise<RunningRegistry> {
   const stop = async (): Promise<void> => {
     if (proc.exitCode === null && proc.pid !== undefined) {
       const exited = new Promise((r) => proc.once('exit', r));
-      process.kill(proc.pid, 'SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      if (proc.exitCode === null) process.kill(proc.pid, 'SIGKILL');
+      // The registry drains connections on SIGTERM; a test registry need not wait.
+      const kill = (sig: NodeJS.Signals): void => {
+        try {
+          process.kill(proc.pid!, sig);
+        } catch {
+          /* already gone */
+        }
+      };
+      kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 500))]);
+      if (proc.exitCode === null && proc.signalCode === null) {
+        kill('SIGKILL');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 2000))]);
+      }
     }
     await rm(dir, { recursive: true, force: true });
   };

@@ -1,0 +1,89 @@
+// Pulls from a real Debian docker-registry on loopback, images pushed with skopeo.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ImageNotFoundError, RegistryUnreachableError } from './errors.js';
+import { ImageStore } from './image-store.js';
+import { MediaType } from './media-types.js';
+import type { PullProgress } from './pull.js';
+import { tempDir, writeTestImages, type TestImages } from './testing/fixtures.js';
+import { freePort, skopeoPush, startRegistry, type RunningRegistry } from './testing/registry.js';
+
+let reg: RunningRegistry;
+let images: TestImages;
+const hooks: Array<() => Promise<void> | void> = [];
+
+before(async () => {
+  images = await writeTestImages(await tempDir({ after: (f) => hooks.push(f) }));
+  reg = await startRegistry();
+  hooks.push(() => reg.stop());
+  await skopeoPush(`oci-archive:${images.ociArchive}`, `${reg.host}/busybox:oci`, { format: 'oci' });
+  await skopeoPush(`oci-archive:${images.ociArchive}`, `${reg.host}/busybox:v2s2`, { format: 'v2s2' });
+  await skopeoPush(`oci:${images.multiarchLayout}:k8ts.test/multiarch:latest`, `${reg.host}/multiarch:latest`, { all: true });
+});
+
+after(async () => {
+  for (const h of hooks.reverse()) await h();
+});
+
+test('pull an OCI manifest: id, names, snapshot, and a record a new process sees', async (t) => {
+  const root = await tempDir(t);
+  const store = new ImageStore({ root });
+  const events: PullProgress[] = [];
+  const info = await store.pull(`${reg.host}/busybox:oci`, { onProgress: (p) => events.push(p) });
+  assert.equal(info.id, images.busybox.config.digest);
+  assert.deepEqual(info.repoTags, [`${reg.host}/busybox:oci`]);
+  assert.deepEqual(info.repoDigests, [`${reg.host}/busybox@${images.busybox.manifest.digest}`]);
+  assert.deepEqual(info.config.Cmd, ['sh']);
+  assert.ok(info.size > 1_000_000);
+  const layer = images.busybox.layers[0]!;
+  const last = events.filter((e) => e.digest === layer.digest && e.status === 'downloading').at(-1);
+  assert.equal(last?.done, layer.size, 'progress reached the full size');
+  assert.equal((await readdir(join(root, 'snapshots'))).length, 1);
+  const again = new ImageStore({ root });
+  assert.equal((await again.get(`${reg.host}/busybox:oci`))?.id, info.id);
+  assert.equal((await again.get(info.id.slice(7, 19)))?.id, info.id);
+  assert.equal((await again.get(`${reg.host}/busybox@${images.busybox.manifest.digest}`))?.id, info.id);
+});
+
+test('pull a Docker schema-2 manifest of the same image', async (t) => {
+  const store = new ImageStore({ root: await tempDir(t) });
+  const info = await store.pull(`${reg.host}/busybox:v2s2`);
+  assert.equal(info.id, images.busybox.config.digest);
+  const rec = await store.getRecord(info.id);
+  assert.equal(rec?.manifestMediaType, MediaType.dockerManifest);
+  assert.equal(rec?.layers[0]?.mediaType, MediaType.dockerLayerGzip);
+});
+
+test('pull an index: linux/amd64 is chosen, repoDigest names the index', async (t) => {
+  const store = new ImageStore({ root: await tempDir(t) });
+  const info = await store.pull(`${reg.host}/multiarch`);
+  assert.equal(info.id, images.amd64.config.digest);
+  assert.notEqual(info.id, images.arm64.config.digest);
+  assert.deepEqual(info.repoDigests, [`${reg.host}/multiarch@${images.indexDigest}`]);
+  const rec = await store.getRecord(info.id);
+  assert.equal(rec?.platform.architecture, 'amd64');
+  assert.equal(rec?.chainIds.length, 2);
+});
+
+test('concurrent pulls of one image, in one store and in two on one root, unpack once', async (t) => {
+  const root = await tempDir(t);
+  const a = new ImageStore({ root });
+  const b = new ImageStore({ root });
+  const ref = `${reg.host}/busybox:oci`;
+  const infos = await Promise.all([a.pull(ref), a.pull(ref), b.pull(ref), b.pull(`${reg.host}/busybox:v2s2`)]);
+  for (const i of infos) assert.equal(i.id, images.busybox.config.digest);
+  const snaps = (await readdir(join(root, 'snapshots'))).filter((n) => !n.startsWith('tmp-'));
+  assert.equal(snaps.length, 1);
+  assert.deepEqual((await readdir(join(root, 'snapshots'))).filter((n) => n.startsWith('tmp-')), []);
+  assert.deepEqual((await a.get(ref))?.repoTags.sort(), [ref, `${reg.host}/busybox:v2s2`].sort());
+});
+
+test('unknown image and unreachable registry give named errors', async (t) => {
+  const store = new ImageStore({ root: await tempDir(t) });
+  await assert.rejects(store.pull(`${reg.host}/nope:latest`), (e: unknown) => e instanceof ImageNotFoundError && e.message.includes(`${reg.host}/nope:latest`));
+  const port = await freePort();
+  await assert.rejects(store.pull(`127.0.0.1:${port}/busybox`), (e: unknown) => e instanceof RegistryUnreachableError && e.host === `127.0.0.1:${port}` && e.message.includes(`127.0.0.1:${port}`));
+  assert.deepEqual(await store.list(), []);
+});
