@@ -30,6 +30,10 @@ export const primitiveDefinitions: Definitions = {
     'x-kubernetes-int-or-string': true,
     description: 'A value that is either a whole number or a string, such as a port number or a port name, or "25%".',
   },
+  'io.k8s.apimachinery.pkg.apis.meta.v1.Patch': {
+    type: 'object',
+    description: 'The body of a PATCH request: a JSON patch, a merge patch, a strategic merge patch or an apply configuration, as its Content-Type says.',
+  },
   'io.k8s.apimachinery.pkg.runtime.RawExtension': {
     type: 'object',
     description: 'A complete embedded object of any kind, carried as raw JSON.',
