@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { OciRuntimeService } from '../runtime.js';
-import { DirRootfsProvider } from '../rootfs.js';
+import { DirRootfsProvider, type RootfsProvider } from '../rootfs.js';
 import { removeCgroup } from '../cgroups.js';
 import type { OciRuntimeName } from '../ocicli.js';
 import { makeBusyboxRootfs } from './busybox.js';
@@ -51,13 +51,14 @@ export async function forceCleanup(root: string, runtimes: OciRuntimeName[], cgr
   await rm(root, { recursive: true, force: true });
 }
 
-export async function newOciTestEnv(ociRuntime: OciRuntimeName, opts: { logSizeMax?: number } = {}): Promise<OciTestEnv> {
+export async function newOciTestEnv(ociRuntime: OciRuntimeName, opts: { logSizeMax?: number; rootfs?: (dir: string) => RootfsProvider } = {}): Promise<OciTestEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'k8ts-oci-'));
   const root = join(dir, 'root');
   const images = new DirRootfsProvider();
   images.add('busybox', makeBusyboxRootfs(join(dir, 'busybox')), { Cmd: ['sh'], Env: ['PATH=/bin'] });
   const cgroupParent = `/k8ts-test-${dir.split('-').pop()}`;
-  const make = () => OciRuntimeService.create({ root, rootfs: images, runtime: ociRuntime, cgroupParent, logSizeMax: opts.logSizeMax, log: () => {} });
+  const provider = opts.rootfs?.(dir) ?? images;
+  const make = () => OciRuntimeService.create({ root, rootfs: provider, runtime: ociRuntime, cgroupParent, logSizeMax: opts.logSizeMax, log: () => {} });
   const runtime = await make();
   return {
     runtime, images, dir, root, cgroupParent, reopen: make,
@@ -66,6 +67,8 @@ export async function newOciTestEnv(ociRuntime: OciRuntimeName, opts: { logSizeM
         for (const s of await runtime.listPodSandbox()) await runtime.removePodSandbox(s.id).catch(() => {});
       } finally {
         await forceCleanup(root, ['crun', 'runc'], cgroupParent);
+        // Image stores of a test live beside the root; their overlays go too.
+        for (const m of await mountsUnder(dir)) await run('umount', ['-l', m]).catch(() => {});
         await rm(dir, { recursive: true, force: true });
       }
     },
