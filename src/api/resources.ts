@@ -31,6 +31,10 @@ export interface ResourceType {
   storageResource: string;
   /** The version objects are stored in when several versions serve one resource. */
   storageVersion: string;
+  /** The apiVersion stored objects carry: the storage version in the storage resource's group. */
+  storageApiVersion: string;
+  /** Verbs served; most kinds serve allVerbs, review kinds only create. */
+  verbs: string[];
   /** Extra subresources that are not status/scale (pods/binding, pods/eviction, pods/log, ...). */
   subresources: string[];
 }
@@ -50,11 +54,15 @@ interface Def {
   storageResource?: string;
   storageVersion?: string;
   subresources?: string[];
+  verbs?: string[];
 }
 
 function def(d: Def): ResourceType {
   const group = d.group ?? '';
   const plural = d.plural ?? pluralize(d.kind.toLowerCase());
+  const storageResource = d.storageResource ?? (group === '' ? plural : `${group}/${plural}`);
+  const storageGroup = storageResource.includes('/') ? storageResource.split('/')[0] : '';
+  const storageVersion = d.storageVersion ?? d.version;
   return {
     group,
     version: d.version,
@@ -67,9 +75,11 @@ function def(d: Def): ResourceType {
     categories: d.categories ?? [],
     status: d.status ?? false,
     scale: d.scale,
-    storageResource: d.storageResource ?? (group === '' ? plural : `${group}/${plural}`),
-    storageVersion: d.storageVersion ?? d.version,
+    storageResource,
+    storageVersion,
+    storageApiVersion: groupVersion(storageGroup, storageVersion),
     subresources: d.subresources ?? [],
+    verbs: d.verbs ?? allVerbs,
   };
 }
 
@@ -132,6 +142,12 @@ export const resourceTypes: ResourceType[] = [
   def({ group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', shortNames: ['ing'], status: true }),
   def({ group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', shortNames: ['netpol'] }),
   def({ group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', namespaced: false }),
+  // Reviews: created to ask a question, answered in the response, never stored.
+  def({ group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', namespaced: false, verbs: ['create'] }),
+  def({ group: 'authentication.k8s.io', version: 'v1', kind: 'TokenReview', namespaced: false, verbs: ['create'] }),
+  def({ group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] }),
+  def({ group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectRulesReview', namespaced: false, verbs: ['create'] }),
+  def({ group: 'authorization.k8s.io', version: 'v1', kind: 'SubjectAccessReview', namespaced: false, verbs: ['create'] }),
   // policy/v1
   def({ group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', shortNames: ['pdb'], status: true }),
 ];

@@ -1,0 +1,61 @@
+// The pieces the API server's handlers call but do not implement: selectors, tables,
+// patching, field tracking, unknown-field detection, version conversion. Each is a
+// small interface so that cli/ wires the real ones and tests may hand in others.
+
+import type { ResourceType } from '../api/resources.js';
+import type { KObject } from './kobject.js';
+
+export type ObjectPredicate = (obj: KObject) => boolean;
+
+export interface Selectors {
+  /** Throws an ApiError (400) for a malformed selector. */
+  labels(selector: string): ObjectPredicate;
+  /** Throws an ApiError (400) for a malformed selector or a field the kind does not support. */
+  fields(r: ResourceType, selector: string): ObjectPredicate;
+}
+
+export interface TableColumn {
+  name: string;
+  type: string;
+  format: string;
+  description: string;
+  priority: number;
+}
+
+export interface Tables {
+  columns(r: ResourceType): TableColumn[];
+  row(r: ResourceType, obj: KObject, now: Date): unknown[];
+}
+
+export type PatchType = 'json' | 'merge' | 'strategic';
+
+export interface Patcher {
+  /** Applies a patch to a copy of current; throws an ApiError for a bad patch. */
+  patch(r: ResourceType, type: PatchType, current: KObject, patch: unknown): KObject;
+}
+
+export interface FieldManagement {
+  /** Server-side apply of `applied` over `live` (undefined when creating); throws an ApiError (409) on conflicts. */
+  apply(r: ResourceType, live: KObject | undefined, applied: KObject, manager: string, force: boolean, now: Date): KObject;
+  /** Records in updated.metadata.managedFields the fields `manager` changed from old to updated. */
+  track(r: ResourceType, old: KObject | undefined, updated: KObject, manager: string, subresource: string | undefined, now: Date): void;
+}
+
+export interface FieldChecker {
+  /** Paths of fields the kind's schema does not know, e.g. '.spec.foo'. */
+  unknownFields(r: ResourceType, obj: unknown): string[];
+}
+
+export interface Converter {
+  /** Converts obj (in any served version of r's kind) to the given apiVersion. */
+  convert(r: ResourceType, obj: KObject, toApiVersion: string): KObject;
+}
+
+export interface ApiSeams {
+  selectors: Selectors;
+  tables: Tables;
+  patcher: Patcher;
+  fields: FieldManagement;
+  checker: FieldChecker;
+  converter: Converter;
+}

@@ -1,0 +1,328 @@
+// The watch cache: every object of every resource held in memory, fed by one watch on
+// the datastore. LIST and WATCH are served from here, as kube-apiserver's cacher does:
+// each resource keeps its current objects and a bounded ring of recent events, so a
+// watch can resume from any resourceVersion the ring still covers (older ones get 410).
+// Each event is serialised once; every watcher gets the same bytes.
+
+import type { Store, WatchEvent, WatchHandle } from '../storage/store.js';
+import { CompactedError } from '../storage/store.js';
+import type { KObject } from './kobject.js';
+
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface CacheEntry {
+  key: string;
+  obj: KObject;
+  /** The object serialised, with metadata.resourceVersion set. */
+  json: string;
+  rev: number;
+}
+
+export class CacheEvent {
+  private lines = new Map<EventType, Buffer>();
+  constructor(
+    readonly type: EventType,
+    readonly entry: CacheEntry,
+    readonly prev: CacheEntry | undefined,
+  ) {}
+
+  /** The watch stream line for this event, built once and shared by every JSON watcher. */
+  line(type: EventType = this.type): Buffer {
+    let b = this.lines.get(type);
+    if (!b) {
+      b = Buffer.from(`{"type":"${type}","object":${this.entry.json}}\n`);
+      this.lines.set(type, b);
+    }
+    return b;
+  }
+}
+
+/** What a watcher receives: an event, possibly retyped by its filter (MODIFIED -> ADDED/DELETED). */
+export interface Delivery {
+  type: EventType;
+  event: CacheEvent;
+}
+
+export interface WatchSink {
+  /** Returns false when the watcher cannot keep up; it is then closed. */
+  deliver(batch: Delivery[]): boolean;
+  close(reason?: Error): void;
+}
+
+export type ObjectFilter = (obj: KObject) => boolean;
+
+interface Subscription {
+  filter: ObjectFilter;
+  sink: WatchSink;
+}
+
+export class TooOldResourceVersionError extends Error {
+  readonly code = 'TOO_OLD_RESOURCE_VERSION';
+  constructor(readonly requested: number, readonly oldest: number) {
+    super(`too old resource version: ${requested} (${oldest})`);
+    this.name = 'TooOldResourceVersionError';
+  }
+}
+
+export class CacheNotReadyError extends Error {
+  readonly code = 'CACHE_NOT_READY';
+  constructor(readonly waitedFor: number) {
+    super(`Too large resource version: ${waitedFor}, current: unknown`);
+    this.name = 'CacheNotReadyError';
+  }
+}
+
+class ResourceCache {
+  readonly entries = new Map<string, CacheEntry>();
+  private sorted: CacheEntry[] | undefined;
+  readonly ring: CacheEvent[] = [];
+  private ringHead = 0;
+  /** Every event with rev > ringStart is in the ring. */
+  ringStart: number;
+  readonly subs = new Set<Subscription>();
+
+  constructor(startRev: number, private readonly capacity: number) {
+    this.ringStart = startRev;
+  }
+
+  sortedEntries(): CacheEntry[] {
+    if (!this.sorted) this.sorted = [...this.entries.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    return this.sorted;
+  }
+
+  apply(ev: CacheEvent): void {
+    if (ev.type === 'DELETED') this.entries.delete(ev.entry.key);
+    else this.entries.set(ev.entry.key, ev.entry);
+    if (ev.type !== 'MODIFIED') this.sorted = undefined;
+    else if (this.sorted) {
+      const i = this.sorted.indexOf(ev.prev as CacheEntry);
+      if (i >= 0) this.sorted[i] = ev.entry;
+      else this.sorted = undefined;
+    }
+    if (this.ring.length < this.capacity) this.ring.push(ev);
+    else {
+      this.ringStart = this.ring[this.ringHead].entry.rev;
+      this.ring[this.ringHead] = ev;
+      this.ringHead = (this.ringHead + 1) % this.capacity;
+    }
+  }
+
+  /** Ring events after rev, oldest first. */
+  eventsAfter(rev: number): CacheEvent[] {
+    const ordered = this.ring.length < this.capacity ? this.ring : [...this.ring.slice(this.ringHead), ...this.ring.slice(0, this.ringHead)];
+    let lo = 0;
+    let hi = ordered.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ordered[mid].entry.rev <= rev) lo = mid + 1;
+      else hi = mid;
+    }
+    return ordered.slice(lo);
+  }
+}
+
+export interface WatchCacheOptions {
+  store: Store;
+  /** Maps a storage key to the resource it belongs to (undefined: not cached). */
+  resourceOf: (key: string) => string | undefined;
+  /** Events kept per resource for resuming watches. Default 10000. */
+  ringCapacity?: number;
+  /** Key prefix the cache watches. Default '/registry/'. */
+  prefix?: string;
+  log?: (msg: string) => void;
+}
+
+export class WatchCache {
+  private readonly resources = new Map<string, ResourceCache>();
+  private revision = 0;
+  private startRevision = 0;
+  private waiters: { rev: number; resolve: () => void }[] = [];
+  private handle: WatchHandle | undefined;
+  private closed = false;
+  private readonly prefix: string;
+  private readonly capacity: number;
+
+  constructor(private readonly opts: WatchCacheOptions) {
+    this.prefix = opts.prefix ?? '/registry/';
+    this.capacity = opts.ringCapacity ?? 10000;
+  }
+
+  currentRevision(): number {
+    return this.revision;
+  }
+
+  async start(): Promise<void> {
+    const { store } = this.opts;
+    const res = await store.range(this.prefix);
+    this.resources.clear();
+    this.revision = res.revision;
+    this.startRevision = res.revision;
+    for (const kv of res.kvs) {
+      const resource = this.opts.resourceOf(kv.key);
+      if (resource === undefined) continue;
+      const entry = decodeEntry(kv.key, kv.value, kv.modRevision);
+      this.resource(resource).entries.set(kv.key, entry);
+    }
+    await this.watchFrom(res.revision);
+  }
+
+  private async watchFrom(rev: number): Promise<void> {
+    this.handle = await this.opts.store.watch(this.prefix, rev, {
+      onEvents: (events) => this.onEvents(events),
+      onClose: (err) => {
+        if (this.closed) return;
+        this.opts.log?.(`watch cache: datastore watch ended (${err?.message ?? 'closed'}); resuming`);
+        void this.resume();
+      },
+    });
+  }
+
+  private async resume(): Promise<void> {
+    try {
+      await this.watchFrom(this.revision);
+    } catch (err) {
+      if (!(err instanceof CompactedError)) throw err;
+      // History is gone: start over, and close every watcher so clients relist.
+      for (const rc of this.resources.values()) for (const s of rc.subs) s.sink.close(new TooOldResourceVersionError(this.revision, err.compacted));
+      await this.start();
+    }
+  }
+
+  private resource(name: string): ResourceCache {
+    let rc = this.resources.get(name);
+    if (!rc) {
+      rc = new ResourceCache(this.startRevision, this.capacity);
+      this.resources.set(name, rc);
+    }
+    return rc;
+  }
+
+  private onEvents(events: WatchEvent[]): void {
+    const touched = new Map<ResourceCache, CacheEvent[]>();
+    for (const ev of events) {
+      const resource = this.opts.resourceOf(ev.kv.key);
+      if (resource !== undefined) {
+        const rc = this.resource(resource);
+        const prev = rc.entries.get(ev.kv.key);
+        const entry = decodeEntry(ev.kv.key, ev.kv.value, ev.type === 'delete' ? ev.revision : ev.kv.modRevision);
+        const type: EventType = ev.type === 'delete' ? 'DELETED' : prev ? 'MODIFIED' : 'ADDED';
+        const ce = new CacheEvent(type, entry, prev);
+        rc.apply(ce);
+        const list = touched.get(rc) ?? [];
+        list.push(ce);
+        touched.set(rc, list);
+      }
+      this.revision = Math.max(this.revision, ev.revision);
+    }
+    for (const [rc, evs] of touched) {
+      for (const sub of rc.subs) this.send(rc, sub, evs);
+    }
+    this.wakeWaiters();
+  }
+
+  private send(rc: ResourceCache, sub: Subscription, events: CacheEvent[]): void {
+    const batch: Delivery[] = [];
+    for (const ev of events) {
+      const type = filteredType(ev, sub.filter);
+      if (type) batch.push({ type, event: ev });
+    }
+    if (batch.length === 0) return;
+    if (!sub.sink.deliver(batch)) {
+      rc.subs.delete(sub);
+      sub.sink.close(new Error('watcher too slow'));
+    }
+  }
+
+  private wakeWaiters(): void {
+    if (this.waiters.length === 0) return;
+    const ready = this.waiters.filter((w) => w.rev <= this.revision);
+    this.waiters = this.waiters.filter((w) => w.rev > this.revision);
+    for (const w of ready) w.resolve();
+  }
+
+  /** Resolves once the cache has seen every write up to rev; rejects with CacheNotReadyError after timeoutMs. */
+  waitFor(rev: number, timeoutMs = 3000): Promise<void> {
+    if (rev <= this.revision) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const waiter = { rev, resolve: () => { clearTimeout(timer); resolve(); } };
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new CacheNotReadyError(rev));
+      }, timeoutMs);
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Waits until the cache reflects the datastore's latest write: a consistent read. */
+  async sync(): Promise<void> {
+    await this.waitFor(await this.opts.store.currentRevision());
+  }
+
+  /** Current entries of a resource, in key order, optionally only those under keyPrefix. */
+  list(resource: string, keyPrefix?: string): CacheEntry[] {
+    const all = this.resources.get(resource)?.sortedEntries() ?? [];
+    return keyPrefix ? all.filter((e) => e.key.startsWith(keyPrefix)) : all;
+  }
+
+  get(resource: string, key: string): CacheEntry | undefined {
+    return this.resources.get(resource)?.entries.get(key);
+  }
+
+  /**
+   * Starts a watch. With fromRev undefined the watcher first gets ADDED for every
+   * matching object, then live events; otherwise every event after fromRev.
+   * Returns a function that stops the watch.
+   */
+  watch(resource: string, fromRev: number | undefined, filter: ObjectFilter, sink: WatchSink): () => void {
+    const rc = this.resource(resource);
+    let initial: Delivery[];
+    if (fromRev === undefined) {
+      initial = rc.sortedEntries().filter((e) => filter(e.obj)).map((e) => ({ type: 'ADDED' as const, event: new CacheEvent('ADDED', e, undefined) }));
+    } else {
+      if (fromRev < rc.ringStart) throw new TooOldResourceVersionError(fromRev, rc.ringStart + 1);
+      initial = [];
+      for (const ev of rc.eventsAfter(fromRev)) {
+        const type = filteredType(ev, filter);
+        if (type) initial.push({ type, event: ev });
+      }
+    }
+    const sub: Subscription = { filter, sink };
+    rc.subs.add(sub);
+    if (initial.length > 0 && !sink.deliver(initial)) {
+      rc.subs.delete(sub);
+      sink.close(new Error('watcher too slow'));
+    }
+    return () => { rc.subs.delete(sub); };
+  }
+
+  watcherCount(): number {
+    let n = 0;
+    for (const rc of this.resources.values()) n += rc.subs.size;
+    return n;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.handle?.close();
+    for (const rc of this.resources.values()) {
+      for (const s of rc.subs) s.sink.close();
+      rc.subs.clear();
+    }
+  }
+}
+
+/** The event type a watcher with this filter sees, or undefined if it sees nothing. */
+function filteredType(ev: CacheEvent, filter: ObjectFilter): EventType | undefined {
+  const now = filter(ev.entry.obj);
+  if (ev.type !== 'MODIFIED') return now ? ev.type : undefined;
+  const before = ev.prev ? filter(ev.prev.obj) : false;
+  if (now) return before ? 'MODIFIED' : 'ADDED';
+  return before ? 'DELETED' : undefined;
+}
+
+function decodeEntry(key: string, value: string, rev: number): CacheEntry {
+  const obj = JSON.parse(value) as KObject;
+  obj.metadata = obj.metadata ?? {};
+  obj.metadata.resourceVersion = String(rev);
+  return { key, obj, json: JSON.stringify(obj), rev };
+}

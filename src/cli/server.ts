@@ -1,0 +1,166 @@
+// `k8ts server`: wires the control plane together and serves it.
+
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:https';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { ResourceRegistry } from '../api/resources.js';
+import { openStore, type StoreKind } from '../storage/index.js';
+import { WatchCache } from '../apiserver/watch-cache.js';
+import { ObjectStore } from '../apiserver/registry/object-store.js';
+import { objectKey, storageResourceOf } from '../apiserver/registry/keys.js';
+import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
+import { builtinSeams } from '../apiserver/builtin/index.js';
+import { builtinHooks } from '../apiserver/builtin/hooks.js';
+import { builtinOpenApi } from '../apiserver/builtin/openapi.js';
+import { createRequestHandler } from '../apiserver/server.js';
+import { bearerTokenAuthenticator, certificateAuthenticator, staticTokens, unionAuthenticator } from '../apiserver/authn.js';
+import { allowAll } from '../apiserver/handlers/reviews.js';
+import { ensureClusterPki } from '../apiserver/pki.js';
+import { ensureSystemNamespaces } from '../apiserver/bootstrap.js';
+import type { KObject } from '../apiserver/kobject.js';
+import { stringify } from 'yaml';
+import { FlagError, parseFlags } from './flags.js';
+import { startControllers } from './controllers.js';
+import { logger } from './log.js';
+
+const usage = `usage: k8ts server [flags]
+
+  --data-dir DIR          where state, certificates and the kubeconfig live (default /var/lib/k8ts)
+  --bind-address ADDR     address the API server listens on (default 127.0.0.1)
+  --https-port PORT       port of the API server (default 6443)
+  --datastore KIND        sqlite (default) or memory
+  --disable-agent         run the control plane only, no node agent on this machine
+  --disable-controllers   run the API server alone (no controllers)
+`;
+
+/** The Kubernetes version this server speaks (kubectl picks its matching version from it). */
+export const kubernetesVersion = { major: '1', minor: '32', gitVersion: 'v1.32.0-k8ts' };
+
+async function writeKubeconfig(path: string, o: { server: string; caPem: string; certPem: string; keyPem: string; user: string; cluster: string; context: string }): Promise<void> {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  const doc = {
+    apiVersion: 'v1',
+    kind: 'Config',
+    clusters: [{ name: o.cluster, cluster: { server: o.server, 'certificate-authority-data': b64(o.caPem) } }],
+    users: [{ name: o.user, user: { 'client-certificate-data': b64(o.certPem), 'client-key-data': b64(o.keyPem) } }],
+    contexts: [{ name: o.context, context: { cluster: o.cluster, user: o.user } }],
+    'current-context': o.context,
+  };
+  await writeFile(path, stringify(doc), { mode: 0o600 });
+}
+
+async function readOrCreateToken(path: string): Promise<string> {
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch {
+    const token = randomBytes(24).toString('hex');
+    await writeFile(path, token + '\n', { mode: 0o600 });
+    return token;
+  }
+}
+
+export async function runServer(args: string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseFlags(args, {
+      values: { 'data-dir': '/var/lib/k8ts', 'bind-address': '127.0.0.1', 'https-port': '6443', datastore: 'sqlite' },
+      switches: ['disable-agent', 'disable-controllers', 'help'],
+      aliases: { h: 'help' },
+    });
+  } catch (err) {
+    if (err instanceof FlagError) {
+      process.stderr.write(`k8ts server: ${err.message}\n${usage}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (flags.switches.has('help')) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const dataDir = flags.values['data-dir'] as string;
+  const bindAddress = flags.values['bind-address'] as string;
+  const port = Number(flags.values['https-port']);
+  const datastore = flags.values.datastore as string;
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) {
+    process.stderr.write(`k8ts server: invalid --https-port ${JSON.stringify(flags.values['https-port'])}: want a port number\n`);
+    return 2;
+  }
+  if (datastore !== 'sqlite' && datastore !== 'memory') {
+    process.stderr.write(`k8ts server: invalid --datastore ${JSON.stringify(datastore)}: want sqlite or memory\n`);
+    return 2;
+  }
+  if (flags.positional.length > 0) {
+    process.stderr.write(`k8ts server: unexpected argument ${JSON.stringify(flags.positional[0])}\n${usage}`);
+    return 2;
+  }
+
+  const log = logger('server');
+  const started = Date.now();
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const advertise = bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress;
+  const pki = await ensureClusterPki(join(dataDir, 'tls'), {
+    dnsNames: ['localhost', hostname(), 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
+    ips: [...new Set(['127.0.0.1', advertise, '10.43.0.1'])],
+  });
+  const adminToken = await readOrCreateToken(join(dataDir, 'admin-token'));
+  const lookupToken = staticTokens({ [adminToken]: { username: 'admin', groups: ['system:masters'] } });
+
+  const registry = new ResourceRegistry();
+  const store = await openStore(datastore as StoreKind, { dataDir });
+  const cache = new WatchCache({ store, resourceOf: storageResourceOf(registry.all), log: (m) => log.warn(m) });
+  await cache.start();
+  const namespaces = registry.lookup('', 'v1', 'namespaces')!;
+  const lookupNamespace = async (name: string): Promise<KObject | undefined> => {
+    const kv = await store.get(objectKey(namespaces, undefined, name));
+    return kv ? (JSON.parse(kv.value) as KObject) : undefined;
+  };
+  const hooks = builtinHooks([namespaceLifecycle(lookupNamespace)]);
+  const objects = new ObjectStore({ store, cache, hooks });
+  await ensureSystemNamespaces(registry, objects);
+
+  const handler = createRequestHandler({
+    context: { registry, objects, cache, seams: builtinSeams(), authorizer: allowAll, now: () => new Date() },
+    authenticator: unionAuthenticator(certificateAuthenticator(), bearerTokenAuthenticator(lookupToken)),
+    lookupToken,
+    openapi: builtinOpenApi(registry),
+    version: kubernetesVersion,
+    advertiseAddress: `${advertise}:${port}`,
+    ready: () => true,
+    log: (m) => log.error(m),
+  });
+  const server = createServer({ key: pki.serving.keyPem, cert: pki.serving.certPem, ca: pki.ca.certPem, requestCert: true, rejectUnauthorized: false }, handler);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, bindAddress, () => resolve());
+  });
+  server.on('error', (err) => log.error(`https server: ${err.message}`));
+
+  const serverUrl = `https://${advertise.includes(':') ? `[${advertise}]` : advertise}:${port}`;
+  const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
+  await writeKubeconfig(kubeconfigPath, { server: serverUrl, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, user: 'admin', cluster: 'k8ts', context: 'k8ts' });
+  const controllers = flags.switches.has('disable-controllers') ? undefined : await startControllers({ server: serverUrl, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem, log });
+  if (!flags.switches.has('disable-agent')) log.info('the node agent is not built yet: running the control plane only (as with --disable-agent)');
+  log.info(`ready in ${Date.now() - started} ms: API server at ${serverUrl}, kubeconfig at ${kubeconfigPath}`);
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string): Promise<void> => {
+      if (stopping) return;
+      stopping = true;
+      log.info(`${signal}: shutting down`);
+      await controllers?.stop();
+      cache.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await store.close();
+      log.info('stopped');
+      resolve(0);
+    };
+    process.on('SIGTERM', () => void stop('SIGTERM'));
+    process.on('SIGINT', () => void stop('SIGINT'));
+  });
+}
