@@ -6,6 +6,7 @@ import type { ResourceRegistry } from '../resources.js';
 import type { SchemaSource } from '../schema/types.js';
 import { documentHash } from './hash.js';
 import { openapiV2, defaultInfo, type OpenAPIInfo } from './v2.js';
+import { encodeOpenAPIV2Proto } from './v2-proto.js';
 import { openapiV3GroupVersion, openapiV3Root } from './v3.js';
 
 export interface SerializedDocument {
@@ -15,8 +16,14 @@ export interface SerializedDocument {
   hash: string;
 }
 
+export interface BinaryDocument {
+  bytes: Uint8Array;
+  hash: string;
+}
+
 export class OpenAPIDocuments {
   private v2Doc?: SerializedDocument;
+  private v2ProtoDoc?: BinaryDocument;
   private rootDoc?: SerializedDocument;
   private readonly gvDocs = new Map<string, SerializedDocument | undefined>();
 
@@ -30,6 +37,18 @@ export class OpenAPIDocuments {
   v2(): SerializedDocument {
     this.v2Doc ??= serialize(openapiV2(this.registry, this.source, this.info));
     return this.v2Doc;
+  }
+
+  /**
+   * GET /openapi/v2 with Accept: application/com.github.proto-openapi.spec.v2@v1.0+protobuf
+   * (what kubectl asks for first; answer with that Content-Type).
+   */
+  v2Proto(): BinaryDocument {
+    if (this.v2ProtoDoc === undefined) {
+      const bytes = encodeOpenAPIV2Proto(JSON.parse(this.v2().json) as Record<string, unknown>);
+      this.v2ProtoDoc = { bytes, hash: documentHash(bytes) };
+    }
+    return this.v2ProtoDoc;
   }
 
   /** GET /openapi/v3. */
