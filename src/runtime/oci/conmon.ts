@@ -23,6 +23,7 @@ export interface ConmonOptions {
   socketDir: string;
   tty: boolean;
   stdin: boolean;
+  stdinOnce: boolean;
   conmonPath?: string;
 }
 
@@ -35,7 +36,8 @@ export function conmonArgs(cli: OciCli, o: ConmonOptions): string[] {
   ];
   for (const a of cli.globalArgs()) args.push('--runtime-arg', a);
   if (o.tty) args.push('-t');
-  if (o.stdin) args.push('-i', '--leave-stdin-open');
+  // stdinOnce: the container's stdin closes when the first attached client's does.
+  if (o.stdin) args.push('-i', ...(o.stdinOnce ? [] : ['--leave-stdin-open']));
   return args;
 }
 

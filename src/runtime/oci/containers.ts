@@ -62,7 +62,7 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
     const started = await startConmon(env.cli, {
       id, bundle: dir, containerPidFile: join(dir, 'pidfile'), conmonPidFile: join(dir, 'conmon.pid'), logPath,
       logSizeMax: env.logSizeMax, exitDir: join(env.store.root, 'exits'), socketDir: join(dir, 'sockets'),
-      tty: rec.tty, stdin: config.stdin ?? false, conmonPath: env.conmonPath,
+      tty: rec.tty, stdin: config.stdin ?? false, stdinOnce: config.stdinOnce ?? false, conmonPath: env.conmonPath,
     });
     rec.conmonPid = started.conmonPid;
     await env.store.saveContainer(rec);

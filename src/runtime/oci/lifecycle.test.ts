@@ -85,6 +85,23 @@ for (const name of ['crun', 'runc'] as const) {
     await assert.rejects(rt.execSync(id, ['sleep', '30'], 1), { code: 'ERR_EXEC_TIMEOUT' });
   });
 
+  test(`oci/${name}: attach with stdin feeds the main process and sees its output`, async (t) => {
+    const env = await newOciTestEnv(name);
+    t.after(() => env.cleanup());
+    const rt = env.runtime;
+    const sbc = podConfig();
+    const sb = await rt.runPodSandbox(sbc);
+    const id = await rt.createContainer(sb, { metadata: { name: 'cat', attempt: 0 }, image: { image: 'busybox' }, command: ['sh', '-c', 'cat; echo bye >&2; exit 4'], stdin: true, stdinOnce: true }, sbc);
+    const a = await rt.attach(id, { stdin: true });
+    await rt.startContainer(id);
+    a.stdin!.end('hello\n');
+    const [out, err, code] = await Promise.all([readAll(a.stdout), readAll(a.stderr), a.exit]);
+    assert.equal(out, 'hello\n');
+    assert.equal(err, 'bye\n');
+    assert.equal(code, 4);
+    assert.equal((await logsOf(rt, id)).stdout, 'hello');
+  });
+
   test(`oci/${name}: logs are in CRI format and rotated by size`, async (t) => {
     const env = await newOciTestEnv(name, { logSizeMax: 16 * 1024 });
     t.after(() => env.cleanup());

@@ -4,6 +4,7 @@
 
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import {
   InvalidArgumentError, InvalidStateError, NotFoundError, matchesLabels, nowNs,
@@ -12,6 +13,7 @@ import {
   type PodSandboxConfig, type PodSandboxFilter, type PodSandboxStatus, type RuntimeService, type StreamHandle,
 } from '../cri.js';
 import { prepareHybridCgroups, readCgroupStats } from './cgroups.js';
+import { attachSocket } from './attach.js';
 import * as ctr from './containers.js';
 import { readCriLog } from './crilog.js';
 import { execStream, execSync } from './exec.js';
@@ -163,11 +165,14 @@ export class OciRuntimeService implements RuntimeService {
     return execStream(this.env.clis[rec.ociRuntime], this.env.store.containerDir(id), id, opts);
   }
 
-  /** Output from now on, until the container exits. Attaching stdin is not supported yet. */
+  /**
+   * With stdin: through conmon's attach socket (the container must have been created
+   * with `stdin`). Without: the container's output from now on, read from its log.
+   */
   async attach(id: string, opts: { stdin?: boolean }): Promise<StreamHandle> {
-    if (opts.stdin) throw new InvalidArgumentError('attach with stdin is not supported by the oci runtime yet');
     const rec = await this.container(id);
-    const { PassThrough } = await import('node:stream');
+    const exitCode = async () => (await ctr.waitExit(this.env, rec, 10000)).exitCode;
+    if (opts.stdin) return attachSocket({ bundle: this.env.store.containerDir(id), stdin: true, tty: rec.tty, exitCode });
     const stdout = new PassThrough();
     const stderr = rec.tty ? null : new PassThrough();
     const exit = (async () => {
