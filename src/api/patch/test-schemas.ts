@@ -66,6 +66,7 @@ export const testDefinitions: Definitions = {
   },
   't.PodSpec': {
     type: 'object',
+    required: ['containers'],
     properties: {
       containers: {
         type: 'array',
@@ -107,7 +108,7 @@ export const testDefinitions: Definitions = {
   },
   't.ContainerPort': {
     type: 'object',
-    properties: { containerPort: { type: 'integer' }, protocol: { type: 'string' }, name: { type: 'string' } },
+    properties: { containerPort: { type: 'integer' }, protocol: { type: 'string', default: 'TCP' }, name: { type: 'string' } },
   },
 };
 

@@ -1,0 +1,223 @@
+// Sets of field paths, as server-side apply tracks ownership, in Kubernetes' FieldsV1
+// form. A path is a list of path elements, each already in its FieldsV1 spelling:
+//   f:<name>         a field of a struct or a key of a map
+//   k:<json object>  an item of a map-list, by its key fields (sorted by name)
+//   v:<json>         an item of a set-list, by its value
+//   i:<index>        an item of a list with no identity (rare)
+// In FieldsV1 a leaf `{}` is a member; "." marks a member that also has children.
+
+/** The FieldsV1 JSON object, e.g. {"f:metadata":{"f:labels":{"f:app":{}}}}. */
+export type FieldsV1 = { [element: string]: FieldsV1 };
+
+export type FieldPath = readonly string[];
+
+class Node {
+  member = false;
+  readonly children = new Map<string, Node>();
+
+  isEmpty(): boolean {
+    return !this.member && this.children.size === 0;
+  }
+
+  child(el: string): Node {
+    let c = this.children.get(el);
+    if (!c) {
+      c = new Node();
+      this.children.set(el, c);
+    }
+    return c;
+  }
+
+  copy(): Node {
+    const n = new Node();
+    n.member = this.member;
+    for (const [k, v] of this.children) n.children.set(k, v.copy());
+    return n;
+  }
+}
+
+export class FieldSet {
+  private constructor(private readonly root: Node) {}
+
+  static empty(): FieldSet {
+    return new FieldSet(new Node());
+  }
+
+  static of(paths: Iterable<FieldPath>): FieldSet {
+    const s = FieldSet.empty();
+    for (const p of paths) s.insert(p);
+    return s;
+  }
+
+  /** Parses FieldsV1; throws TypeError on anything that is not that shape. */
+  static fromFieldsV1(v: unknown): FieldSet {
+    const parse = (obj: unknown, node: Node, where: string): void => {
+      if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new TypeError(`FieldsV1 at ${where || 'root'} is not an object`);
+      for (const [k, child] of Object.entries(obj)) {
+        if (k === '.') {
+          node.member = true;
+          continue;
+        }
+        if (!/^[fkvi]:/.test(k)) throw new TypeError(`FieldsV1 at ${where || 'root'}: unknown path element ${JSON.stringify(k)}`);
+        const c = node.child(k);
+        parse(child, c, `${where}/${k}`);
+        if (c.children.size === 0) c.member = true;
+      }
+    };
+    const root = new Node();
+    parse(v, root, '');
+    return new FieldSet(root);
+  }
+
+  toFieldsV1(): FieldsV1 {
+    const emit = (node: Node): FieldsV1 => {
+      const out: FieldsV1 = {};
+      if (node.member && node.children.size > 0) out['.'] = {};
+      for (const k of sortedElements([...node.children.keys()])) {
+        const c = node.children.get(k) as Node;
+        if (!c.isEmpty()) out[k] = emit(c);
+      }
+      return out;
+    };
+    return emit(this.root);
+  }
+
+  copy(): FieldSet {
+    return new FieldSet(this.root.copy());
+  }
+
+  insert(path: FieldPath): void {
+    let n = this.root;
+    for (const el of path) n = n.child(el);
+    n.member = true;
+  }
+
+  has(path: FieldPath): boolean {
+    return this.find(path)?.member ?? false;
+  }
+
+  /** True when the path or anything under it is a member. */
+  hasAtOrBelow(path: FieldPath): boolean {
+    const n = this.find(path);
+    return n !== undefined && !n.isEmpty();
+  }
+
+  isEmpty(): boolean {
+    return this.paths().length === 0;
+  }
+
+  /** Member paths, parents before children. */
+  paths(): string[][] {
+    const out: string[][] = [];
+    const walk = (node: Node, prefix: string[]): void => {
+      if (node.member && prefix.length > 0) out.push(prefix);
+      for (const [k, c] of node.children) walk(c, [...prefix, k]);
+    };
+    walk(this.root, []);
+    return out;
+  }
+
+  union(other: FieldSet): FieldSet {
+    const out = this.copy();
+    for (const p of other.paths()) out.insert(p);
+    return out;
+  }
+
+  intersection(other: FieldSet): FieldSet {
+    return FieldSet.of(this.paths().filter((p) => other.has(p)));
+  }
+
+  /** Members of this set that are not members of `other`. */
+  difference(other: FieldSet): FieldSet {
+    return FieldSet.of(this.paths().filter((p) => !other.has(p)));
+  }
+
+  /** Members of this set that are neither in `other` nor under one of its members. */
+  recursiveDifference(other: FieldSet): FieldSet {
+    return FieldSet.of(this.paths().filter((p) => !p.some((_, i) => other.has(p.slice(0, i + 1)))));
+  }
+
+  equals(other: FieldSet): boolean {
+    const a = this.paths().map((p) => JSON.stringify(p)).sort();
+    const b = other.paths().map((p) => JSON.stringify(p)).sort();
+    return a.length === b.length && a.every((x, i) => x === b[i]);
+  }
+
+  private find(path: FieldPath): Node | undefined {
+    let n: Node | undefined = this.root;
+    for (const el of path) {
+      n = n.children.get(el);
+      if (!n) return undefined;
+    }
+    return n;
+  }
+}
+
+/**
+ * A path in structured-merge-diff's printed form, as conflicts report it:
+ * `.spec.containers[name="web"].ports[containerPort=80,protocol="TCP"]`, `[="a"]`, `[0]`.
+ */
+export function pathString(path: FieldPath): string {
+  return path
+    .map((el) => {
+      const body = el.slice(2);
+      switch (el[0]) {
+        case 'f':
+          return `.${body}`;
+        case 'k': {
+          const keys = JSON.parse(body) as Record<string, unknown>;
+          return `[${Object.entries(keys).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(',')}]`;
+        }
+        case 'v':
+          return `[=${body}]`;
+        default:
+          return `[${body}]`;
+      }
+    })
+    .join('');
+}
+
+const rank: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
+
+/** structured-merge-diff's element order: fields by name, then keys, values, indexes. */
+function sortedElements(els: string[]): string[] {
+  return [...els].sort((a, b) => {
+    const ra = rank[a[0]] ?? 9;
+    const rb = rank[b[0]] ?? 9;
+    if (ra !== rb) return ra - rb;
+    const x = a.slice(2);
+    const y = b.slice(2);
+    if (a[0] === 'i') return Number(x) - Number(y);
+    if (a[0] === 'f') return x < y ? -1 : x > y ? 1 : 0;
+    return compareJson(safeParse(x), safeParse(y));
+  });
+}
+
+function safeParse(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}
+
+function compareJson(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const ka = Object.keys(a).sort();
+    const kb = Object.keys(b).sort();
+    for (let i = 0; i < Math.min(ka.length, kb.length); i++) {
+      if (ka[i] !== kb[i]) return ka[i] < kb[i] ? -1 : 1;
+      const c = compareJson((a as Record<string, unknown>)[ka[i]], (b as Record<string, unknown>)[kb[i]]);
+      if (c !== 0) return c;
+    }
+    return ka.length - kb.length;
+  }
+  const ta = typeof a;
+  const tb = typeof b;
+  if (ta !== tb) return ta < tb ? -1 : 1;
+  const sa = JSON.stringify(a);
+  const sb = JSON.stringify(b);
+  return sa < sb ? -1 : sa > sb ? 1 : 0;
+}

@@ -1,0 +1,31 @@
+// Removing the fields of a field set from an object: what apply does with the fields a
+// manager applied before and no longer applies.
+import { clone, isObject, type JsonObject, type JsonValue } from '../patch/json.js';
+import { fieldNode, itemNode, type SchemaNode } from '../patch/schema-walk.js';
+import type { FieldSet } from './fieldset.js';
+import { itemElement, listKindOf } from './typed.js';
+
+export function removeFields(obj: JsonObject, set: FieldSet, root: SchemaNode): JsonObject {
+  const out = clone(obj);
+  for (const path of set.paths()) removePath(out, path, root);
+  return out;
+}
+
+function removePath(value: JsonValue, path: readonly string[], node: SchemaNode): void {
+  const [el, ...rest] = path;
+  if (isObject(value) && el.startsWith('f:')) {
+    const key = el.slice(2);
+    if (!Object.prototype.hasOwnProperty.call(value, key)) return;
+    if (rest.length === 0) delete value[key];
+    else removePath(value[key], rest, fieldNode(node, key));
+    return;
+  }
+  if (Array.isArray(value)) {
+    const kind = listKindOf(node);
+    const items = itemNode(node);
+    const i = value.findIndex((item, idx) => itemElement(item, idx, kind, items) === el);
+    if (i < 0) return;
+    if (rest.length === 0) value.splice(i, 1);
+    else removePath(value[i], rest, items);
+  }
+}
