@@ -23,7 +23,10 @@ before(async () => {
 });
 
 after(async () => {
-  for (const h of hooks.reverse()) await h();
+  // Run every cleanup even if one fails, then report the first failure.
+  const errors: unknown[] = [];
+  for (const h of hooks.reverse()) await Promise.resolve().then(h).catch((e: unknown) => errors.push(e));
+  if (errors.length > 0) throw errors[0];
 });
 
 /** A token server and a registry front that wants `Bearer <token>`. */

@@ -24,7 +24,10 @@ before(async () => {
 });
 
 after(async () => {
-  for (const h of hooks.reverse()) await h();
+  // Run every cleanup even if one fails, then report the first failure.
+  const errors: unknown[] = [];
+  for (const h of hooks.reverse()) await Promise.resolve().then(h).catch((e: unknown) => errors.push(e));
+  if (errors.length > 0) throw errors[0];
 });
 
 test('pull an OCI manifest: id, names, snapshot, and a record a new process sees', async (t) => {
