@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DigestMismatchError } from './errors.js';
+import { AbortedError, DigestMismatchError } from './errors.js';
 import { ImageStore } from './image-store.js';
 import { buildImage, type BuiltImage } from './testing/image-builder.js';
 import { randomLayer } from './testing/busybox.js';
@@ -95,4 +95,43 @@ test('a connection cut mid-layer is resumed with a Range request', async (t) => 
   assert.equal(blobReqs.length, 2);
   assert.match(blobReqs[1]!.range ?? '', /^bytes=\d+-$/);
   assert.ok(Number(/=(\d+)/.exec(blobReqs[1]!.range!)![1]) > 0, 'resumed past zero');
+});
+
+test('an aborted pull keeps its partial download, and the next pull resumes it', async (t) => {
+  const img = image();
+  const layer = img.layers[0]!.digest;
+  let first = true;
+  let gotBytes: () => void = () => undefined;
+  const started = new Promise<void>((r) => (gotBytes = r));
+  const reg = await fakeRegistry(t, img, (d, bytes, range, res) => {
+    if (d !== layer) return false;
+    if (first) {
+      first = false;
+      res.writeHead(200, { 'content-length': bytes.length });
+      res.write(bytes.subarray(0, 150_000)); // then stall until the client gives up
+      return true;
+    }
+    const from = Number(/bytes=(\d+)-/.exec(range ?? '')?.[1] ?? 0);
+    res.writeHead(206, { 'content-length': bytes.length - from, 'content-range': `bytes ${from}-${bytes.length - 1}/${bytes.length}` }).end(bytes.subarray(from));
+    return true;
+  });
+  const root = await tempDir(t);
+  const ac = new AbortController();
+  const store = new ImageStore({ root });
+  const pulling = store.pull(`${reg.host}/img`, {
+    signal: ac.signal,
+    onProgress: (p) => {
+      if (p.digest === layer && p.status === 'downloading' && p.done >= 150_000) gotBytes();
+    },
+  });
+  await started;
+  ac.abort();
+  await assert.rejects(pulling, AbortedError);
+  assert.ok((await readdir(join(root, 'ingest'))).includes(`${layer.slice(7)}.partial`), 'partial kept for resume');
+  assert.ok(!(await readdir(join(root, 'blobs', 'sha256'))).includes(layer.slice(7)));
+  const info = await store.pull(`${reg.host}/img`);
+  assert.equal(info.id, img.config.digest);
+  const last = reg.requests.filter((r) => r.url.endsWith(layer)).at(-1);
+  assert.equal(last?.range, 'bytes=150000-');
+  assert.deepEqual(await readdir(join(root, 'ingest')), []);
 });
