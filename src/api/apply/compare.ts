@@ -25,14 +25,15 @@ export function compareObjects(before: JsonValue | undefined, after: JsonValue |
  * reproduce that from the schema: structs and required fields never count (unless
  * empty, when nothing else would record them).
  */
-function countsItself(v: JsonValue, node: SchemaNode, required: boolean): boolean {
+function countsItself(v: JsonValue, node: SchemaNode, required: boolean, item: boolean): boolean {
+  if (item) return true;
   const emptyObject = isObject(v) && Object.keys(v).length === 0;
   if (emptyObject) return true;
   if (required) return false;
   return !(isObject(v) && isStruct(node) && !isAtomicMap(node));
 }
 
-function walk(a: JsonValue | undefined, b: JsonValue | undefined, node: SchemaNode, path: string[], c: Comparison, required: boolean): void {
+function walk(a: JsonValue | undefined, b: JsonValue | undefined, node: SchemaNode, path: string[], c: Comparison, required: boolean, item = false): void {
   if (a === undefined && b === undefined) return;
   if (a !== undefined && b !== undefined && deepEqual(a, b)) return;
   const value = (b ?? a) as JsonValue;
@@ -55,9 +56,9 @@ function walk(a: JsonValue | undefined, b: JsonValue | undefined, node: SchemaNo
     const items = itemNode(node);
     const am = Array.isArray(a) ? indexItems(a, kind, items, false, '') : new Map<string, JsonValue>();
     const bm = Array.isArray(b) ? indexItems(b, kind, items, false, '') : new Map<string, JsonValue>();
-    for (const el of new Set([...am.keys(), ...bm.keys()])) walk(am.get(el), bm.get(el), items, [...path, el], c, false);
+    for (const el of new Set([...am.keys(), ...bm.keys()])) walk(am.get(el), bm.get(el), items, [...path, el], c, false, true);
   }
-  if (path.length > 0 && (a === undefined || b === undefined) && countsItself(value, node, required)) {
+  if (path.length > 0 && (a === undefined || b === undefined) && countsItself(value, node, required, item)) {
     (a === undefined ? c.added : c.removed).insert(path);
   }
 }

@@ -70,10 +70,16 @@ export function encodeManagedFields(managers: Iterable<ManagerState>): ManagedFi
   const entries: ManagedFieldsEntry[] = [];
   for (const m of managers) {
     if (m.set.isEmpty()) continue;
-    const e: ManagedFieldsEntry = { manager: m.manager, operation: m.operation, apiVersion: m.apiVersion, fieldsType: 'FieldsV1', fieldsV1: m.set.toFieldsV1() };
-    if (m.time !== undefined) e.time = m.time;
-    if (m.subresource !== undefined) e.subresource = m.subresource;
-    entries.push(e);
+    // Keys in the order kube-apiserver serialises them.
+    entries.push({
+      manager: m.manager,
+      operation: m.operation,
+      apiVersion: m.apiVersion,
+      ...(m.time === undefined ? {} : { time: m.time }),
+      fieldsType: 'FieldsV1',
+      fieldsV1: m.set.toFieldsV1(),
+      ...(m.subresource === undefined ? {} : { subresource: m.subresource }),
+    });
   }
   const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   return entries.sort(
