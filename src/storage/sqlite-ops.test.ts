@@ -143,3 +143,21 @@ test('compaction and a checkpoint give freed space back to the file system', asy
   assert.ok(after < full / 10, `database is ${after} bytes after compaction (was ${full})`);
   assert.equal(store.stats().rows, 0);
 });
+
+test('after compacting away a deleted newest key and reopening, revisions go on from the old high mark', async (t) => {
+  const { store, path } = await fresh(t);
+  await store.create('/keep', '1');
+  await store.create('/gone', '2');
+  await store.delete('/gone');
+  await store.compact(3);
+  assert.equal(store.stats().rows, 1);
+  await store.close();
+  const again = new SqliteStore({ path });
+  try {
+    assert.equal(await again.currentRevision(), 3);
+    assert.equal(await again.compactedRevision(), 3);
+    assert.equal((await again.create('/new', 'x')).modRevision, 4);
+  } finally {
+    await again.close();
+  }
+});
