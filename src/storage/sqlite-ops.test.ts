@@ -161,3 +161,45 @@ test('after compacting away a deleted newest key and reopening, revisions go on 
     await again.close();
   }
 });
+
+test('under a busy background compactor a watch either sees every revision or ends with CompactedError', async (t) => {
+  const { store } = await fresh(t, { compactIntervalMs: 5, compactKeepRevisions: 40, replayChunk: 16 });
+  await Promise.all(range(50).map((i) => store.create(`/b/${i}`, 'v0')));
+  let stop = false;
+  const writers = range(4).map(async (w) => {
+    for (let i = 0; !stop && i < 300; i++) {
+      const key = `/b/${(w * 7 + i) % 50}`;
+      const cur = await store.get(key);
+      try {
+        if (cur) await store.update(key, `w${w}-${i}`, cur.modRevision);
+        else await store.create(key, 'again');
+      } catch { /* raced another writer */ }
+    }
+  });
+  const watches = [];
+  for (let k = 0; k < 6; k++) {
+    await new Promise((r) => setTimeout(r, 7));
+    const from = Math.max(await store.compactedRevision(), (await store.currentRevision()) - 30);
+    try {
+      watches.push({ from, c: await collect(store, '/b/', from) });
+    } catch (err) {
+      assert.equal((err as Error).name, 'CompactedError');
+    }
+  }
+  await Promise.all(writers);
+  stop = true;
+  const last = await store.currentRevision();
+  assert.ok((await store.compactedRevision()) > 100, 'the compactor ran during the writes');
+  let complete = 0;
+  for (const { from, c } of watches) {
+    await c.until((evs) => c.closed || (evs.length > 0 && evs[evs.length - 1]!.revision === last));
+    if (c.closed) {
+      assert.equal(c.closedWith?.name, 'CompactedError');
+      continue;
+    }
+    complete++;
+    assert.deepEqual(c.events.map((e) => e.revision), range(last - from).map((i) => i + from + 1), `watch from ${from}`);
+    c.handle.close();
+  }
+  assert.ok(complete > 0, 'at least one watch kept up');
+});
