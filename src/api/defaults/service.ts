@@ -1,0 +1,38 @@
+// Service defaults: core/v1 defaulting plus the IP family fields the service registry
+// fills in on a single-stack cluster.
+
+import { type JsonObject, arr, ensureObj, obj, objs, str, strMap } from '../validation/json.js';
+import { isIPv6 } from '../validation/names.js';
+
+export function defaultService(svc: JsonObject): void {
+  const spec = ensureObj(svc, 'spec');
+  if (!str(spec, 'sessionAffinity')) spec.sessionAffinity = 'None';
+  if (!str(spec, 'type')) spec.type = 'ClusterIP';
+  const type = str(spec, 'type');
+  if (spec.sessionAffinity === 'ClientIP') {
+    const cfg = ensureObj(spec, 'sessionAffinityConfig');
+    const cip = ensureObj(cfg, 'clientIP');
+    if (typeof cip.timeoutSeconds !== 'number') cip.timeoutSeconds = 10800;
+  }
+  for (const p of objs(spec, 'ports')) {
+    if (!str(p, 'protocol')) p.protocol = 'TCP';
+    if (p.targetPort === undefined || p.targetPort === null || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
+  }
+  if ((type === 'NodePort' || type === 'LoadBalancer') && !str(spec, 'externalTrafficPolicy')) spec.externalTrafficPolicy = 'Cluster';
+  if (type !== 'ExternalName' && !str(spec, 'internalTrafficPolicy')) spec.internalTrafficPolicy = 'Cluster';
+  if (type === 'LoadBalancer' && typeof spec.allocateLoadBalancerNodePorts !== 'boolean') spec.allocateLoadBalancerNodePorts = true;
+  if (type === 'ExternalName') return;
+  const ip = str(spec, 'clusterIP');
+  if (ip && arr(spec, 'clusterIPs').length === 0) spec.clusterIPs = [ip];
+  if (!ip && arr(spec, 'clusterIPs').length > 0) spec.clusterIP = arr(spec, 'clusterIPs')[0];
+  const headless = str(spec, 'clusterIP') === 'None';
+  const selectorless = Object.keys(strMap(spec, 'selector')).length === 0 && obj(spec, 'selector') === undefined;
+  if (headless && selectorless) {
+    // Headless services without a selector serve whatever families their endpoints have.
+    if (!str(spec, 'ipFamilyPolicy')) spec.ipFamilyPolicy = 'RequireDualStack';
+    if (arr(spec, 'ipFamilies').length === 0) spec.ipFamilies = ['IPv4', 'IPv6'];
+    return;
+  }
+  if (!str(spec, 'ipFamilyPolicy')) spec.ipFamilyPolicy = 'SingleStack';
+  if (arr(spec, 'ipFamilies').length === 0) spec.ipFamilies = [ip && ip !== 'None' && isIPv6(ip) ? 'IPv6' : 'IPv4'];
+}
