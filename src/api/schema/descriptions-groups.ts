@@ -154,6 +154,9 @@ export const reviewDescriptions: Record<string, DescriptionTable> = {
     SelfSubjectReview: { '': 'A SelfSubjectReview returns who the server thinks the caller is (kubectl auth whoami).', status: 'The caller’s user information.' },
     UserInfo: { '': 'An authenticated identity.', username: 'The user name.', uid: 'A unique user identifier.', groups: 'The groups the user belongs to.', extra: 'Extra attributes from the authenticator.' },
   },
+  'io.k8s.api.authentication.v1beta1': {
+    SelfSubjectReview: { '': 'A SelfSubjectReview returns who the server thinks the caller is (beta form, for older clients).', status: 'The caller’s user information.' },
+  },
   'io.k8s.api.authorization.v1': {
     SubjectAccessReview: { '': 'A SubjectAccessReview asks whether a user or group may perform an action.', spec: 'The action and the subject.', status: 'The decision.' },
     SelfSubjectAccessReview: { '': 'A SelfSubjectAccessReview asks whether the caller may perform an action (kubectl auth can-i).', spec: 'The action.', status: 'The decision.' },

@@ -22,7 +22,7 @@ import { metaDefinitions } from './meta.js';
 import { networkingDefinitions } from './networking.js';
 import { primitiveDefinitions } from './primitives.js';
 import { rbacDefinitions } from './rbac.js';
-import { authenticationV1Definitions, authorizationV1Definitions } from './reviews.js';
+import { authenticationV1Definitions, authenticationV1beta1Definitions, authorizationV1Definitions } from './reviews.js';
 import { coordinationV1Definitions, eventsV1Definitions, policyV1Definitions, schedulingV1Definitions, storageV1Definitions } from './small-groups.js';
 import type { Definitions, GroupVersionKind, Schema, SchemaSource } from './types.js';
 
@@ -31,6 +31,7 @@ export { resolveRef, UnresolvedRefError, refName } from './resolve.js';
 export {
   findUnknownFields, strictDecodingMessage, unknownFieldWarning, cannotBeHandledMessage, fieldNotDeclaredMessage, warningHeaderValue, wirePath,
 } from './unknown-fields.js';
+export { findDuplicateFields, duplicateFieldMessage } from './duplicate-fields.js';
 
 function buildDefinitions(): Definitions {
   const defs: Definitions = {
@@ -58,6 +59,7 @@ function buildDefinitions(): Definitions {
     ...networkingDefinitions,
     ...policyV1Definitions,
     ...authenticationV1Definitions,
+    ...authenticationV1beta1Definitions,
     ...authorizationV1Definitions,
   };
   // Status is served by every group under its own group-version; Kubernetes tags it

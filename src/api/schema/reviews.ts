@@ -3,7 +3,7 @@
 // (SubjectAccessReview and the self-subject reviews). Created to ask, never stored.
 
 import type { Definitions } from './types.js';
-import { refIn, atomic, bool, dict, gvk, i64, inPackage, list, meta, obj, str, time } from './dsl.js';
+import { ref, refIn, atomic, bool, dict, gvk, i64, inPackage, list, meta, obj, str, time } from './dsl.js';
 
 const authentication = refIn('io.k8s.api.authentication.v1');
 const authorization = refIn('io.k8s.api.authorization.v1');
@@ -132,4 +132,15 @@ export const authorizationV1Definitions: Definitions = inPackage('io.k8s.api.aut
     rawSelector: str(),
     requirements: atomic(meta('LabelSelectorRequirement')),
   }),
+});
+
+// kubectl 1.27 asks `auth whoami` of v1beta1; the shape is v1's.
+export const authenticationV1beta1Definitions: Definitions = inPackage('io.k8s.api.authentication.v1beta1', {
+  SelfSubjectReview: gvk(obj({
+    apiVersion: str(),
+    kind: str(),
+    metadata: meta('ObjectMeta'),
+    status: ref('io.k8s.api.authentication.v1beta1.SelfSubjectReviewStatus'),
+  }), 'authentication.k8s.io', 'v1beta1', 'SelfSubjectReview'),
+  SelfSubjectReviewStatus: obj({ userInfo: authentication('UserInfo') }),
 });

@@ -5,6 +5,7 @@
 // accepts anything below it, and an object schema with neither properties nor
 // additionalProperties (RawExtension, FieldsV1) is free-form.
 
+import { duplicateFieldMessage } from './duplicate-fields.js';
 import { resolveRef } from './resolve.js';
 import type { GroupVersionKind, Schema, SchemaSource } from './types.js';
 
@@ -71,19 +72,19 @@ export function unknownFieldWarning(path: string): string {
 
 /**
  * The message of the strict decoding error:
- * `strict decoding error: unknown field "spec.foo", unknown field "spec.bar"`.
+ * `strict decoding error: unknown field "spec.foo", duplicate field "spec.bar"`.
  * A JSON-patch or merge-patch request under Strict answers 400 with exactly this.
  */
-export function strictDecodingMessage(paths: string[]): string {
-  return `strict decoding error: ${paths.map(unknownFieldWarning).join(', ')}`;
+export function strictDecodingMessage(unknown: string[], duplicates: string[] = []): string {
+  return `strict decoding error: ${[...unknown.map(unknownFieldWarning), ...duplicates.map(duplicateFieldMessage)].join(', ')}`;
 }
 
 /**
  * What create and update answer with (400 BadRequest): the decode failure wrapped with
  * the kind, e.g. `Pod in version "v1" cannot be handled as a Pod: strict decoding error: unknown field "spec.foo"`.
  */
-export function cannotBeHandledMessage(gvk: GroupVersionKind, paths: string[]): string {
-  return `${gvk.kind} in version "${gvk.version}" cannot be handled as a ${gvk.kind}: ${strictDecodingMessage(paths)}`;
+export function cannotBeHandledMessage(gvk: GroupVersionKind, unknown: string[], duplicates: string[] = []): string {
+  return `${gvk.kind} in version "${gvk.version}" cannot be handled as a ${gvk.kind}: ${strictDecodingMessage(unknown, duplicates)}`;
 }
 
 /**
