@@ -1,0 +1,91 @@
+// How requests reach the API server. The REST client only sees this interface, so an
+// in-process transport (the API server's request handler called directly) can replace
+// HTTPS without the client noticing; it must keep HTTP's semantics (status codes,
+// streamed bodies, watch as a long response).
+
+import http from 'node:http';
+import https from 'node:https';
+import type { Readable } from 'node:stream';
+import { NetworkError } from './errors.js';
+
+export type Headers = Record<string, string>;
+
+export interface TransportResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Readable;
+}
+
+export interface Transport {
+  /** Sends one request; rejects only when no response arrives (NetworkError). */
+  request(method: string, path: string, headers: Headers, body?: string | Buffer, signal?: AbortSignal): Promise<TransportResponse>;
+  /** Releases pooled connections. */
+  close?(): void;
+}
+
+export interface HttpTransportOptions {
+  /** e.g. 'https://127.0.0.1:6443'; an `http:` URL is allowed (tests). A path prefix is kept. */
+  server: string;
+  /** PEM bundle trusted for the server certificate; Node's default roots when absent. */
+  ca?: string;
+  /** PEM client certificate and key for TLS client authentication. */
+  cert?: string;
+  key?: string;
+  /** Skips server certificate verification (kubeconfig insecure-skip-tls-verify). Default false. */
+  insecureSkipTLSVerify?: boolean;
+  /** Overrides the TLS server name checked against the certificate. */
+  tlsServerName?: string;
+  /** Maximum sockets per host kept by the keep-alive agent. Default 64. */
+  maxSockets?: number;
+}
+
+/** HTTP(S) over one keep-alive agent, so informers and controllers share connections. */
+export class HttpTransport implements Transport {
+  private readonly url: URL;
+  private readonly agent: http.Agent;
+  private readonly secure: boolean;
+
+  constructor(private readonly opts: HttpTransportOptions) {
+    this.url = new URL(opts.server);
+    this.secure = this.url.protocol === 'https:';
+    const common = { keepAlive: true, maxSockets: opts.maxSockets ?? 64 };
+    this.agent = this.secure
+      ? new https.Agent({
+          ...common,
+          ca: opts.ca,
+          cert: opts.cert,
+          key: opts.key,
+          rejectUnauthorized: !opts.insecureSkipTLSVerify,
+          servername: opts.tlsServerName,
+        })
+      : new http.Agent(common);
+  }
+
+  request(method: string, path: string, headers: Headers, body?: string | Buffer, signal?: AbortSignal): Promise<TransportResponse> {
+    const prefix = this.url.pathname.replace(/\/+$/, '');
+    const reqHeaders: Headers = { ...headers };
+    if (body !== undefined) reqHeaders['Content-Length'] = String(Buffer.byteLength(body));
+    const options: https.RequestOptions = {
+      method,
+      host: this.url.hostname.replace(/^\[|\]$/g, ''),
+      port: this.url.port || (this.secure ? 443 : 80),
+      path: prefix + path,
+      headers: reqHeaders,
+      agent: this.agent,
+      signal,
+    };
+    const mod = this.secure ? https : http;
+    return new Promise((resolve, reject) => {
+      const req = mod.request(options, (res) => {
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
+      });
+      req.on('error', (err) => reject(new NetworkError(`${method} ${path}: ${err.message}`, { cause: err })));
+      if (body !== undefined) req.write(body);
+      req.end();
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
