@@ -3,7 +3,7 @@
 import { clone, isObject, type JsonObject, type JsonValue } from '../patch/json.js';
 import { fieldNode, itemNode, type SchemaNode } from '../patch/schema-walk.js';
 import type { FieldSet } from './fieldset.js';
-import { itemElement, listKindOf } from './typed.js';
+import { isStruct, itemElement, listKindOf } from './typed.js';
 
 export function removeFields(obj: JsonObject, set: FieldSet, root: SchemaNode): JsonObject {
   const out = clone(obj);
@@ -16,8 +16,12 @@ function removePath(value: JsonValue, path: readonly string[], node: SchemaNode)
   if (isObject(value) && el.startsWith('f:')) {
     const key = el.slice(2);
     if (!Object.prototype.hasOwnProperty.call(value, key)) return;
+    const child = fieldNode(node, key);
     if (rest.length === 0) delete value[key];
-    else removePath(value[key], rest, fieldNode(node, key));
+    else {
+      removePath(value[key], rest, child);
+      if (emptied(value[key], child)) delete value[key];
+    }
     return;
   }
   if (Array.isArray(value)) {
@@ -28,4 +32,13 @@ function removePath(value: JsonValue, path: readonly string[], node: SchemaNode)
     if (rest.length === 0) value.splice(i, 1);
     else removePath(value[i], rest, items);
   }
+}
+
+/**
+ * A list or map left empty by removals disappears, as it does in Kubernetes, where such
+ * fields are `omitempty` in the Go types; emptied structs stay, as Go keeps them.
+ */
+function emptied(v: JsonValue, node: SchemaNode): boolean {
+  if (Array.isArray(v)) return v.length === 0;
+  return isObject(v) && Object.keys(v).length === 0 && !isStruct(node);
 }

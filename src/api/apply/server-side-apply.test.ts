@@ -166,3 +166,12 @@ test('apply leaves its inputs alone', () => {
   assert.deepEqual(live, snapshot);
   assert.deepEqual(applied, appliedSnapshot);
 });
+
+test('lists and maps emptied by apply disappear, as omitempty fields do in kube', () => {
+  const first = apply(undefined, manifest({ labels: { a: 'b' } })).object;
+  const applied = manifest({ labels: {}, containers: [{ name: 'web', image: 'nginx:1' }] });
+  delete (applied.metadata as JsonObject).labels;
+  const r = apply(first, applied);
+  assert.equal('labels' in (r.object.metadata as JsonObject), false);
+  assert.equal('ports' in containers(r.object)[0], false);
+});
