@@ -5,3 +5,4 @@ export { applyStrategicMergePatch } from './strategic-merge.js';
 export { parsePointer, formatPointer } from './json-pointer.js';
 export { type SchemaContext } from './schema-walk.js';
 export { type JsonValue, type JsonObject, type JsonPrimitive } from './json.js';
+export { applyPatch, patchTypeOf, patchContentTypes, type PatchType } from './apply-patch.js';
