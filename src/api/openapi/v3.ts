@@ -8,6 +8,7 @@
 // parameter named fieldValidation among that operation's own parameters.
 
 import type { ResourceRegistry } from '../resources.js';
+import { builtinSchemas } from '../schema/index.js';
 import type { SchemaSource } from '../schema/types.js';
 import { documentHash } from './hash.js';
 import { groupVersionKeys, groupVersionPaths, type Operation, type PathItem } from './operations.js';
@@ -22,13 +23,15 @@ export interface V3Root {
 }
 
 /**
- * The root at /openapi/v3. `hashOf` gives each group-version document's hash; by
- * default it builds the document from `source` (OpenAPIDocuments passes cached ones).
+ * The root at /openapi/v3. `hashOf` gives each group-version document's hash
+ * (OpenAPIDocuments passes its cached ones); by default each document is built from
+ * the built-in schemas and hashed.
  */
-export function openapiV3Root(registry: ResourceRegistry, hashOf: (group: string, version: string) => string): V3Root {
+export function openapiV3Root(registry: ResourceRegistry, hashOf?: (group: string, version: string) => string): V3Root {
+  const hash = hashOf ?? ((g: string, v: string) => documentHash(JSON.stringify(openapiV3GroupVersion(registry, builtinSchemas, g, v))));
   const paths: V3Root['paths'] = {};
   for (const { key, group, version } of groupVersionKeys(registry)) {
-    paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${hashOf(group, version)}` };
+    paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${hash(group, version)}` };
   }
   return { paths };
 }

@@ -1,6 +1,7 @@
 // Applies every description table to the merged definitions.
 
 import { coreDescriptions, coreMoreDescriptions } from './descriptions-core.js';
+import { coreDetailDescriptions } from './descriptions-core-more.js';
 import {
   appsDescriptions, autoscalingV1Descriptions, autoscalingV2Descriptions, batchDescriptions, metaDescriptions, reviewDescriptions, smallGroupDescriptions,
 } from './descriptions-groups.js';
@@ -11,6 +12,7 @@ export function describeAll(defs: Definitions): void {
   describe(defs, META, metaDescriptions);
   describe(defs, CORE, coreDescriptions);
   describe(defs, CORE, coreMoreDescriptions);
+  describe(defs, CORE, coreDetailDescriptions);
   describe(defs, 'io.k8s.api.apps.v1', appsDescriptions);
   describe(defs, 'io.k8s.api.batch.v1', batchDescriptions);
   describe(defs, 'io.k8s.api.autoscaling.v1', autoscalingV1Descriptions);
