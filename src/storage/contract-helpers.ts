@@ -8,6 +8,11 @@ export interface StoreFixture {
   store: Store;
   /** Closes nothing: the suite closes `store` first, then calls this to open the same data again. */
   reopen?: () => Promise<Store>;
+  /**
+   * Set (to the reason) when the store's revision counter is shared with others, as an
+   * etcd cluster's is: a new store then need not start at revision 0.
+   */
+  sharesRevisions?: string;
   /** Removes whatever the store left behind (files, directories). */
   cleanup: () => Promise<void>;
 }
