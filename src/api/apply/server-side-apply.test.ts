@@ -140,6 +140,7 @@ test('sets, atomic lists and granular maps merge as typed', () => {
     manager: 'm',
     schemaCtx: deploymentCtx,
     now: t0,
+    force: true, // the untracked live object's fields belong to before-first-apply
   });
   assert.deepEqual(r.object.metadata, { finalizers: ['a', 'b'], labels: { x: '1', y: '2' }, managedFields: r.managedFields as unknown as JsonObject[] });
   const spec = ((r.object.spec as JsonObject).template as JsonObject).spec as JsonObject;
@@ -174,4 +175,15 @@ test('lists and maps emptied by apply disappear, as omitempty fields do in kube'
   const r = apply(first, applied);
   assert.equal('labels' in (r.object.metadata as JsonObject), false);
   assert.equal('ports' in containers(r.object)[0], false);
+});
+
+test('the first apply to an untracked object conflicts with before-first-apply', () => {
+  const live: JsonObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 1 } };
+  assert.throws(() => apply(live, { ...live, spec: { replicas: 2 } }), (e: unknown) => {
+    assert.ok(e instanceof ApplyConflictError);
+    assert.equal(e.message, 'Apply failed with 1 conflict: conflict with "before-first-apply" using apps/v1: .spec.replicas');
+    return true;
+  });
+  const same = apply(live, { ...live, metadata: { name: 'web', labels: { a: 'b' } } });
+  assert.deepEqual(same.managedFields.map((e) => e.manager), ['kubectl', 'before-first-apply']);
 });

@@ -4,6 +4,7 @@
 // managers own unless forced, which then takes them over.
 import { deepEqual, isObject, type JsonObject } from '../patch/json.js';
 import { rootNode, type SchemaContext } from '../patch/schema-walk.js';
+import { capUpdateManagers } from './cap-managers.js';
 import { compareObjects } from './compare.js';
 import { ApplyConflictError, ApplyError, type ApplyConflict } from './errors.js';
 import { FieldSet, pathString } from './fieldset.js';
@@ -21,6 +22,9 @@ import {
 import { mergeApplied } from './merge.js';
 import { removeFields } from './remove.js';
 import { fieldSetOfNode } from './typed.js';
+
+/** The manager kube-apiserver gives the fields of an untracked object on its first apply. */
+export const beforeFirstApplyManager = 'before-first-apply';
 
 export interface ServerSideApplyOptions {
   /** The object as stored, with its managedFields; undefined when apply creates it. */
@@ -60,6 +64,12 @@ export function serverSideApply(opts: ServerSideApplyOptions): ApplyResult {
   const liveObj = opts.live ? withoutManagedFields(opts.live) : {};
   const managers = decodeManagedFields(isObject(opts.live?.metadata) ? opts.live.metadata.managedFields : undefined);
   const apiVersion = opts.apiVersion ?? (typeof applied.apiVersion === 'string' ? applied.apiVersion : '');
+  if (opts.live && managers.size === 0) {
+    // An object nobody tracked yet (written before managed fields existed): its current
+    // fields belong to "before-first-apply", so a first apply cannot silently change them.
+    const prior = { manager: beforeFirstApplyManager, operation: 'Update' as const, apiVersion, set: ownable(fieldSetOfNode(liveObj, root), opts.ignoredFields) };
+    managers.set(managerKey(prior), prior);
+  }
   const id = { manager, operation: 'Apply' as const, apiVersion, subresource: opts.subresource };
   const key = managerKey(id);
   const previous = managers.get(key);
@@ -87,6 +97,7 @@ export function serverSideApply(opts: ServerSideApplyOptions): ApplyResult {
 
   const changed = !deepEqual(liveObj, merged);
   if (changed || !previous || !previous.set.equals(appliedSet) || mine.time === undefined) mine.time = formatTime(opts.now);
+  capUpdateManagers(managers);
   const managedFields = encodeManagedFields(managers.values());
   return { object: withManagedFields(merged, managedFields), managedFields, changed };
 }

@@ -4,6 +4,7 @@
 // `managedFields: []`; sending none (or an unreadable value) keeps the stored entries.
 import { isObject, type JsonObject, type JsonValue } from '../patch/json.js';
 import { rootNode, type SchemaContext } from '../patch/schema-walk.js';
+import { capUpdateManagers } from './cap-managers.js';
 import { compareObjects } from './compare.js';
 import { FieldSet } from './fieldset.js';
 import {
@@ -51,6 +52,7 @@ export function updateManagedFields(opts: UpdateManagedFieldsOptions): { object:
   const mine: ManagerState = { ...id, time: previous?.time, set };
   if (!previous || !previous.set.equals(set) || mine.time === undefined) mine.time = formatTime(opts.now);
   managers.set(key, mine);
+  capUpdateManagers(managers);
 
   const managedFields = encodeManagedFields(managers.values());
   return { object: withManagedFields(opts.updated, managedFields), managedFields };
