@@ -113,7 +113,7 @@ export const appsDefinitions: Definitions = inPackage('io.k8s.api.apps.v1', {
     template: core('PodTemplateSpec'),
     volumeClaimTemplates: atomic(core('PersistentVolumeClaim')),
     serviceName: str(),
-    podManagementPolicy: str("OrderedReady", "Parallel"),
+    podManagementPolicy: str('OrderedReady', 'Parallel'),
     updateStrategy: t('StatefulSetUpdateStrategy'),
     revisionHistoryLimit: i32(),
     minReadySeconds: i32(),
@@ -152,7 +152,7 @@ export const appsDefinitions: Definitions = inPackage('io.k8s.api.apps.v1', {
     conditions: list(t('DaemonSetCondition'), { type: 'map', keys: ['type'], patch: 'merge', key: 'type' }),
   }, { required: ['currentNumberScheduled', 'numberMisscheduled', 'desiredNumberScheduled', 'numberReady'] }),
   DeploymentStrategy: obj({
-    type: str("Recreate", "RollingUpdate"),
+    type: str('Recreate', 'RollingUpdate'),
     rollingUpdate: t('RollingUpdateDeployment'),
   }),
   DeploymentCondition: obj({
@@ -171,7 +171,7 @@ export const appsDefinitions: Definitions = inPackage('io.k8s.api.apps.v1', {
     message: str(),
   }),
   StatefulSetUpdateStrategy: obj({
-    type: str("OnDelete", "Recreate", "RollingUpdate"),
+    type: str('OnDelete', 'Recreate', 'RollingUpdate'),
     rollingUpdate: t('RollingUpdateStatefulSetStrategy'),
   }),
   StatefulSetPersistentVolumeClaimRetentionPolicy: obj({ whenDeleted: str(), whenScaled: str() }),
@@ -184,7 +184,7 @@ export const appsDefinitions: Definitions = inPackage('io.k8s.api.apps.v1', {
     message: str(),
   }),
   DaemonSetUpdateStrategy: obj({
-    type: str("OnDelete", "RollingUpdate"),
+    type: str('OnDelete', 'RollingUpdate'),
     rollingUpdate: t('RollingUpdateDaemonSet'),
   }),
   DaemonSetCondition: obj({

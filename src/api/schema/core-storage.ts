@@ -33,18 +33,18 @@ export const coreStorageDefinitions: Definitions = inPackage('io.k8s.api.core.v1
     items: list(t('PersistentVolumeClaim')),
   }, { required: ['items'] }), '', 'v1', 'PersistentVolumeClaimList'),
   PersistentVolumeStatus: obj({
-    phase: str("Available", "Bound", "Failed", "Pending", "Released"),
+    phase: str('Available', 'Bound', 'Failed', 'Pending', 'Released'),
     message: str(),
     reason: str(),
     lastPhaseTransitionTime: time(),
   }),
   PersistentVolumeClaimStatus: obj({
-    phase: str("Bound", "Lost", "Pending"),
-    accessModes: atomic(str("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")),
+    phase: str('Bound', 'Lost', 'Pending'),
+    accessModes: atomic(str('ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod')),
     capacity: dict(qty()),
     conditions: list(t('PersistentVolumeClaimCondition'), { type: 'map', keys: ['type'], patch: 'merge', key: 'type' }),
     allocatedResources: dict(qty()),
-    allocatedResourceStatuses: dict(str("ControllerResizeInProgress", "ControllerResizeInfeasible", "NodeResizeInProgress", "NodeResizeInfeasible", "NodeResizePending"), 'granular'),
+    allocatedResourceStatuses: dict(str('ControllerResizeInProgress', 'ControllerResizeInfeasible', 'NodeResizeInProgress', 'NodeResizeInfeasible', 'NodeResizePending'), 'granular'),
     currentVolumeAttributesClassName: str(),
     modifyVolumeStatus: t('ModifyVolumeStatus'),
     healthStatus: t('VolumeHealthStatus'),
@@ -59,7 +59,7 @@ export const coreStorageDefinitions: Definitions = inPackage('io.k8s.api.core.v1
   }, { required: ['type', 'status'] }),
   ModifyVolumeStatus: obj({
     targetVolumeAttributesClassName: str(),
-    status: str("InProgress", "Infeasible", "Pending"),
+    status: str('InProgress', 'Infeasible', 'Pending'),
   }, { required: ['status'] }),
   VolumeHealthStatus: obj({
     healthConditions: list(t('VolumeHealthCondition'), { type: 'map', keys: ['status', 'reason'], patch: 'merge', key: 'status' }),

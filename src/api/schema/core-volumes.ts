@@ -8,12 +8,12 @@ const t = refIn('io.k8s.api.core.v1');
 export const coreVolumesDefinitions: Definitions = inPackage('io.k8s.api.core.v1', {
   LocalObjectReference: obj({ name: str() }, { atomic: true }),
   PersistentVolumeClaimSpec: obj({
-    accessModes: atomic(str("ReadOnlyMany", "ReadWriteMany", "ReadWriteOnce", "ReadWriteOncePod")),
+    accessModes: atomic(str('ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod')),
     selector: meta('LabelSelector'),
     resources: t('VolumeResourceRequirements'),
     volumeName: str(),
     storageClassName: str(),
-    volumeMode: str("Block", "Filesystem"),
+    volumeMode: str('Block', 'Filesystem'),
     dataSource: t('TypedLocalObjectReference'),
     dataSourceRef: t('TypedObjectReference'),
     volumeAttributesClassName: str(),
@@ -65,7 +65,7 @@ export const coreVolumesDefinitions: Definitions = inPackage('io.k8s.api.core.v1
   }, { required: ['volumeID'] }),
   HostPathVolumeSource: obj({
     path: str(),
-    type: str("", "BlockDevice", "CharDevice", "Directory", "DirectoryOrCreate", "File", "FileOrCreate", "Socket"),
+    type: str('', 'BlockDevice', 'CharDevice', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate', 'Socket'),
   }, { required: ['path'] }),
   NFSVolumeSource: obj({ server: str(), path: str(), readOnly: bool() }, { required: ['server', 'path'] }),
   FCVolumeSource: obj({
@@ -93,10 +93,10 @@ export const coreVolumesDefinitions: Definitions = inPackage('io.k8s.api.core.v1
   AzureDiskVolumeSource: obj({
     diskName: str(),
     diskURI: str(),
-    cachingMode: str("None", "ReadOnly", "ReadWrite"),
+    cachingMode: str('None', 'ReadOnly', 'ReadWrite'),
     fsType: str(),
     readOnly: bool(),
-    kind: str("Dedicated", "Managed", "Shared"),
+    kind: str('Dedicated', 'Managed', 'Shared'),
   }, { required: ['diskName', 'diskURI'] }),
   PhotonPersistentDiskVolumeSource: obj({ pdID: str(), fsType: str() }, { required: ['pdID'] }),
   PortworxVolumeSource: obj({ volumeID: str(), fsType: str(), readOnly: bool() }, { required: ['volumeID'] }),
@@ -208,7 +208,7 @@ export const coreVolumesDefinitions: Definitions = inPackage('io.k8s.api.core.v1
     nodePublishSecretRef: t('LocalObjectReference'),
   }, { required: ['driver'] }),
   EphemeralVolumeSource: obj({ volumeClaimTemplate: t('PersistentVolumeClaimTemplate') }),
-  ImageVolumeSource: obj({ reference: str(), pullPolicy: str("Always", "IfNotPresent", "Never") }),
+  ImageVolumeSource: obj({ reference: str(), pullPolicy: str('Always', 'IfNotPresent', 'Never') }),
   KeyToPath: obj({
     key: str(),
     path: str(),

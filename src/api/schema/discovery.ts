@@ -32,7 +32,7 @@ export const discoveryDefinitions: Definitions = inPackage('io.k8s.api.discovery
   }, { required: ['addresses'] }),
   EndpointPort: obj({
     name: str(),
-    protocol: str("SCTP", "TCP", "UDP"),
+    protocol: str('SCTP', 'TCP', 'UDP'),
     port: i32(),
     appProtocol: str(),
   }, { atomic: true }),

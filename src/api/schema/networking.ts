@@ -54,7 +54,7 @@ export const networkingDefinitions: Definitions = inPackage('io.k8s.api.networki
     podSelector: meta('LabelSelector'),
     ingress: atomic(t('NetworkPolicyIngressRule')),
     egress: atomic(t('NetworkPolicyEgressRule')),
-    policyTypes: atomic(str("Egress", "Ingress")),
+    policyTypes: atomic(str('Egress', 'Ingress')),
   }),
   IngressClassSpec: obj({ controller: str(), parameters: t('IngressClassParametersReference') }),
   IngressBackend: obj({
@@ -82,7 +82,7 @@ export const networkingDefinitions: Definitions = inPackage('io.k8s.api.networki
   IngressServiceBackend: obj({ name: str(), port: t('ServiceBackendPort') }, { required: ['name'] }),
   HTTPIngressRuleValue: obj({ paths: atomic(t('HTTPIngressPath')) }, { required: ['paths'] }),
   IngressLoadBalancerIngress: obj({ ip: str(), hostname: str(), ports: atomic(t('IngressPortStatus')) }),
-  NetworkPolicyPort: obj({ protocol: str("SCTP", "TCP", "UDP"), port: intOrStr(), endPort: i32() }),
+  NetworkPolicyPort: obj({ protocol: str('SCTP', 'TCP', 'UDP'), port: intOrStr(), endPort: i32() }),
   NetworkPolicyPeer: obj({
     podSelector: meta('LabelSelector'),
     namespaceSelector: meta('LabelSelector'),
@@ -90,6 +90,6 @@ export const networkingDefinitions: Definitions = inPackage('io.k8s.api.networki
   }),
   ServiceBackendPort: obj({ name: str(), number: i32() }, { atomic: true }),
   HTTPIngressPath: obj({ path: str(), pathType: str(), backend: t('IngressBackend') }, { required: ['pathType', 'backend'] }),
-  IngressPortStatus: obj({ port: i32(), protocol: str("SCTP", "TCP", "UDP"), error: str() }, { required: ['port', 'protocol'] }),
+  IngressPortStatus: obj({ port: i32(), protocol: str('SCTP', 'TCP', 'UDP'), error: str() }, { required: ['port', 'protocol'] }),
   IPBlock: obj({ cidr: str(), except: atomic(str()) }, { required: ['cidr'] }),
 });

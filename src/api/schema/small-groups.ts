@@ -70,7 +70,7 @@ export const schedulingV1Definitions: Definitions = inPackage('io.k8s.api.schedu
     value: i32(),
     globalDefault: bool(),
     description: str(),
-    preemptionPolicy: str("Never", "PreemptLowerPriority"),
+    preemptionPolicy: str('Never', 'PreemptLowerPriority'),
   }), 'scheduling.k8s.io', 'v1', 'PriorityClass'),
   PriorityClassList: gvk(obj({
     apiVersion: str(),
@@ -87,10 +87,10 @@ export const storageV1Definitions: Definitions = inPackage('io.k8s.api.storage.v
     metadata: meta('ObjectMeta'),
     provisioner: str(),
     parameters: dict(str()),
-    reclaimPolicy: str("Delete", "Recycle", "Retain"),
+    reclaimPolicy: str('Delete', 'Recycle', 'Retain'),
     mountOptions: atomic(str()),
     allowVolumeExpansion: bool(),
-    volumeBindingMode: str("Immediate", "WaitForFirstConsumer"),
+    volumeBindingMode: str('Immediate', 'WaitForFirstConsumer'),
     allowedTopologies: atomic(core('TopologySelectorTerm')),
   }, { required: ['provisioner'] }), 'storage.k8s.io', 'v1', 'StorageClass'),
   StorageClassList: gvk(obj({
@@ -125,7 +125,7 @@ export const policyV1Definitions: Definitions = inPackage('io.k8s.api.policy.v1'
     minAvailable: intOrStr(),
     selector: meta('LabelSelector'),
     maxUnavailable: intOrStr(),
-    unhealthyPodEvictionPolicy: str("AlwaysAllow", "IfHealthyBudget"),
+    unhealthyPodEvictionPolicy: str('AlwaysAllow', 'IfHealthyBudget'),
   }),
   PodDisruptionBudgetStatus: obj({
     observedGeneration: i64(),
