@@ -47,3 +47,39 @@ export class Mutex {
     return p;
   }
 }
+
+/**
+ * Shared/exclusive lock: pulls, imports and root preparations share it; gc takes it
+ * alone, so it never collects a blob or snapshot a running pull has just made but not
+ * yet recorded.
+ */
+export class SharedLock {
+  private shared = 0;
+  private exclusive: Promise<void> | undefined;
+  private drained: (() => void) | undefined;
+
+  async withShared<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.exclusive) await this.exclusive;
+    this.shared++;
+    try {
+      return await fn();
+    } finally {
+      this.shared--;
+      if (this.shared === 0) this.drained?.();
+    }
+  }
+
+  async withExclusive<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.exclusive) await this.exclusive;
+    let release!: () => void;
+    this.exclusive = new Promise((r) => (release = r));
+    try {
+      if (this.shared > 0) await new Promise<void>((r) => (this.drained = r));
+      this.drained = undefined;
+      return await fn();
+    } finally {
+      this.exclusive = undefined;
+      release();
+    }
+  }
+}

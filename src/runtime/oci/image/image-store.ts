@@ -3,7 +3,7 @@
 // on disk, and gives each container an overlayfs root over its image's snapshots.
 import { join } from 'node:path';
 import { ContentStore } from './content-store.js';
-import { Mutex, SingleFlight } from './concurrency.js';
+import { Mutex, SharedLock, SingleFlight } from './concurrency.js';
 import { chainIds, isDigest } from './digest.js';
 import { AmbiguousImageError, LocalImageNotFoundError } from './errors.js';
 import { importArchive } from './archive-import.js';
@@ -64,6 +64,7 @@ export class ImageStore {
   private readonly downloads = new SingleFlight<void>();
   private readonly pulls = new SingleFlight<ImageInfo>();
   private readonly names = new Mutex();
+  private readonly gcLock = new SharedLock();
   private ready: Promise<void> | undefined;
 
   constructor(opts: ImageStoreOptions) {
@@ -83,7 +84,7 @@ export class ImageStore {
   async pull(refString: string, opts: PullOptions = {}): Promise<ImageInfo> {
     await this.init();
     const ref = parseReference(refString);
-    return this.pulls.do(formatReference(ref), async () => {
+    return this.pulls.do(formatReference(ref), () => this.gcLock.withShared(async () => {
       const client = new RegistryClient({
         ...(opts.auth ? { auth: opts.auth } : {}),
         ...(opts.dockerConfigPath ? { dockerConfigPath: opts.dockerConfigPath } : {}),
@@ -102,16 +103,18 @@ export class ImageStore {
         repoTags: tag ? [tag] : [],
         repoDigests: [digestName(ref, r.indexDigest ?? r.manifestDigest)],
       });
-    });
+    }));
   }
 
   /** Import a `docker save` tar or an OCI image-layout tar (optionally gzipped). */
   async importArchive(path: string): Promise<ImageInfo[]> {
     await this.init();
-    const staged = await importArchive(path, this.content, hostPlatform());
-    const out: ImageInfo[] = [];
-    for (const s of staged) out.push(await this.commit(s));
-    return out;
+    return this.gcLock.withShared(async () => {
+      const staged = await importArchive(path, this.content, hostPlatform());
+      const out: ImageInfo[] = [];
+      for (const s of staged) out.push(await this.commit(s));
+      return out;
+    });
   }
 
   /** Unpack every layer (no-op for chains already there) and write the record. */
@@ -195,18 +198,21 @@ export class ImageStore {
   /** Delete blobs and snapshots no image or container references. */
   async gc(): Promise<GcResult> {
     await this.init();
-    return this.names.run(async () => collectGarbage(await this.records.list(), await this.rootfs.referencedChains(), this.content, this.snapshots));
+    return this.gcLock.withExclusive(() => this.names.run(async () =>
+      collectGarbage(await this.records.list(), await this.rootfs.referencedChains(), this.content, this.snapshots)));
   }
 
   async prepareRootfs(containerId: string, imageId: string, opts: { readOnly?: boolean } = {}): Promise<{ rootfs: string }> {
     await this.init();
-    const rec = await this.find(imageId);
-    if (!rec) throw new LocalImageNotFoundError(imageId);
-    // Snapshots may have been collected since the image was recorded: rebuild them.
-    for (let i = 0; i < rec.chainIds.length; i++) {
-      await this.snapshots.ensure({ chainId: rec.chainIds[i]!, diffId: rec.diffIds[i]!, blobPath: this.content.path(rec.layers[i]!.digest) });
-    }
-    return this.rootfs.prepare(containerId, rec, opts.readOnly ?? false);
+    return this.gcLock.withShared(async () => {
+      const rec = await this.find(imageId);
+      if (!rec) throw new LocalImageNotFoundError(imageId);
+      // Snapshots may have been collected since the image was recorded: rebuild them.
+      for (let i = 0; i < rec.chainIds.length; i++) {
+        await this.snapshots.ensure({ chainId: rec.chainIds[i]!, diffId: rec.diffIds[i]!, blobPath: this.content.path(rec.layers[i]!.digest) });
+      }
+      return this.rootfs.prepare(containerId, rec, opts.readOnly ?? false);
+    });
   }
 
   async releaseRootfs(containerId: string): Promise<void> {

@@ -90,3 +90,20 @@ test('unknown image and unreachable registry give named errors', async (t) => {
   await assert.rejects(store.pull(`127.0.0.1:${port}/busybox`), (e: unknown) => e instanceof RegistryUnreachableError && e.host === `127.0.0.1:${port}` && e.message.includes(`127.0.0.1:${port}`));
   assert.deepEqual(await store.list(), []);
 });
+
+test('gc during a pull waits for it instead of collecting its fresh blobs', async (t) => {
+  const store = new ImageStore({ root: await tempDir(t) });
+  let gc: ReturnType<ImageStore['gc']> | undefined;
+  const info = await store.pull(`${reg.host}/busybox:oci`, {
+    onProgress: (p) => {
+      // The layer is in the store but no record names it yet: the riskiest moment.
+      if (p.status === 'downloaded' && !gc) gc = store.gc();
+    },
+  });
+  assert.ok(gc, 'gc was started mid-pull');
+  assert.deepEqual(await gc, { blobsRemoved: 0, snapshotsRemoved: 0, bytesFreed: 0 });
+  assert.ok(await store.content.has(images.busybox.layers[0]!.digest));
+  const { rootfs } = await store.prepareRootfs('after-gc', info.id);
+  t.after(() => store.releaseRootfs('after-gc'));
+  assert.ok((await readdir(join(rootfs, 'bin'))).includes('busybox'));
+});

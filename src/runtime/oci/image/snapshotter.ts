@@ -102,14 +102,16 @@ export class Snapshotter {
     await rm(doomed, { recursive: true, force: true });
   }
 
-  async removeStaleTemps(): Promise<void> {
+  /**
+   * Remove temp dirs left by crashed unpacks and removals. Another process may be
+   * unpacking into one right now, so only those older than `graceMs` go.
+   */
+  async removeStaleTemps(graceMs = 60 * 60 * 1000): Promise<void> {
+    const now = Date.now();
     for (const n of await readdir(this.dir).catch(() => [] as string[])) {
-      if (n.startsWith('tmp-') && !this.inflightTemp(n)) await rm(join(this.dir, n), { recursive: true, force: true });
+      if (!n.startsWith('tmp-')) continue;
+      const st = await stat(join(this.dir, n)).catch(() => undefined);
+      if (st && (n.startsWith('tmp-rm-') || now - st.mtimeMs > graceMs)) await rm(join(this.dir, n), { recursive: true, force: true });
     }
-  }
-
-  private inflightTemp(_name: string): boolean {
-    // Temp dirs of this process's running unpacks are still in use.
-    return this.inflight.size > 0;
   }
 }
