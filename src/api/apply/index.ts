@@ -1,3 +1,14 @@
+// Server-side apply and managed-fields tracking over plain JSON objects.
+//   serverSideApply({ live, applied, manager, force, schemaCtx, now, ... })
+//       -> { object, managedFields, changed }; throws ApplyConflictError (409: use its
+//          message and causes() for the Status), ApplyError (status 400/422).
+//   updateManagedFields({ old, updated, manager, apiVersion, now, schemaCtx, ... })
+//       -> { object, managedFields } for create/update/patch: call it with the object as
+//          the request made it, before the server sets uid/resourceVersion/timestamps
+//          (those are never owned anyway).
+//   fieldManagerFor({ fieldManager, userAgent, apply }) -> the manager name.
+// Pass ignoredFields = FieldSet.of([['f:status']]) for writes to the main resource of a
+// kind with a status subresource (and the spec side for writes to /status).
 export { serverSideApply, beforeFirstApplyManager, type ServerSideApplyOptions, type ApplyResult } from './server-side-apply.js';
 export { updateManagedFields, type UpdateManagedFieldsOptions } from './update-managed-fields.js';
 export { fieldManagerFor, fieldManagerMaxLength } from './field-manager.js';
