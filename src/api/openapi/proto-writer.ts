@@ -1,25 +1,32 @@
 // A minimal protocol buffers encoder: enough to write messages of strings, bools,
-// doubles, integers and nested messages. Fields are appended in call order; a nested
-// message is encoded first and then written length-delimited.
+// doubles, integers and nested messages. Everything goes into one growing buffer; a
+// nested message reserves room for its length, is written in place, and is shifted
+// left once its length is known, so a deep document costs no per-field allocations.
+
+const MAX_LEN_VARINT = 5;
+const utf8 = new TextEncoder();
 
 export class ProtoWriter {
-  private readonly chunks: Uint8Array[] = [];
-  private size = 0;
+  private buf = new Uint8Array(1 << 16);
+  private at = 0;
 
-  private push(b: Uint8Array): void {
-    this.chunks.push(b);
-    this.size += b.length;
+  private ensure(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.at + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.at));
+    this.buf = next;
   }
 
   private varint(n: number): void {
-    const out: number[] = [];
+    this.ensure(10);
     let v = n;
     while (v > 0x7f) {
-      out.push((v % 0x80) | 0x80);
+      this.buf[this.at++] = (v % 0x80) | 0x80;
       v = Math.floor(v / 0x80);
     }
-    out.push(v);
-    this.push(Uint8Array.from(out));
+    this.buf[this.at++] = v;
   }
 
   private key(field: number, wireType: 0 | 1 | 2): void {
@@ -28,18 +35,34 @@ export class ProtoWriter {
 
   string(field: number, s: string | undefined): this {
     if (s === undefined || s === '') return this;
-    return this.bytes(field, Buffer.from(s, 'utf8'));
+    this.key(field, 2);
+    // Reserve the worst case (3 bytes per UTF-16 unit), then write the length.
+    const max = s.length * 3;
+    this.ensure(max + MAX_LEN_VARINT);
+    const lenAt = this.at;
+    this.at += MAX_LEN_VARINT;
+    const { written } = utf8.encodeInto(s, this.buf.subarray(this.at, this.at + max));
+    this.at += written;
+    this.closeLength(lenAt, written);
+    return this;
   }
 
   strings(field: number, list: readonly string[] | undefined): this {
-    for (const s of list ?? []) this.bytes(field, Buffer.from(s, 'utf8'));
+    for (const s of list ?? []) {
+      if (s === '') {
+        this.key(field, 2);
+        this.varint(0);
+      } else this.string(field, s);
+    }
     return this;
   }
 
   bytes(field: number, b: Uint8Array): this {
     this.key(field, 2);
     this.varint(b.length);
-    this.push(b);
+    this.ensure(b.length);
+    this.buf.set(b, this.at);
+    this.at += b.length;
     return this;
   }
 
@@ -68,26 +91,41 @@ export class ProtoWriter {
   double(field: number, v: number | undefined): this {
     if (v === undefined || v === 0) return this;
     this.key(field, 1);
-    const b = Buffer.alloc(8);
-    b.writeDoubleLE(v);
-    this.push(b);
+    this.ensure(8);
+    new DataView(this.buf.buffer, this.buf.byteOffset).setFloat64(this.at, v, true);
+    this.at += 8;
     return this;
   }
 
   /** A nested message, written even when empty (presence matters for oneofs). */
   message(field: number, write: (w: ProtoWriter) => void): this {
-    const inner = new ProtoWriter();
-    write(inner);
-    return this.bytes(field, inner.finish());
+    this.key(field, 2);
+    this.ensure(MAX_LEN_VARINT);
+    const lenAt = this.at;
+    this.at += MAX_LEN_VARINT;
+    const start = this.at;
+    write(this);
+    this.closeLength(lenAt, this.at - start);
+    return this;
+  }
+
+  /** Writes `len` as a varint at `lenAt` and moves the body that follows the reserved room up to it. */
+  private closeLength(lenAt: number, len: number): void {
+    let p = lenAt;
+    let v = len;
+    while (v > 0x7f) {
+      this.buf[p++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buf[p++] = v;
+    const bodyAt = lenAt + MAX_LEN_VARINT;
+    if (p < bodyAt) {
+      this.buf.copyWithin(p, bodyAt, bodyAt + len);
+      this.at -= bodyAt - p;
+    }
   }
 
   finish(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    let at = 0;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
+    return this.buf.slice(0, this.at);
   }
 }
