@@ -144,6 +144,8 @@ export const resourceTypes: ResourceType[] = [
   def({ group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', namespaced: false }),
   // Reviews: created to ask a question, answered in the response, never stored.
   def({ group: 'authentication.k8s.io', version: 'v1', kind: 'SelfSubjectReview', namespaced: false, verbs: ['create'] }),
+  // kubectl 1.27's `auth whoami` asks for v1beta1.
+  def({ group: 'authentication.k8s.io', version: 'v1beta1', kind: 'SelfSubjectReview', namespaced: false, verbs: ['create'] }),
   def({ group: 'authentication.k8s.io', version: 'v1', kind: 'TokenReview', namespaced: false, verbs: ['create'] }),
   def({ group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectAccessReview', namespaced: false, verbs: ['create'] }),
   def({ group: 'authorization.k8s.io', version: 'v1', kind: 'SelfSubjectRulesReview', namespaced: false, verbs: ['create'] }),

@@ -23,6 +23,9 @@ export interface VersionInfo {
 /** The documents served under /openapi. */
 export interface OpenApiDocuments {
   v2(): string;
+  /** The v2 document in gnostic's protobuf form, which kubectl 1.27 and 1.28 require. */
+  v2Proto(): { bytes: Uint8Array; mediaType: string };
+  wantsV2Proto(accept: string | undefined): boolean;
   v3Root(): string;
   /** The document of one group-version path such as 'api/v1' or 'apis/apps/v1'. */
   v3(path: string): string | undefined;
@@ -97,14 +100,24 @@ export function createRequestHandler(opts: ApiServerOptions): RequestHandler {
       case '/apis':
         serveRootDiscovery(req, res, path === '/api' ? 'core' : 'apis');
         return true;
-      case '/openapi/v2':
+      case '/openapi/v2': {
+        if (opts.openapi.wantsV2Proto(req.headers.accept)) {
+          const doc = opts.openapi.v2Proto();
+          res.writeHead(200, { 'Content-Type': doc.mediaType, 'Content-Length': doc.bytes.length });
+          res.end(doc.bytes);
+          return true;
+        }
+        acceptsJson(req);
         sendBody(res, 200, opts.openapi.v2());
         return true;
+      }
       case '/openapi/v3':
+        acceptsJson(req);
         sendBody(res, 200, opts.openapi.v3Root());
         return true;
     }
     if (path.startsWith('/openapi/v3/')) {
+      acceptsJson(req);
       const doc = opts.openapi.v3(path.slice('/openapi/v3/'.length));
       if (!doc) throw errors.notFoundPath();
       sendBody(res, 200, doc, false, { 'Cache-Control': 'public, immutable' });
@@ -135,6 +148,17 @@ export function createRequestHandler(opts: ApiServerOptions): RequestHandler {
     }
     sendBody(res, 200, which === 'core' ? apiVersions(registry, opts.advertiseAddress) : apiGroupList(registry), false, headers);
   }
+}
+
+/**
+ * OpenAPI is served as JSON only. Clients that ask for protobuf alone get 406, on which
+ * client-go falls back to asking for JSON.
+ */
+function acceptsJson(req: IncomingMessage): void {
+  const accept = req.headers.accept;
+  if (!accept) return;
+  if (/application\/json|\*\/\*|application\/\*/.test(accept)) return;
+  throw errors.notAcceptable(`only application/json is served here, not ${accept}`);
 }
 
 function toApiError(err: unknown): ApiError {

@@ -20,7 +20,7 @@ import { allowAll } from '../apiserver/handlers/reviews.js';
 import { ensureClusterPki } from '../apiserver/pki.js';
 import { ensureSystemNamespaces } from '../apiserver/bootstrap.js';
 import type { KObject } from '../apiserver/kobject.js';
-import { stringify } from 'yaml';
+import { writeKubeconfig } from '../client/kubeconfig.js';
 import { FlagError, parseFlags } from './flags.js';
 import { startControllers } from './controllers.js';
 import { logger } from './log.js';
@@ -37,19 +37,6 @@ const usage = `usage: k8ts server [flags]
 
 /** The Kubernetes version this server speaks (kubectl picks its matching version from it). */
 export const kubernetesVersion = { major: '1', minor: '32', gitVersion: 'v1.32.0-k8ts' };
-
-async function writeKubeconfig(path: string, o: { server: string; caPem: string; certPem: string; keyPem: string; user: string; cluster: string; context: string }): Promise<void> {
-  const b64 = (s: string) => Buffer.from(s).toString('base64');
-  const doc = {
-    apiVersion: 'v1',
-    kind: 'Config',
-    clusters: [{ name: o.cluster, cluster: { server: o.server, 'certificate-authority-data': b64(o.caPem) } }],
-    users: [{ name: o.user, user: { 'client-certificate-data': b64(o.certPem), 'client-key-data': b64(o.keyPem) } }],
-    contexts: [{ name: o.context, context: { cluster: o.cluster, user: o.user } }],
-    'current-context': o.context,
-  };
-  await writeFile(path, stringify(doc), { mode: 0o600 });
-}
 
 async function readOrCreateToken(path: string): Promise<string> {
   try {
@@ -141,7 +128,7 @@ export async function runServer(args: string[]): Promise<number> {
 
   const serverUrl = `https://${advertise.includes(':') ? `[${advertise}]` : advertise}:${port}`;
   const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
-  await writeKubeconfig(kubeconfigPath, { server: serverUrl, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, user: 'admin', cluster: 'k8ts', context: 'k8ts' });
+  writeKubeconfig(kubeconfigPath, { server: serverUrl, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, user: 'admin', cluster: 'k8ts', context: 'k8ts' });
   const controllers = flags.switches.has('disable-controllers') ? undefined : await startControllers({ server: serverUrl, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem, log });
   if (!flags.switches.has('disable-agent')) log.info('the node agent is not built yet: running the control plane only (as with --disable-agent)');
   log.info(`ready in ${Date.now() - started} ms: API server at ${serverUrl}, kubeconfig at ${kubeconfigPath}`);

@@ -2,7 +2,8 @@
 // of the built-in kinds, assembled for cli/ to hand to the server.
 
 import { builtinSchemas } from '../../api/schema/index.js';
-import type { ApiSeams, FieldManagement, Tables } from '../seams.js';
+import type { ApiSeams, Tables } from '../seams.js';
+import { builtinFields } from './fields.js';
 import { builtinConverter } from './converter.js';
 import { builtinFieldChecker } from './field-checker.js';
 import { builtinPatcher } from './patcher.js';
@@ -24,18 +25,11 @@ function age(ts: string | undefined, now: Date): string {
 
 export function builtinSeams(): ApiSeams {
   const patcher = builtinPatcher(builtinSchemas);
-  const fields: FieldManagement = {
-    apply(r, live, applied) {
-      if (!live) return applied;
-      return patcher.patch(r, 'strategic', live, applied);
-    },
-    track() {},
-  };
   return {
     selectors: builtinSelectors,
     tables: ageTable,
     patcher,
-    fields,
+    fields: builtinFields(builtinSchemas),
     checker: builtinFieldChecker(builtinSchemas),
     converter: builtinConverter,
   };

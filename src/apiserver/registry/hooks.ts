@@ -37,8 +37,18 @@ export type AdmissionPlugin = (request: AdmissionRequest) => Promise<void> | voi
 export interface ObjectHooks {
   /** Fills in defaults, in place. */
   defaults(r: ResourceType, obj: KObject): void;
+  /** What a create sets once, beyond defaults (a pod's QoS class, a job's selector), in place. */
+  prepareForCreate(r: ResourceType, obj: KObject): void;
+  /** The Status message of a 422: `Pod "x" is invalid: [...]`. */
+  invalidMessage(kind: string, name: string, errs: FieldError[]): string;
   validate(r: ResourceType, obj: KObject, old?: KObject): FieldError[];
   admission: AdmissionPlugin[];
 }
 
-export const noHooks: ObjectHooks = { defaults: () => {}, validate: () => [], admission: [] };
+export const noHooks: ObjectHooks = {
+  defaults: () => {},
+  prepareForCreate: () => {},
+  invalidMessage: (kind, name, errs) => `${kind} "${name}" is invalid: ${errs.map((e) => `${e.field}: ${e.message}`).join(', ')}`,
+  validate: () => [],
+  admission: [],
+};

@@ -174,6 +174,7 @@ export class ObjectStore {
     else delete meta.generation;
     prepareForCreate(r, obj);
     this.opts.hooks.defaults(r, obj);
+    this.opts.hooks.prepareForCreate(r, obj);
     this.validate(r, obj);
     await this.admit({ operation: 'CREATE', resource: r, namespace, name: meta.name ?? '', object: obj, user: ctx.user, dryRun: !!ctx.dryRun });
     if (ctx.dryRun) return obj;
@@ -191,9 +192,7 @@ export class ObjectStore {
     const name = obj.metadata.name ?? '';
     const errs = [...(name === '' ? [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'name or generateName is required' }] : []), ...this.opts.hooks.validate(r, obj, old)];
     if (errs.length === 0) return;
-    const details = errs.map((e) => `${e.field}: ${e.message}`);
-    const message = `${r.kind} "${name}" is invalid: ${details.length === 1 ? details[0] : `[${details.join(', ')}]`}`;
-    throw errors.invalid(r.group, r.kind, name, message, errs.map((e) => ({ reason: e.reason, message: e.message, field: e.field })));
+    throw errors.invalid(r.group, r.kind, name, this.opts.hooks.invalidMessage(r.kind, name, errs), errs.map((e) => ({ reason: e.reason, message: e.message, field: e.field })));
   }
 
   private async admit(req: AdmissionRequest): Promise<void> {
