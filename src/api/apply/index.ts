@@ -3,9 +3,9 @@
 //       -> { object, managedFields, changed }; throws ApplyConflictError (409: use its
 //          message and causes() for the Status), ApplyError (status 400/422).
 //   updateManagedFields({ old, updated, manager, apiVersion, now, schemaCtx, ... })
-//       -> { object, managedFields } for create/update/patch: call it with the object as
-//          the request made it, before the server sets uid/resourceVersion/timestamps
-//          (those are never owned anyway).
+//       -> { object, managedFields } for create/update/patch: call it with the object
+//          after defaulting (kube's writers own the defaults they caused); server-set
+//          metadata (uid, resourceVersion, timestamps, generation) is never owned.
 //   fieldManagerFor({ fieldManager, userAgent, apply }) -> the manager name.
 // Pass ignoredFields = FieldSet.of([['f:status']]) for writes to the main resource of a
 // kind with a status subresource (and the spec side for writes to /status).

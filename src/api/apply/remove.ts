@@ -11,11 +11,13 @@ export function removeFields(obj: JsonObject, set: FieldSet, root: SchemaNode): 
   return out;
 }
 
-function removePath(value: JsonValue, path: readonly string[], node: SchemaNode): void {
+/** `itemKeys`: when `value` is an item of a keyed list, its key fields, which stay while the item does. */
+function removePath(value: JsonValue, path: readonly string[], node: SchemaNode, itemKeys: readonly string[] = []): void {
   const [el, ...rest] = path;
   if (isObject(value) && el.startsWith('f:')) {
     const key = el.slice(2);
     if (!Object.prototype.hasOwnProperty.call(value, key)) return;
+    if (rest.length === 0 && itemKeys.includes(key)) return;
     const child = fieldNode(node, key);
     if (rest.length === 0) delete value[key];
     else {
@@ -30,7 +32,7 @@ function removePath(value: JsonValue, path: readonly string[], node: SchemaNode)
     const i = value.findIndex((item, idx) => itemElement(item, idx, kind, items) === el);
     if (i < 0) return;
     if (rest.length === 0) value.splice(i, 1);
-    else removePath(value[i], rest, items);
+    else removePath(value[i], rest, items, kind.kind === 'map' ? kind.keys : []);
   }
 }
 

@@ -187,3 +187,13 @@ test('the first apply to an untracked object conflicts with before-first-apply',
   const same = apply(live, { ...live, metadata: { name: 'web', labels: { a: 'b' } } });
   assert.deepEqual(same.managedFields.map((e) => e.manager), ['kubectl', 'before-first-apply']);
 });
+
+test('an item another manager still co-owns keeps its key fields when the applier drops it', () => {
+  const first = apply(undefined, manifest({ containers: [{ name: 'web', image: 'a' }, { name: 'side', image: 'b' }] })).object;
+  // A controller sets a field inside the "side" container.
+  const touched = structuredClone(first);
+  containers(touched)[1].terminationMessagePath = '/x';
+  const withCtl = updateManagedFields({ old: first, updated: touched, manager: 'ctl', apiVersion: 'apps/v1', now: t0, schemaCtx: deploymentCtx }).object;
+  const r = apply(withCtl, manifest({ containers: [{ name: 'web', image: 'a' }] }));
+  assert.deepEqual(containers(r.object), [{ name: 'web', image: 'a' }, { name: 'side', terminationMessagePath: '/x' }]);
+});
