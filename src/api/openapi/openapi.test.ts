@@ -151,3 +151,21 @@ test('v2 protobuf carries the document in gnostic field numbers', () => {
   assert.ok(wantsOpenAPIV2Proto('application/com.github.proto-openapi.spec.v2@v1.0+protobuf'));
   assert.ok(!wantsOpenAPIV2Proto('application/json'));
 });
+
+test('proto writer: nested lengths of one and several varint bytes, unicode strings, doubles', async () => {
+  const { ProtoWriter } = await import('./proto-writer.js');
+  const long = 'é'.repeat(200);
+  const bytes = new ProtoWriter()
+    .message(1, (w) => w.string(1, 'short'))
+    .message(2, (w) => w.string(1, long).message(2, (x) => x.uint(1, 300)))
+    .double(3, 1.5)
+    .oneofBool(4, false)
+    .finish();
+  const top = decodeFields(bytes);
+  assert.equal(Buffer.from(decodeFields(top.get(1)?.[0] as Uint8Array).get(1)?.[0] as Uint8Array).toString(), 'short');
+  const second = decodeFields(top.get(2)?.[0] as Uint8Array);
+  assert.equal(Buffer.from(second.get(1)?.[0] as Uint8Array).toString(), long);
+  assert.deepEqual(decodeFields(second.get(2)?.[0] as Uint8Array).get(1), [300]);
+  assert.equal(Buffer.from(top.get(3)?.[0] as Uint8Array).readDoubleLE(), 1.5);
+  assert.deepEqual(top.get(4), [0]);
+});
