@@ -8,7 +8,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/storage/sqlite.js';
-import { startEtcd } from './etcd-process.js';
+import { startEtcd } from '../../src/storage/etcd-test-server.js';
 
 const IN_FLIGHT = 64;
 const RUNS = 3;

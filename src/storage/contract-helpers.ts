@@ -13,6 +13,8 @@ export interface StoreFixture {
    * etcd cluster's is: a new store then need not start at revision 0.
    */
   sharesRevisions?: string;
+  /** The maxBufferedEvents the store was made with, if not the default (10 000). */
+  maxBufferedEvents?: number;
   /** Removes whatever the store left behind (files, directories). */
   cleanup: () => Promise<void>;
 }

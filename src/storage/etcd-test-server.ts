@@ -1,4 +1,5 @@
-// Starts Debian's etcd on loopback in a temporary directory for a benchmark, and stops it.
+// Starts Debian's etcd on loopback in a temporary directory (for tests and benchmarks),
+// and stops it again, removing the directory.
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';

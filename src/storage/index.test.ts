@@ -28,3 +28,8 @@ test('openStore("memory") starts empty', async () => {
   assert.equal(await store.currentRevision(), 0);
   await store.close();
 });
+
+test('openStore("etcd") needs an endpoint', async () => {
+  await assert.rejects(openStore('etcd', { dataDir: '/nonexistent' }), (err: unknown) =>
+    (err as { code?: string }).code === 'MISSING_ETCD_ENDPOINT');
+});
