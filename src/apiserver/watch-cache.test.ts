@@ -1,0 +1,118 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MemoryStore } from '../storage/memory.js';
+import { WatchCache, TooOldResourceVersionError, type Delivery, type WatchSink } from './watch-cache.js';
+
+const resourceOf = (key: string) => key.split('/')[2];
+const pod = (name: string, labels: Record<string, string> = {}) => JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels } });
+
+function collector(): WatchSink & { got: Delivery[]; closed: boolean } {
+  const s = {
+    got: [] as Delivery[],
+    closed: false,
+    deliver(batch: Delivery[]) {
+      s.got.push(...batch);
+      return true;
+    },
+    close() {
+      s.closed = true;
+    },
+  };
+  return s;
+}
+
+async function setup(ringCapacity = 100) {
+  const store = new MemoryStore();
+  const cache = new WatchCache({ store, resourceOf, ringCapacity });
+  await cache.start();
+  return { store, cache };
+}
+
+test('lists current objects with their resourceVersion, sorted by key', async () => {
+  const { store, cache } = await setup();
+  await store.create('/registry/pods/default/b', pod('b'));
+  const a = await store.create('/registry/pods/default/a', pod('a'));
+  await store.create('/registry/services/default/a', pod('svc'));
+  await cache.sync();
+  const items = cache.list('pods');
+  assert.deepEqual(items.map((e) => e.obj.metadata.name), ['a', 'b']);
+  assert.equal(items[0].obj.metadata.resourceVersion, String(a.modRevision));
+  assert.match(items[0].json, new RegExp(`"resourceVersion":"${a.modRevision}"`));
+  cache.close();
+});
+
+test('a watch from a revision replays what followed it, then goes live, each event once', async () => {
+  const { store, cache } = await setup();
+  const first = await store.create('/registry/pods/default/a', pod('a'));
+  await store.create('/registry/pods/default/b', pod('b'));
+  await store.delete('/registry/pods/default/a');
+  await cache.sync();
+  const sink = collector();
+  cache.watch('pods', first.modRevision, () => true, sink);
+  await store.create('/registry/pods/default/c', pod('c'));
+  await cache.sync();
+  assert.deepEqual(sink.got.map((d) => `${d.type} ${d.event.entry.obj.metadata.name}`), ['ADDED b', 'DELETED a', 'ADDED c']);
+  cache.close();
+});
+
+test('a watch without a revision starts with the current objects as ADDED', async () => {
+  const { store, cache } = await setup();
+  await store.create('/registry/pods/default/a', pod('a'));
+  await cache.sync();
+  const sink = collector();
+  cache.watch('pods', undefined, () => true, sink);
+  assert.deepEqual(sink.got.map((d) => d.type), ['ADDED']);
+  cache.close();
+});
+
+test('filters turn updates into ADDED and DELETED as objects start and stop matching', async () => {
+  const { store, cache } = await setup();
+  const kv = await store.create('/registry/pods/default/a', pod('a', { app: 'x' }));
+  await cache.sync();
+  const sink = collector();
+  cache.watch('pods', kv.modRevision, (o) => o.metadata.labels?.app === 'y', sink);
+  const kv2 = await store.update('/registry/pods/default/a', pod('a', { app: 'y' }), kv.modRevision);
+  const kv3 = await store.update('/registry/pods/default/a', pod('a', { app: 'y', v: '2' }), kv2.modRevision);
+  await store.update('/registry/pods/default/a', pod('a', { app: 'z' }), kv3.modRevision);
+  await cache.sync();
+  assert.deepEqual(sink.got.map((d) => d.type), ['ADDED', 'MODIFIED', 'DELETED']);
+  cache.close();
+});
+
+test('a revision older than the ring gets TooOldResourceVersionError', async () => {
+  const { store, cache } = await setup(3);
+  const first = await store.create('/registry/pods/default/p0', pod('p0'));
+  for (let i = 1; i < 6; i++) await store.create(`/registry/pods/default/p${i}`, pod(`p${i}`));
+  await cache.sync();
+  assert.throws(() => cache.watch('pods', first.modRevision, () => true, collector()), TooOldResourceVersionError);
+  cache.close();
+});
+
+test('every watcher gets the same serialised bytes', async () => {
+  const { store, cache } = await setup();
+  await cache.sync();
+  const a = collector();
+  const b = collector();
+  const rev = cache.currentRevision();
+  cache.watch('pods', rev, () => true, a);
+  cache.watch('pods', rev, () => true, b);
+  await store.create('/registry/pods/default/a', pod('a'));
+  await cache.sync();
+  assert.equal(a.got[0].event.line(), b.got[0].event.line());
+  cache.close();
+});
+
+test('a watcher that cannot keep up is closed without stalling the others', async () => {
+  const { store, cache } = await setup();
+  await cache.sync();
+  const slow = { closed: false, deliver: () => false, close() { slow.closed = true; } };
+  const fast = collector();
+  cache.watch('pods', cache.currentRevision(), () => true, slow);
+  cache.watch('pods', cache.currentRevision(), () => true, fast);
+  await store.create('/registry/pods/default/a', pod('a'));
+  await store.create('/registry/pods/default/b', pod('b'));
+  await cache.sync();
+  assert.equal(slow.closed, true);
+  assert.equal(fast.got.length, 2);
+  cache.close();
+});
