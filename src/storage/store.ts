@@ -80,11 +80,17 @@ export interface Store {
   create(key: string, value: string): Promise<KeyValue>;
   /** Replace the value if the key's modRevision equals expectedModRevision; else RevisionMismatchError (or KeyNotFoundError). */
   update(key: string, value: string, expectedModRevision: number): Promise<KeyValue>;
-  /** Delete (guarded when expectedModRevision is given); returns the deleted key's last value. */
+  /**
+   * Delete (guarded when expectedModRevision is given); returns the deleted key's last
+   * value, whose modRevision is that of the write before the delete (the delete's own
+   * revision is in its watch event, and is currentRevision() right after).
+   */
   delete(key: string, expectedModRevision?: number): Promise<KeyValue>;
   /**
    * Watch every key under prefix for writes with revision > afterRevision.
    * Throws CompactedError synchronously-or-rejected if afterRevision < compactedRevision().
+   * afterRevision may be ahead of currentRevision(): nothing is delivered up to it.
+   * Pass the `revision` of a range() to watch exactly what happened after that read.
    */
   watch(prefix: string, afterRevision: number, opts: WatchOptions): Promise<WatchHandle>;
   /**
