@@ -61,3 +61,18 @@ test('messages use kube-apiserver wording', () => {
   assert.equal(fieldNotDeclaredMessage(['.spec.foo']), '.spec.foo: field not declared in schema');
   assert.equal(warningHeaderValue('unknown field "spec.foo"'), '299 - "unknown field \\"spec.foo\\""');
 });
+
+test('structural schemas: empty objects have no fields, embedded resources allow apiVersion, kind, metadata', () => {
+  const src = schemaSource({
+    'x.T': {
+      ...obj({ spec: obj({ empty: { type: 'object' }, inner: { ...obj({ a: str() }), 'x-kubernetes-embedded-resource': true } }) }),
+      'x-kubernetes-group-version-kind': [{ group: 'x', version: 'v1', kind: 'T' }],
+    },
+  });
+  const gvk = { group: 'x', version: 'v1', kind: 'T' };
+  const o = { apiVersion: 'x/v1', kind: 'T', metadata: {}, spec: { empty: { z: 1 }, inner: { apiVersion: 'v1', kind: 'K', metadata: {}, a: '', b: 1 } } };
+  assert.deepEqual(findUnknownFields(src, gvk, o, { structural: true }), ['.spec.empty.z', '.spec.inner.b']);
+  assert.deepEqual(findUnknownFields(src, gvk, o), ['.spec.inner.b']);
+  src.definitions['x.T']['x-kubernetes-preserve-unknown-fields'] = true;
+  assert.deepEqual(findUnknownFields(src, gvk, o, { structural: true }), []);
+});

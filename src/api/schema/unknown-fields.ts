@@ -12,47 +12,64 @@ import type { GroupVersionKind, Schema, SchemaSource } from './types.js';
 /** Fields every object may carry at the top, whatever its schema says. */
 const alwaysKnown = new Set(['apiVersion', 'kind', 'metadata']);
 
+export interface UnknownFieldOptions {
+  /**
+   * Structural schemas (custom resources): an object schema with neither properties nor
+   * additionalProperties has no fields, as pruning treats it, instead of being
+   * free-form as in the built-in definitions (RawExtension, FieldsV1). Default false.
+   */
+  structural?: boolean;
+}
+
 /**
  * JSON paths (`.spec.containers[0].imagePullPolcy`) of the fields of `obj` that the
  * schema of `gvk` does not declare, in document order. An unknown kind has no schema to
  * check against and yields none.
  */
-export function findUnknownFields(source: SchemaSource, gvk: GroupVersionKind, obj: unknown): string[] {
+export function findUnknownFields(source: SchemaSource, gvk: GroupVersionKind, obj: unknown, options: UnknownFieldOptions = {}): string[] {
   const name = source.definitionFor(gvk);
   if (name === undefined) return [];
   const root = source.definitions[name];
   if (root === undefined || !isPlainObject(obj)) return [];
+  const s = resolveRef(source.definitions, root);
+  if (s['x-kubernetes-preserve-unknown-fields'] === true) return [];
   const out: string[] = [];
-  const props = resolveRef(source.definitions, root).properties ?? {};
-  for (const [key, value] of Object.entries(obj)) {
-    const path = `.${key}`;
-    const prop = props[key];
-    if (prop !== undefined) walk(source, prop, value, path, out);
-    else if (!alwaysKnown.has(key)) out.push(path);
-  }
+  walkObject(new Walker(source, options.structural === true, out), s, obj, '', true);
   return out;
 }
 
-function walk(source: SchemaSource, schema: Schema, value: unknown, path: string, out: string[]): void {
-  const s = resolveRef(source.definitions, schema);
+class Walker {
+  constructor(readonly source: SchemaSource, readonly structural: boolean, readonly out: string[]) {}
+}
+
+function walk(w: Walker, schema: Schema, value: unknown, path: string): void {
+  const s = resolveRef(w.source.definitions, schema);
   if (s['x-kubernetes-preserve-unknown-fields'] === true) return;
   if (Array.isArray(value)) {
-    if (s.items) value.forEach((v, i) => walk(source, s.items as Schema, v, `${path}[${i}]`, out));
+    if (s.items) value.forEach((v, i) => walk(w, s.items as Schema, v, `${path}[${i}]`));
     return;
   }
   if (!isPlainObject(value)) return;
+  walkObject(w, s, value, path, s['x-kubernetes-embedded-resource'] === true);
+}
+
+/** `objectRoot`: the top of a kind or an embedded resource, where apiVersion, kind and metadata are always allowed. */
+function walkObject(w: Walker, s: Schema, value: Record<string, unknown>, path: string, objectRoot: boolean): void {
   const ap = s.additionalProperties;
-  if (s.properties === undefined) {
+  if (s.properties === undefined && typeof ap === 'object') {
     // A map: every key is allowed, each value is checked against the value schema.
-    if (typeof ap === 'object') for (const [k, v] of Object.entries(value)) walk(source, ap, v, `${path}.${k}`, out);
+    for (const [k, v] of Object.entries(value)) walk(w, ap, v, `${path}.${k}`);
     return;
   }
+  if (s.properties === undefined && ap === undefined && !w.structural && !objectRoot) return;
+  const props = s.properties ?? {};
   for (const [k, v] of Object.entries(value)) {
-    const p = s.properties[k];
+    const p = props[k];
     const child = `${path}.${k}`;
-    if (p !== undefined) walk(source, p, v, child, out);
-    else if (typeof ap === 'object') walk(source, ap, v, child, out);
-    else if (ap !== true) out.push(child);
+    if (p !== undefined) walk(w, p, v, child);
+    else if (typeof ap === 'object') walk(w, ap, v, child);
+    else if (ap === true || (objectRoot && alwaysKnown.has(k))) continue;
+    else w.out.push(child);
   }
 }
 
