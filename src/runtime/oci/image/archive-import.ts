@@ -3,7 +3,9 @@
 // not. Every file is streamed into the content store as it is read (hashing it), so an
 // archive is read once and never fully held in memory; OCI blobs must match the
 // digest in their names. Returns manifests ready for ImageStore.commit().
-import { posix } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import type { ContentStore } from './content-store.js';
 import { detectCompression, openUncompressed } from './decompress.js';
 import { sha256Digest } from './digest.js';
@@ -18,11 +20,36 @@ interface StoredFile {
   size: number;
 }
 
+interface SourceFile {
+  name: string;
+  type: 'file' | 'symlink' | 'hardlink' | 'other';
+  linkname: string;
+  body: AsyncIterable<Buffer>;
+}
+
+async function* tarFiles(path: string): AsyncGenerator<SourceFile> {
+  for await (const e of readTar(await openUncompressed(path))) {
+    const type = e.type === 'file' || e.type === 'symlink' || e.type === 'hardlink' ? e.type : 'other';
+    yield { name: e.name, type, linkname: e.linkname, body: e.body };
+  }
+}
+
+/** An OCI layout directory (as `skopeo copy ... oci:DIR` writes) read like an archive. */
+async function* dirFiles(root: string, rel = ''): AsyncGenerator<SourceFile> {
+  for (const d of await readdir(join(root, rel), { withFileTypes: true })) {
+    const name = rel ? `${rel}/${d.name}` : d.name;
+    if (d.isDirectory()) yield* dirFiles(root, name);
+    else if (d.isFile()) yield { name, type: 'file', linkname: '', body: createReadStream(join(root, name), { highWaterMark: 1024 * 1024 }) };
+  }
+}
+
+/** Import from a tar (docker save or OCI layout, maybe gzipped) or an OCI layout directory. */
 export async function importArchive(path: string, content: ContentStore, platform: Platform): Promise<StagedImage[]> {
   const files = new Map<string, StoredFile>();
   const links = new Map<string, string>();
   const existedBefore = new Set(await content.list());
-  for await (const e of readTar(await openUncompressed(path))) {
+  const source = (await stat(path)).isDirectory() ? dirFiles(path) : tarFiles(path);
+  for await (const e of source) {
     const name = posix.normalize(e.name).replace(/^(\.\/|\/)+/, '').replace(/\/$/, '');
     if (e.type === 'symlink') links.set(name, posix.normalize(posix.join(posix.dirname(name), e.linkname)));
     if (e.type === 'hardlink') links.set(name, posix.normalize(e.linkname).replace(/^(\.\/|\/)+/, ''));

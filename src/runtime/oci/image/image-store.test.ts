@@ -36,6 +36,16 @@ test('import a docker-save archive and an OCI archive of the same image', async 
   assert.ok(now!.blobs.includes(images.busybox.manifest.digest) && now!.blobs.includes(rec!.manifestDigest), 'both manifests kept');
 });
 
+test('import an OCI layout directory with an index: the amd64 image is chosen', async (t) => {
+  const dir = await tempDir(t);
+  const images = await writeTestImages(dir);
+  const store = new ImageStore({ root: join(dir, 'store') });
+  const infos = await store.importArchive(images.multiarchLayout);
+  assert.deepEqual(infos.map((i) => i.id), [images.amd64.config.digest]);
+  assert.deepEqual(infos[0]?.repoTags, ['k8ts.test/multiarch:latest']);
+  assert.equal((await store.getRecord(images.amd64.config.digest))?.indexDigest, images.indexDigest);
+});
+
 test('an OCI archive whose blob does not match its name is refused', async (t) => {
   const dir = await tempDir(t);
   const img = buildImage({ layers: [markerLayer('x', 'x')] });

@@ -106,7 +106,7 @@ export class ImageStore {
     }));
   }
 
-  /** Import a `docker save` tar or an OCI image-layout tar (optionally gzipped). */
+  /** Import a `docker save` tar, an OCI image-layout tar (either optionally gzipped), or an OCI layout directory. */
   async importArchive(path: string): Promise<ImageInfo[]> {
     await this.init();
     return this.gcLock.withShared(async () => {

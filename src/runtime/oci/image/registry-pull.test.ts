@@ -50,6 +50,16 @@ test('pull an OCI manifest: id, names, snapshot, and a record a new process sees
   assert.equal((await again.get(`${reg.host}/busybox@${images.busybox.manifest.digest}`))?.id, info.id);
 });
 
+test('pull by digest: no tag, the digest is the name', async (t) => {
+  const store = new ImageStore({ root: await tempDir(t) });
+  const ref = `${reg.host}/busybox@${images.busybox.manifest.digest}`;
+  const info = await store.pull(ref);
+  assert.equal(info.id, images.busybox.config.digest);
+  assert.deepEqual(info.repoTags, []);
+  assert.deepEqual(info.repoDigests, [ref]);
+  assert.equal((await store.get(ref))?.id, info.id);
+});
+
 test('pull a Docker schema-2 manifest of the same image', async (t) => {
   const store = new ImageStore({ root: await tempDir(t) });
   const info = await store.pull(`${reg.host}/busybox:v2s2`);
