@@ -31,6 +31,7 @@ export { resolveRef, UnresolvedRefError, refName } from './resolve.js';
 export {
   findUnknownFields, strictDecodingMessage, unknownFieldWarning, cannotBeHandledMessage, fieldNotDeclaredMessage, warningHeaderValue, wirePath,
 } from './unknown-fields.js';
+export type { UnknownFieldOptions } from './unknown-fields.js';
 export { findDuplicateFields, duplicateFieldMessage } from './duplicate-fields.js';
 
 function buildDefinitions(): Definitions {
