@@ -20,6 +20,11 @@ async function fresh(t: TestContext, opts: Omit<SqliteStoreOptions, 'path'> = {}
   return { store, path };
 }
 
+test('the file is in WAL mode with synchronous=FULL (an acknowledged write survives power loss)', async (t) => {
+  const { store } = await fresh(t);
+  assert.deepEqual(store.durability(), { journalMode: 'wal', synchronous: 'FULL' });
+});
+
 test('group commit: 200 concurrent creates take a handful of transactions', async (t) => {
   const { store } = await fresh(t);
   await Promise.all(range(200).map((i) => store.create(`/g/${i}`, 'v')));

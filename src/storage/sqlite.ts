@@ -167,6 +167,14 @@ export class SqliteStore implements Store {
     this.counters.checkpoints++;
   }
 
+  /** The settings durability rests on, as SQLite reports them (for diagnostics and tests). */
+  durability(): { journalMode: string; synchronous: string } {
+    this.assertOpen();
+    const journalMode = String(this.db.pragma('journal_mode', { simple: true }));
+    const level = Number(this.db.pragma('synchronous', { simple: true }));
+    return { journalMode, synchronous: ['OFF', 'NORMAL', 'FULL', 'EXTRA'][level] ?? String(level) };
+  }
+
   stats(): SqliteStoreStats {
     this.assertOpen();
     return { ...this.counters, rows: this.st.rowCount.get()!.n };
