@@ -28,3 +28,20 @@ export function labelSelectorFromObject(sel: LabelSelectorObject | null | undefi
   }
   return new LabelSelector(reqs);
 }
+
+/** A selector requiring each label of a set (a Service's or ReplicationController's `selector` map). */
+export function labelSelectorFromSet(set: Record<string, string> | null | undefined): LabelSelector {
+  return new LabelSelector(Object.entries(set ?? {}).map(([k, v]) => newRequirement(k, '=', [v])));
+}
+
+/**
+ * A metav1.LabelSelector as kubectl and tables print it: the query form, `<none>` when
+ * it selects nothing or everything, `<error>` when invalid.
+ */
+export function formatLabelSelector(sel: LabelSelectorObject | null | undefined): string {
+  try {
+    return labelSelectorFromObject(sel).toString() || '<none>';
+  } catch {
+    return '<error>';
+  }
+}

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseLabelSelector, LabelSelector } from './label-selector.js';
-import { labelSelectorFromObject } from './label-selector-object.js';
+import { formatLabelSelector, labelSelectorFromObject, labelSelectorFromSet } from './label-selector-object.js';
 import { SelectorParseError } from './errors.js';
 
 test('parses every operator and matches as apimachinery does', () => {
@@ -101,4 +101,16 @@ test('metav1.LabelSelector objects', () => {
   assert.throws(() => labelSelectorFromObject({ matchExpressions: [{ key: 'a', operator: 'Gt', values: ['1'] }] }), /"Gt" is not a valid label selector operator/);
   assert.throws(() => labelSelectorFromObject({ matchExpressions: [{ key: 'a', operator: 'In', values: [] }] }), /values set can't be empty/);
   assert.throws(() => labelSelectorFromObject({ matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x'] }] }), /values set must be empty/);
+});
+
+test('selectors from label sets and printed selectors', () => {
+  const sel = labelSelectorFromSet({ app: 'web', tier: 'front' });
+  assert.equal(sel.matches({ app: 'web', tier: 'front', extra: 'x' }), true);
+  assert.equal(sel.matches({ app: 'web' }), false);
+  assert.equal(labelSelectorFromSet(undefined).empty(), true);
+  assert.throws(() => labelSelectorFromSet({ 'bad key': 'x' }), SelectorParseError);
+  assert.equal(formatLabelSelector({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'env', operator: 'In', values: ['a'] }] }), 'app=web,env in (a)');
+  assert.equal(formatLabelSelector({}), '<none>');
+  assert.equal(formatLabelSelector(null), '<none>');
+  assert.equal(formatLabelSelector({ matchExpressions: [{ key: 'a', operator: 'Bogus' }] }), '<error>');
 });
