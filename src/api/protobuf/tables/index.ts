@@ -2,6 +2,7 @@
 import type { PackageSource } from '../table.js';
 import { appsV1 } from './apps-v1.js';
 import { authenticationV1 } from './authentication-v1.js';
+import { authenticationV1beta1 } from './authentication-v1beta1.js';
 import { authorizationV1 } from './authorization-v1.js';
 import { autoscalingV1 } from './autoscaling-v1.js';
 import { autoscalingV2 } from './autoscaling-v2.js';
@@ -19,5 +20,5 @@ import { storageV1 } from './storage-v1.js';
 
 export const allPackages: PackageSource[] = [
   metaV1, coreV1, appsV1, batchV1, autoscalingV1, autoscalingV2, coordinationV1, discoveryV1, eventsV1,
-  rbacV1, schedulingV1, storageV1, networkingV1, authenticationV1, authorizationV1, policyV1,
+  rbacV1, schedulingV1, storageV1, networkingV1, authenticationV1, authenticationV1beta1, authorizationV1, policyV1,
 ];
