@@ -1,7 +1,7 @@
 // Schemas of core/v1 containers: Container and EphemeralContainer, ports, env, resources, probes, lifecycle hooks, security contexts, and container status.
 
 import type { Definitions } from './types.js';
-import { atomic, bool, dict, i32, i64, inPackage, intOrStr, list, obj, qty, refIn, set, str, time } from './dsl.js';
+import { dflt, atomic, bool, dict, i32, i64, inPackage, intOrStr, list, obj, qty, refIn, set, str, time } from './dsl.js';
 
 const t = refIn('io.k8s.api.core.v1');
 
@@ -87,7 +87,7 @@ export const coreContainerDefinitions: Definitions = inPackage('io.k8s.api.core.
     name: str(),
     hostPort: i32(),
     containerPort: i32(),
-    protocol: str('SCTP', 'TCP', 'UDP'),
+    protocol: dflt(str('SCTP', 'TCP', 'UDP'), 'TCP'),
     hostIP: str(),
   }, { required: ['containerPort'] }),
   EnvFromSource: obj({
@@ -198,7 +198,7 @@ export const coreContainerDefinitions: Definitions = inPackage('io.k8s.api.core.
     protocol: str('HTTP1', 'HTTP2'),
   }, { required: ['port'] }),
   TCPSocketAction: obj({ port: intOrStr(), host: str() }, { required: ['port'] }),
-  GRPCAction: obj({ port: i32(), service: str(), mode: str('Plaintext', 'TLS') }, { required: ['port'] }),
+  GRPCAction: obj({ port: i32(), service: dflt(str(), ''), mode: str('Plaintext', 'TLS') }, { required: ['port'] }),
   LifecycleHandler: obj({
     exec: t('ExecAction'),
     httpGet: t('HTTPGetAction'),
@@ -226,7 +226,7 @@ export const coreContainerDefinitions: Definitions = inPackage('io.k8s.api.core.
     volumeName: str(),
     path: str(),
     key: str(),
-    optional: bool(),
+    optional: dflt(bool(), false),
   }, { required: ['volumeName', 'path', 'key'], atomic: true }),
   HTTPHeader: obj({ name: str(), value: str() }, { required: ['name', 'value'] }),
   SleepAction: obj({ seconds: i64() }, { required: ['seconds'] }),

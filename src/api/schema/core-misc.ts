@@ -1,7 +1,7 @@
 // Schemas of the remaining core/v1 kinds: Namespace, ConfigMap, Secret, ServiceAccount, Event, ResourceQuota, LimitRange, ReplicationController.
 
 import type { Definitions } from './types.js';
-import { atomic, bool, bytes, dict, gvk, i32, i64, inPackage, list, meta, microTime, obj, qty, refIn, str, time } from './dsl.js';
+import { dflt, atomic, bool, bytes, dict, gvk, i32, i64, inPackage, list, meta, microTime, obj, qty, refIn, str, time } from './dsl.js';
 
 const t = refIn('io.k8s.api.core.v1');
 
@@ -140,8 +140,8 @@ export const coreMiscDefinitions: Definitions = inPackage('io.k8s.api.core.v1', 
   ResourceQuotaStatus: obj({ hard: dict(qty()), used: dict(qty()) }),
   LimitRangeSpec: obj({ limits: atomic(t('LimitRangeItem')) }, { required: ['limits'] }),
   ReplicationControllerSpec: obj({
-    replicas: i32(),
-    minReadySeconds: i32(),
+    replicas: dflt(i32(), 1),
+    minReadySeconds: dflt(i32(), 0),
     selector: dict(str(), 'atomic'),
     template: t('PodTemplateSpec'),
   }),

@@ -1,7 +1,7 @@
 // Schemas of core/v1 PersistentVolumeSpec and the volume sources only persistent volumes use.
 
 import type { Definitions } from './types.js';
-import { atomic, bool, dict, i32, inPackage, obj, qty, refIn, str } from './dsl.js';
+import { dflt, atomic, bool, dict, i32, inPackage, obj, qty, refIn, str } from './dsl.js';
 
 const t = refIn('io.k8s.api.core.v1');
 
@@ -58,9 +58,9 @@ export const corePvSourcesDefinitions: Definitions = inPackage('io.k8s.api.core.
     monitors: atomic(str()),
     image: str(),
     fsType: str(),
-    pool: str(),
-    user: str(),
-    keyring: str(),
+    pool: dflt(str(), 'rbd'),
+    user: dflt(str(), 'admin'),
+    keyring: dflt(str(), '/etc/ceph/keyring'),
     secretRef: t('SecretReference'),
     readOnly: bool(),
   }, { required: ['monitors', 'image'] }),
@@ -68,7 +68,7 @@ export const corePvSourcesDefinitions: Definitions = inPackage('io.k8s.api.core.
     targetPortal: str(),
     iqn: str(),
     lun: i32(),
-    iscsiInterface: str(),
+    iscsiInterface: dflt(str(), 'default'),
     fsType: str(),
     readOnly: bool(),
     portals: atomic(str()),
@@ -111,9 +111,9 @@ export const corePvSourcesDefinitions: Definitions = inPackage('io.k8s.api.core.
     sslEnabled: bool(),
     protectionDomain: str(),
     storagePool: str(),
-    storageMode: str(),
+    storageMode: dflt(str(), 'ThinProvisioned'),
     volumeName: str(),
-    fsType: str(),
+    fsType: dflt(str(), 'xfs'),
     readOnly: bool(),
   }, { required: ['gateway', 'system', 'secretRef'] }),
   LocalVolumeSource: obj({ path: str(), fsType: str() }, { required: ['path'] }),

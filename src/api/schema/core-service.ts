@@ -1,7 +1,7 @@
 // Schemas of core/v1 Service and Endpoints.
 
 import type { Definitions } from './types.js';
-import { atomic, bool, dict, gvk, i32, inPackage, intOrStr, list, meta, obj, refIn, str } from './dsl.js';
+import { dflt, atomic, bool, dict, gvk, i32, inPackage, intOrStr, list, meta, obj, refIn, str } from './dsl.js';
 
 const t = refIn('io.k8s.api.core.v1');
 
@@ -64,7 +64,7 @@ export const coreServiceDefinitions: Definitions = inPackage('io.k8s.api.core.v1
   }),
   ServicePort: obj({
     name: str(),
-    protocol: str('SCTP', 'TCP', 'UDP'),
+    protocol: dflt(str('SCTP', 'TCP', 'UDP'), 'TCP'),
     appProtocol: str(),
     port: i32(),
     targetPort: intOrStr(),

@@ -1,12 +1,12 @@
 // Schemas of core/v1 pod volumes: Volume and every inline volume source (emptyDir, hostPath, configMap, secret, projected, csi, ...), plus the claim spec.
 
 import type { Definitions } from './types.js';
-import { atomic, bool, dict, i32, i64, inPackage, meta, obj, qty, refIn, str } from './dsl.js';
+import { dflt, atomic, bool, dict, i32, i64, inPackage, meta, obj, qty, refIn, str } from './dsl.js';
 
 const t = refIn('io.k8s.api.core.v1');
 
 export const coreVolumesDefinitions: Definitions = inPackage('io.k8s.api.core.v1', {
-  LocalObjectReference: obj({ name: str() }, { atomic: true }),
+  LocalObjectReference: obj({ name: dflt(str(), '') }, { atomic: true }),
   PersistentVolumeClaimSpec: obj({
     accessModes: atomic(str('ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOnce', 'ReadWriteOncePod')),
     selector: meta('LabelSelector'),
@@ -93,10 +93,10 @@ export const coreVolumesDefinitions: Definitions = inPackage('io.k8s.api.core.v1
   AzureDiskVolumeSource: obj({
     diskName: str(),
     diskURI: str(),
-    cachingMode: str('None', 'ReadOnly', 'ReadWrite'),
-    fsType: str(),
-    readOnly: bool(),
-    kind: str('Dedicated', 'Managed', 'Shared'),
+    cachingMode: dflt(str('None', 'ReadOnly', 'ReadWrite'), 'ReadWrite'),
+    fsType: dflt(str(), 'ext4'),
+    readOnly: dflt(bool(), false),
+    kind: dflt(str('Dedicated', 'Managed', 'Shared'), 'Shared'),
   }, { required: ['diskName', 'diskURI'] }),
   PhotonPersistentDiskVolumeSource: obj({ pdID: str(), fsType: str() }, { required: ['pdID'] }),
   PortworxVolumeSource: obj({ volumeID: str(), fsType: str(), readOnly: bool() }, { required: ['volumeID'] }),
@@ -121,7 +121,7 @@ export const coreVolumesDefinitions: Definitions = inPackage('io.k8s.api.core.v1
     targetPortal: str(),
     iqn: str(),
     lun: i32(),
-    iscsiInterface: str(),
+    iscsiInterface: dflt(str(), 'default'),
     fsType: str(),
     readOnly: bool(),
     portals: atomic(str()),
@@ -136,9 +136,9 @@ export const coreVolumesDefinitions: Definitions = inPackage('io.k8s.api.core.v1
     monitors: atomic(str()),
     image: str(),
     fsType: str(),
-    pool: str(),
-    user: str(),
-    keyring: str(),
+    pool: dflt(str(), 'rbd'),
+    user: dflt(str(), 'admin'),
+    keyring: dflt(str(), '/etc/ceph/keyring'),
     secretRef: t('LocalObjectReference'),
     readOnly: bool(),
   }, { required: ['monitors', 'image'] }),
@@ -188,9 +188,9 @@ export const coreVolumesDefinitions: Definitions = inPackage('io.k8s.api.core.v1
     sslEnabled: bool(),
     protectionDomain: str(),
     storagePool: str(),
-    storageMode: str(),
+    storageMode: dflt(str(), 'ThinProvisioned'),
     volumeName: str(),
-    fsType: str(),
+    fsType: dflt(str(), 'xfs'),
     readOnly: bool(),
   }, { required: ['gateway', 'system', 'secretRef'] }),
   StorageOSVolumeSource: obj({

@@ -19,6 +19,15 @@ export const i64 = (): Schema => ({ type: 'integer', format: 'int64' });
 export const num = (): Schema => ({ type: 'number', format: 'double' });
 export const bool = (): Schema => ({ type: 'boolean' });
 
+/**
+ * A field's default value, as Kubernetes' +default markers publish it. Server-side apply
+ * reads the defaults of list-map keys (a container port's protocol) so that an applied
+ * item without the key still matches the live, defaulted item.
+ */
+export function dflt(s: Schema, value: unknown): Schema {
+  return { ...s, default: value };
+}
+
 export const ref = (name: string): Schema => ({ $ref: `#/definitions/${name}` });
 /** A reference builder for one package: `const t = refIn(CORE); t('Container')`. */
 export const refIn = (pkg: string) => (name: string): Schema => ref(`${pkg}.${name}`);

@@ -82,6 +82,9 @@ test('patch strategies and list markers sit where Kubernetes has them', () => {
     assert.deepEqual(p['x-kubernetes-list-map-keys'], mapKeys, `${at} map keys`);
   }
   assert.equal(def('io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector')['x-kubernetes-map-type'], 'atomic');
+  // Server-side apply fills these list-map keys from their defaults.
+  assert.equal(prop('io.k8s.api.core.v1.ContainerPort', 'protocol').default, 'TCP');
+  assert.equal(prop('io.k8s.api.core.v1.ServicePort', 'protocol').default, 'TCP');
 });
 
 test('primitive types and required fields', () => {
