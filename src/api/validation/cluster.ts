@@ -1,9 +1,9 @@
 // Namespaces, nodes, storage (PVs, PVCs), quotas, limit ranges, endpoints, endpoint
 // slices, leases and events.
 
-import { type FieldError, FieldPath, fieldImmutable, forbidden, invalid, notSupported, required, tooLong, tooMany } from './errors.js';
+import { type FieldError, FieldPath, duplicate, fieldImmutable, forbidden, invalid, notSupported, required, tooLong, tooMany } from './errors.js';
 import { type JsonObject, arr, deepEqual, has, num, obj, objs, str } from './json.js';
-import { isDNS1123Label, isQualifiedName, isValidCIDR, isValidIP, isIPv4, isIPv6, nameIsDNSLabel, nameIsDNSSubdomain, nameIsPathSegment } from './names.js';
+import { isDNS1123Label, isLabelValue, isQualifiedName, isValidCIDR, isValidIP, isIPv4, isIPv6, nameIsDNSLabel, nameIsDNSSubdomain, nameIsPathSegment } from './names.js';
 import { validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { portProtocols } from './container.js';
 import { taintEffects } from './pod.js';
@@ -31,21 +31,35 @@ export function validateNamespace(ns: JsonObject, old?: JsonObject): FieldError[
 export function validateNode(node: JsonObject, old?: JsonObject): FieldError[] {
   const errs = meta(node, old, false);
   const spec = obj(node, 'spec') ?? {};
-  const cidrs = [...(str(spec, 'podCIDR') ? [str(spec, 'podCIDR')] : []), ...arr(spec, 'podCIDRs')];
-  for (const c of new Set(cidrs)) if (typeof c !== 'string' || !isValidCIDR(c)) errs.push(invalid(sp.child('podCIDRs'), c, 'must be a valid CIDR'));
+  const cidrs = arr(spec, 'podCIDRs');
+  cidrs.forEach((c, i) => {
+    if (typeof c !== 'string' || !isValidCIDR(c)) errs.push(invalid(sp.child('podCIDRs').index(i), cidrs, 'must be valid CIDR'));
+  });
+  // Kubernetes reports taint errors under metadata.taints (sic), and so do we.
+  const tp = new FieldPath('metadata').child('taints');
+  const seen = new Set<string>();
   objs(spec, 'taints').forEach((t, i) => {
-    const tp = sp.child('taints').index(i);
+    const ip = tp.index(i);
     const key = str(t, 'key');
-    if (!key) errs.push(required(tp.child('key')));
-    else for (const m of isQualifiedName(key)) errs.push(invalid(tp.child('key'), key, m));
+    if (!key) errs.push(required(ip.child('key')));
+    else for (const m of isQualifiedName(key)) errs.push(invalid(ip.child('key'), key, m));
+    const value = str(t, 'value');
+    const vm = isLabelValue(value);
+    if (vm.length) errs.push(invalid(ip.child('value'), value, vm.join(';')));
     const effect = str(t, 'effect');
-    if (!effect) errs.push(required(tp.child('effect')));
-    else if (!taintEffects.includes(effect)) errs.push(notSupported(tp.child('effect'), effect, taintEffects));
+    if (!effect) errs.push(required(ip.child('effect')));
+    else if (!taintEffects.includes(effect)) errs.push(notSupported(ip.child('effect'), effect, taintEffects));
+    const k = `${key}\u0000${effect}`;
+    if (seen.has(k)) {
+      const d = duplicate(ip, t);
+      errs.push({ ...d, message: `${d.message}: taints must be unique by key and effect pair` });
+    }
+    seen.add(k);
   });
   if (old) {
     const oldSpec = obj(old, 'spec') ?? {};
-    const oldCIDR = str(oldSpec, 'podCIDR');
-    if (oldCIDR && str(spec, 'podCIDR') !== oldCIDR) errs.push(forbidden(sp.child('podCIDR'), 'node updates may not change podCIDR except from "" to valid'));
+    const oldCIDRs = arr(oldSpec, 'podCIDRs');
+    if (oldCIDRs.length > 0 && !deepEqual(oldCIDRs, cidrs)) errs.push(forbidden(sp.child('podCIDRs'), 'node updates may not change podCIDR except from "" to valid'));
     if (str(oldSpec, 'providerID') && str(spec, 'providerID') !== str(oldSpec, 'providerID')) {
       errs.push(forbidden(sp.child('providerID'), 'node updates may not change providerID except from "" to valid'));
     }

@@ -140,8 +140,16 @@ function quantity(v: unknown, p: FieldPath, errs: FieldError[]): string | undefi
   }
 }
 
+const standardContainerResources = new Set(['cpu', 'memory', 'ephemeral-storage']);
+
 function validateResourceName(name: string, p: FieldPath, errs: FieldError[]): void {
-  for (const m of isQualifiedName(name)) errs.push(invalid(p, name, m));
+  const msgs = isQualifiedName(name);
+  for (const m of msgs) errs.push(invalid(p, name, m));
+  if (msgs.length || name.includes('/')) return;
+  if (!standardContainerResources.has(name) && !name.startsWith('hugepages-')) {
+    errs.push(invalid(p, name, 'must be a standard resource type or fully qualified'));
+    errs.push(invalid(p, name, 'must be a standard resource for containers'));
+  }
 }
 
 export function validateResources(res: JsonObject | undefined, p: FieldPath): FieldError[] {

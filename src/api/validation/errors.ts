@@ -158,3 +158,22 @@ export function qualifiedKind(r: { group: string; kind: string }): string {
 
 /** The message used when a field may not change after creation. */
 export const fieldImmutable = 'field is immutable';
+
+/** The 422 Status object kube-apiserver answers an invalid create or update with. */
+export function invalidStatus(r: { group: string; kind: string }, name: string, errors: readonly FieldError[]): Record<string, unknown> {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: invalidMessage(qualifiedKind(r), name, errors),
+    reason: 'Invalid',
+    details: {
+      name,
+      ...(r.group ? { group: r.group } : {}),
+      kind: r.kind,
+      causes: errors.map((e) => ({ reason: e.reason, message: e.message, field: e.field })),
+    },
+    code: 422,
+  };
+}

@@ -21,7 +21,7 @@ import {
 } from './policy.js';
 
 export type { FieldError, FieldErrorReason } from './errors.js';
-export { invalidMessage, qualifiedKind, formatFieldError } from './errors.js';
+export { invalidMessage, invalidStatus, qualifiedKind, formatFieldError } from './errors.js';
 
 export interface ValidationOptions extends ServiceOptions {}
 

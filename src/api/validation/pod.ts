@@ -10,7 +10,8 @@ import { validateAnnotations, validateLabels, validateObjectMeta, validateObject
 export const restartPolicies = ['Always', 'OnFailure', 'Never'];
 const dnsPolicies = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
 const tolerationOperators = ['Equal', 'Exists'];
-export const taintEffects = ['NoExecute', 'NoSchedule', 'PreferNoSchedule'];
+// In Kubernetes' order, which its 'supported values' lists keep.
+export const taintEffects = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 const maxInt32 = 2147483647;
 
 export function validateTolerations(tolerations: JsonObject[], p: FieldPath): FieldError[] {

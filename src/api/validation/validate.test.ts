@@ -201,3 +201,37 @@ test('every kind validates a minimal good object without throwing', () => {
     assert.doesNotThrow(() => validateObject(r, o, structuredClone(o)), r.kind);
   }
 });
+
+test('nodes: taints (reported under metadata.taints, as Kubernetes does) and pod CIDRs', () => {
+  const errs = check(rt('', 'Node'), { metadata: { name: 'n1' }, spec: { podCIDRs: ['10.42.0.0/33'], taints: [{ key: 'k', effect: 'Sometimes' }, { key: 'a', effect: 'NoSchedule' }, { key: 'a', effect: 'NoSchedule' }] } });
+  assert.deepEqual(errs, [
+    'spec.podCIDRs[0]: Invalid value: ["10.42.0.0/33"]: must be valid CIDR',
+    'metadata.taints[0].effect: Unsupported value: "Sometimes": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
+    'metadata.taints[2]: Duplicate value: {"effect":"NoSchedule","key":"a"}: taints must be unique by key and effect pair',
+  ]);
+});
+
+test('the 422 Status object', async () => {
+  const { invalidStatus } = await import('./index.js');
+  const r = rt('apps', 'Deployment');
+  const d = deployment(undefined, { app: 'web' });
+  applyDefaults(r, d);
+  assert.deepEqual(invalidStatus(r, 'web', validateObject(r, d)), {
+    kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
+    message: 'Deployment.apps "web" is invalid: spec.selector: Required value',
+    reason: 'Invalid',
+    details: { name: 'web', group: 'apps', kind: 'Deployment', causes: [{ reason: 'FieldValueRequired', message: 'Required value', field: 'spec.selector' }] },
+    code: 422,
+  });
+});
+
+test('container resource names', () => {
+  const errs = check(rt('', 'Pod'), pod({ containers: [{ name: 'c', image: 'i', resources: { limits: { gpu: '1', 'example.com/dongle': '1' }, requests: { 'example.com/dongle': '2' } } }] }));
+  assert.deepEqual(errs, [
+    'spec.containers[0].resources.limits[gpu]: Invalid value: "gpu": must be a standard resource type or fully qualified',
+    'spec.containers[0].resources.limits[gpu]: Invalid value: "gpu": must be a standard resource for containers',
+    'spec.containers[0].resources.requests: Invalid value: "2": must be equal to example.com/dongle limit of 1',
+    'spec.containers[0].resources.requests[gpu]: Invalid value: "gpu": must be a standard resource type or fully qualified',
+    'spec.containers[0].resources.requests[gpu]: Invalid value: "gpu": must be a standard resource for containers',
+  ]);
+});
