@@ -48,7 +48,9 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
   try {
     // Saved first, so a crash between here and conmon still leaves something to remove.
     await env.store.saveContainer(rec);
-    const { rootfs } = await env.rootfs.prepare(id, img.imageId, { readOnly: sc?.readonlyRootfs });
+    // Always a writable rootfs: the OCI runtime must create mount points (/etc/hosts, ...)
+    // in it before it remounts it read-only for readonlyRootfs containers.
+    const { rootfs } = await env.rootfs.prepare(id, img.imageId, { readOnly: false });
     const p = sandboxPaths(env.store.root, sb.id);
     const spec = generateSpec({
       rootfs, image: img.config, config, cgroupsPath, hostname: sb.hostname,
