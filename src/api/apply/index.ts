@@ -19,3 +19,4 @@ export { compareObjects, type Comparison } from './compare.js';
 export { mergeApplied } from './merge.js';
 export { decodeManagedFields, encodeManagedFields, type ManagedFieldsEntry, type ManagedFieldsOperation } from './managed-fields.js';
 export { capUpdateManagers, maxUpdateManagers, ancientChangesManager } from './cap-managers.js';
+export { ignoredFieldsFor } from './reset-fields.js';
