@@ -183,6 +183,12 @@ export class ResourceRegistry {
     return this.byGVK.get(`${group}/${version}/${kind}`);
   }
 
+  /** The type objects of r are stored as: itself, or the version sharing its storage. */
+  storageType(r: ResourceType): ResourceType {
+    if (apiVersionOf(r) === r.storageApiVersion) return r;
+    return this.all.find((o) => o.storageResource === r.storageResource && apiVersionOf(o) === r.storageApiVersion) ?? r;
+  }
+
   /** Groups in discovery order: core first, then as listed. */
   groups(): { group: string; versions: string[]; preferred: string }[] {
     const out = new Map<string, string[]>();

@@ -105,7 +105,7 @@ export async function runServer(args: string[]): Promise<number> {
     return kv ? (JSON.parse(kv.value) as KObject) : undefined;
   };
   const hooks = builtinHooks([namespaceLifecycle(lookupNamespace)]);
-  const objects = new ObjectStore({ store, cache, hooks });
+  const objects = new ObjectStore({ store, cache, hooks, storageTypeOf: (r) => registry.storageType(r) });
   await ensureSystemNamespaces(registry, objects);
 
   const handler = createRequestHandler({

@@ -46,6 +46,8 @@ export interface ObjectStoreOptions {
   hooks: ObjectHooks;
   /** Default: the system clock. */
   now?: () => Date;
+  /** The type a resource's objects are stored as (hooks see stored objects). Default: the resource itself. */
+  storageTypeOf?: (r: ResourceType) => ResourceType;
   /** When a garbage collector runs, Foreground and Orphan deletes add its finalizers. Default false. */
   garbageCollector?: boolean;
 }
@@ -71,9 +73,11 @@ function encode(obj: KObject): string {
 
 export class ObjectStore {
   private readonly now: () => Date;
+  private readonly storageTypeOf: (r: ResourceType) => ResourceType;
 
   constructor(private readonly opts: ObjectStoreOptions) {
     this.now = opts.now ?? (() => new Date());
+    this.storageTypeOf = opts.storageTypeOf ?? ((r) => r);
   }
 
   /** A consistent read: waits until the cache holds every acknowledged write. */
@@ -173,8 +177,8 @@ export class ObjectStore {
     if (tracksGeneration(r)) meta.generation = 1;
     else delete meta.generation;
     prepareForCreate(r, obj);
-    this.opts.hooks.defaults(r, obj);
-    this.opts.hooks.prepareForCreate(r, obj);
+    this.opts.hooks.defaults(this.storageTypeOf(r), obj);
+    this.opts.hooks.prepareForCreate(this.storageTypeOf(r), obj);
     this.validate(r, obj);
     await this.admit({ operation: 'CREATE', resource: r, namespace, name: meta.name ?? '', object: obj, user: ctx.user, dryRun: !!ctx.dryRun });
     if (ctx.dryRun) return obj;
@@ -190,7 +194,7 @@ export class ObjectStore {
 
   private validate(r: ResourceType, obj: KObject, old?: KObject): void {
     const name = obj.metadata.name ?? '';
-    const errs = [...(name === '' ? [{ reason: 'FieldValueRequired', field: 'metadata.name', message: 'name or generateName is required' }] : []), ...this.opts.hooks.validate(r, obj, old)];
+    const errs = this.opts.hooks.validate(this.storageTypeOf(r), obj, old);
     if (errs.length === 0) return;
     throw errors.invalid(r.group, r.kind, name, this.opts.hooks.invalidMessage(r.kind, name, errs), errs.map((e) => ({ reason: e.reason, message: e.message, field: e.field })));
   }
@@ -231,7 +235,7 @@ export class ObjectStore {
         throw errors.conflict(r.group, r.plural, name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
       const next = this.mergeForUpdate(r, current, desired, ctx.subresource);
-      if (ctx.subresource === undefined) this.opts.hooks.defaults(r, next);
+      if (ctx.subresource === undefined) this.opts.hooks.defaults(this.storageTypeOf(r), next);
       this.validate(r, next, current);
       await this.admit({ operation: 'UPDATE', resource: r, subresource: ctx.subresource, namespace, name, object: next, oldObject: current, user: ctx.user, dryRun: !!ctx.dryRun });
       if (readyToGo(r, next)) {
