@@ -3,10 +3,11 @@
 // kube-apiserver publishes, so that clients reading the OpenAPI (kubectl's
 // fieldValidation probe, explain, client generators) see what they expect.
 
-import { groupVersion, type ResourceRegistry, type ResourceType } from '../resources.js';
+import { allVerbs, type ResourceRegistry, type ResourceType } from '../resources.js';
 import type { GroupVersionKind } from '../schema/types.js';
-import { bodyKindOf, subresourceOps, type SubOp } from './subresource-ops.js';
+import { capitalize, META } from './names.js';
 import { queryParams, type ParamName } from './parameters.js';
+import { subresourcePaths } from './subresource-paths.js';
 
 export type HttpMethod = 'get' | 'put' | 'post' | 'delete' | 'patch' | 'head' | 'options';
 
@@ -32,14 +33,19 @@ export interface Operation {
   tag: string;
 }
 
+export type PathParam = 'namespace' | 'name' | 'path';
+
 export interface PathItem {
   path: string;
-  /** Path parameters in order: 'namespace', 'name', 'path'. */
-  pathParams: ('namespace' | 'name' | 'path')[];
+  /** Path parameters in order. */
+  pathParams: PathParam[];
   operations: Operation[];
 }
 
-const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
+const STATUS = `${META}.Status`;
+const DELETE_OPTIONS = `${META}.DeleteOptions`;
+const WATCH_EVENT = `${META}.WatchEvent`;
+const watchNote = "deprecated: use the 'watch' parameter with a list operation instead";
 
 /** "rbac.authorization.k8s.io" -> "RbacAuthorization", "" -> "Core", as operation IDs spell groups. */
 export function groupIdentifier(group: string): string {
@@ -47,7 +53,7 @@ export function groupIdentifier(group: string): string {
   return group
     .replace(/\.k8s\.io$/, '')
     .split(/[.-]/)
-    .map((s) => s.charAt(0).toUpperCase() + s.slice(1))
+    .map(capitalize)
     .join('');
 }
 
@@ -62,9 +68,7 @@ export function prefixOf(group: string, version: string): string {
   return group === '' ? `/api/${version}` : `/apis/${group}/${version}`;
 }
 
-export interface DefinitionLookup {
-  (gvk: GroupVersionKind): string | undefined;
-}
+export type DefinitionLookup = (gvk: GroupVersionKind) => string | undefined;
 
 /** Every path of one group-version, in a stable order. */
 export function groupVersionPaths(registry: ResourceRegistry, group: string, version: string, definitionFor: DefinitionLookup): PathItem[] {
@@ -73,81 +77,81 @@ export function groupVersionPaths(registry: ResourceRegistry, group: string, ver
   return out.sort((a, b) => a.path.localeCompare(b.path));
 }
 
+/** What the operations of one resource share. */
+export interface ResourceContext {
+  r: ResourceType;
+  gvk: GroupVersionKind;
+  tag: string;
+  /** Operation ID parts: `${verb}${gv}${ns}${kind}`, e.g. read + CoreV1 + Namespaced + Pod. */
+  gv: string;
+  ns: string;
+  /** Definition names of the object and its list. */
+  def: string;
+  listDef: string;
+  /** The object's path and its path parameters. */
+  item: string;
+  itemParams: PathParam[];
+}
+
 function resourcePaths(r: ResourceType, definitionFor: DefinitionLookup): PathItem[] {
   const prefix = prefixOf(r.group, r.version);
   const gvk = { group: r.group, version: r.version, kind: r.kind };
-  const def = definitionFor(gvk) ?? `${META}.Status`;
-  const listDef = definitionFor({ ...gvk, kind: r.listKind }) ?? def;
-  const verbs = new Set((r as { verbs?: string[] }).verbs ?? ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch']);
-  const ns = r.namespaced ? 'Namespaced' : '';
-  const id = `${groupIdentifier(r.group)}${r.version.charAt(0).toUpperCase()}${r.version.slice(1)}`;
-  const tag = tagOf(r.group, r.version);
+  const def = definitionFor(gvk) ?? STATUS;
+  const nsParams: PathParam[] = r.namespaced ? ['namespace'] : [];
   const collection = r.namespaced ? `${prefix}/namespaces/{namespace}/${r.plural}` : `${prefix}/${r.plural}`;
-  const item = `${collection}/{name}`;
-  const nsParams: ('namespace' | 'name')[] = r.namespaced ? ['namespace'] : [];
-  const op = (o: Omit<Operation, 'gvk' | 'tag'> & { gvk?: GroupVersionKind }): Operation => ({ gvk, tag, ...o });
+  const c: ResourceContext = {
+    r,
+    gvk,
+    tag: tagOf(r.group, r.version),
+    gv: `${groupIdentifier(r.group)}${capitalize(r.version)}`,
+    ns: r.namespaced ? 'Namespaced' : '',
+    def,
+    listDef: definitionFor({ ...gvk, kind: r.listKind }) ?? def,
+    item: `${collection}/{name}`,
+    itemParams: [...nsParams, 'name'],
+  };
+  const verbs = new Set((r as { verbs?: string[] }).verbs ?? allVerbs);
+  const id = (verb: string, suffix = ''): string => `${verb}${c.gv}${c.ns}${r.kind}${suffix}`;
+  const op = (o: Omit<Operation, 'gvk' | 'tag'>): Operation => ({ gvk, tag: c.tag, ...o });
+  const list = (operationId: string): Operation =>
+    op({ method: 'get', operationId, description: `list or watch objects of kind ${r.kind}`, action: 'list', query: queryParams.list, response: c.listDef });
+  const watch = (operationId: string, action: 'watch' | 'watchlist'): Operation => op({
+    method: 'get',
+    operationId,
+    description: action === 'watch' ? `watch changes to an object of kind ${r.kind}. ${watchNote}, filtered to a single item with the 'fieldSelector' parameter.` : `watch individual changes to a list of ${r.kind}. ${watchNote}.`,
+    action,
+    query: queryParams.list,
+    response: WATCH_EVENT,
+  });
+
+  const collectionOps = [
+    verbs.has('list') && list(id('list')),
+    verbs.has('create') && op({ method: 'post', operationId: id('create'), description: `create a ${r.kind}`, action: 'post', query: queryParams.write, body: def, response: def, alsoReturns: { '201': def, '202': def } }),
+    verbs.has('deletecollection') && op({ method: 'delete', operationId: id('deletecollection'), description: `delete collection of ${r.kind}`, action: 'deletecollection', query: queryParams.deleteCollection, body: DELETE_OPTIONS, response: STATUS }),
+  ].filter((o): o is Operation => o !== false);
+  const itemOps = [
+    verbs.has('get') && op({ method: 'get', operationId: id('read'), description: `read the specified ${r.kind}`, action: 'get', query: [], response: def }),
+    verbs.has('update') && op({ method: 'put', operationId: id('replace'), description: `replace the specified ${r.kind}`, action: 'put', query: queryParams.write, body: def, response: def, alsoReturns: { '201': def } }),
+    verbs.has('delete') && op({ method: 'delete', operationId: id('delete'), description: `delete a ${r.kind}`, action: 'delete', query: queryParams.delete, body: DELETE_OPTIONS, response: STATUS, alsoReturns: { '202': STATUS } }),
+    verbs.has('patch') && op({ method: 'patch', operationId: id('patch'), description: `partially update the specified ${r.kind}`, action: 'patch', query: queryParams.patch, body: `${META}.Patch`, patchBody: true, response: def, alsoReturns: { '201': def } }),
+  ].filter((o): o is Operation => o !== false);
+
   const paths: PathItem[] = [];
-
-  const collOps: Operation[] = [];
-  if (verbs.has('list')) collOps.push(op({ method: 'get', operationId: `list${id}${ns}${r.kind}`, description: `list or watch objects of kind ${r.kind}`, action: 'list', query: queryParams.list, response: listDef }));
-  if (verbs.has('create')) collOps.push(op({ method: 'post', operationId: `create${id}${ns}${r.kind}`, description: `create a ${r.kind}`, action: 'post', query: queryParams.write, body: def, response: def, alsoReturns: { '201': def, '202': def } }));
-  if (verbs.has('deletecollection')) collOps.push(op({ method: 'delete', operationId: `deletecollection${id}${ns}${r.kind}`, description: `delete collection of ${r.kind}`, action: 'deletecollection', query: queryParams.deleteCollection, body: `${META}.DeleteOptions`, response: `${META}.Status` }));
-  if (collOps.length > 0) paths.push({ path: collection, pathParams: nsParams, operations: collOps });
-
-  const itemOps: Operation[] = [];
-  if (verbs.has('get')) itemOps.push(op({ method: 'get', operationId: `read${id}${ns}${r.kind}`, description: `read the specified ${r.kind}`, action: 'get', query: [], response: def }));
-  if (verbs.has('update')) itemOps.push(op({ method: 'put', operationId: `replace${id}${ns}${r.kind}`, description: `replace the specified ${r.kind}`, action: 'put', query: queryParams.write, body: def, response: def, alsoReturns: { '201': def } }));
-  if (verbs.has('delete')) itemOps.push(op({ method: 'delete', operationId: `delete${id}${ns}${r.kind}`, description: `delete a ${r.kind}`, action: 'delete', query: queryParams.delete, body: `${META}.DeleteOptions`, response: `${META}.Status`, alsoReturns: { '202': `${META}.Status` } }));
-  if (verbs.has('patch')) itemOps.push(op({ method: 'patch', operationId: `patch${id}${ns}${r.kind}`, description: `partially update the specified ${r.kind}`, action: 'patch', query: queryParams.patch, body: `${META}.Patch`, patchBody: true, response: def, alsoReturns: { '201': def } }));
-  if (itemOps.length > 0) paths.push({ path: item, pathParams: [...nsParams, 'name'], operations: itemOps });
-
+  if (collectionOps.length > 0) paths.push({ path: collection, pathParams: nsParams, operations: collectionOps });
+  if (itemOps.length > 0) paths.push({ path: c.item, pathParams: c.itemParams, operations: itemOps });
   if (verbs.has('watch')) {
-    const watchEvent = `${META}.WatchEvent`;
-    const watchColl = r.namespaced ? `${prefix}/watch/namespaces/{namespace}/${r.plural}` : `${prefix}/watch/${r.plural}`;
-    paths.push({ path: watchColl, pathParams: nsParams, operations: [op({ method: 'get', operationId: `watch${id}${ns}${r.kind}List`, description: `watch individual changes to a list of ${r.kind}. deprecated: use the 'watch' parameter with a list operation instead.`, action: 'watchlist', query: queryParams.list, response: watchEvent })] });
-    paths.push({ path: `${watchColl}/{name}`, pathParams: [...nsParams, 'name'], operations: [op({ method: 'get', operationId: `watch${id}${ns}${r.kind}`, description: `watch changes to an object of kind ${r.kind}. deprecated: use the 'watch' parameter with a list operation instead, filtered to a single item with the 'fieldSelector' parameter.`, action: 'watch', query: queryParams.list, response: watchEvent })] });
+    const watchCollection = r.namespaced ? `${prefix}/watch/namespaces/{namespace}/${r.plural}` : `${prefix}/watch/${r.plural}`;
+    paths.push({ path: watchCollection, pathParams: nsParams, operations: [watch(id('watch', 'List'), 'watchlist')] });
+    paths.push({ path: `${watchCollection}/{name}`, pathParams: c.itemParams, operations: [watch(id('watch'), 'watch')] });
     if (r.namespaced) {
-      paths.push({ path: `${prefix}/watch/${r.plural}`, pathParams: [], operations: [op({ method: 'get', operationId: `watch${id}${r.kind}ListForAllNamespaces`, description: `watch individual changes to a list of ${r.kind}. deprecated: use the 'watch' parameter with a list operation instead.`, action: 'watchlist', query: queryParams.list, response: watchEvent })] });
+      paths.push({ path: `${prefix}/watch/${r.plural}`, pathParams: [], operations: [watch(`watch${c.gv}${r.kind}ListForAllNamespaces`, 'watchlist')] });
     }
   }
   if (r.namespaced && verbs.has('list')) {
-    paths.push({ path: `${prefix}/${r.plural}`, pathParams: [], operations: [op({ method: 'get', operationId: `list${id}${r.kind}ForAllNamespaces`, description: `list or watch objects of kind ${r.kind}`, action: 'list', query: queryParams.list, response: listDef })] });
+    paths.push({ path: `${prefix}/${r.plural}`, pathParams: [], operations: [list(`list${c.gv}${r.kind}ForAllNamespaces`)] });
   }
-
-  for (const sub of subresourceOps(r)) paths.push(...subresourcePaths(r, sub, item, [...nsParams, 'name'], id, ns, tag, def, definitionFor));
+  paths.push(...subresourcePaths(c, definitionFor));
   return paths;
-}
-
-function subresourcePaths(
-  r: ResourceType, sub: SubOp, item: string, params: ('namespace' | 'name')[], id: string, ns: string, tag: string, parentDef: string, definitionFor: DefinitionLookup,
-): PathItem[] {
-  const suffix = sub.name.charAt(0).toUpperCase() + sub.name.slice(1);
-  const kind = bodyKindOf(r, sub);
-  const def = sub.textResponse ? 'string' : definitionFor(kind) ?? parentDef;
-  const ops: Operation[] = sub.methods.map((m) => {
-    const base = { gvk: kind, tag, response: def };
-    switch (m) {
-      case 'get':
-        return { ...base, method: m, operationId: sub.connect ? `connectGet${id}${ns}${r.kind}${suffix}` : `read${id}${ns}${r.kind}${suffix}`, description: `${sub.connect ? 'connect GET requests to' : 'read'} ${sub.name} of the specified ${r.kind}`, action: sub.connect ? 'connect' : 'get', query: sub.query };
-      case 'put':
-        return { ...base, method: m, operationId: sub.connect ? `connectPut${id}${ns}${r.kind}${suffix}` : `replace${id}${ns}${r.kind}${suffix}`, description: `replace ${sub.name} of the specified ${r.kind}`, action: sub.connect ? 'connect' : 'put', query: sub.connect ? sub.query : queryParams.write, body: sub.connect ? undefined : def, alsoReturns: sub.connect ? undefined : { '201': def } };
-      case 'patch':
-        return { ...base, method: m, operationId: sub.connect ? `connectPatch${id}${ns}${r.kind}${suffix}` : `patch${id}${ns}${r.kind}${suffix}`, description: `partially update ${sub.name} of the specified ${r.kind}`, action: sub.connect ? 'connect' : 'patch', query: sub.connect ? sub.query : queryParams.patch, body: sub.connect ? undefined : `${META}.Patch`, patchBody: !sub.connect, alsoReturns: sub.connect ? undefined : { '201': def } };
-      case 'post':
-        return { ...base, method: m, operationId: sub.connect ? `connectPost${id}${ns}${r.kind}${suffix}` : `create${id}${ns}${r.kind}${suffix}`, description: `${sub.connect ? 'connect POST requests to' : 'create'} ${sub.name} of a ${r.kind}`, action: sub.connect ? 'connect' : 'post', query: sub.connect ? sub.query : queryParams.write, body: sub.connect ? undefined : def, alsoReturns: sub.connect ? undefined : { '201': def, '202': def } };
-      default:
-        return { ...base, method: m, operationId: `connect${m.charAt(0).toUpperCase()}${m.slice(1)}${id}${ns}${r.kind}${suffix}`, description: `connect ${m.toUpperCase()} requests to ${sub.name} of ${r.kind}`, action: 'connect', query: sub.query };
-    }
-  });
-  const out: PathItem[] = [{ path: `${item}/${sub.name}`, pathParams: params, operations: ops }];
-  if (sub.withPath) {
-    out.push({
-      path: `${item}/${sub.name}/{path}`,
-      pathParams: [...params, 'path'],
-      operations: ops.map((o) => ({ ...o, operationId: `${o.operationId}WithPath` })),
-    });
-  }
-  return out;
 }
 
 /** The group-versions that have paths, as the v3 root lists them: 'api/v1', 'apis/apps/v1'. */
@@ -158,5 +162,3 @@ export function groupVersionKeys(registry: ResourceRegistry): { key: string; gro
     version,
   })));
 }
-
-export { groupVersion };
