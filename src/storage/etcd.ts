@@ -99,14 +99,14 @@ export class EtcdStore implements Store {
     this.assertOpen();
     const start = opts.startKey !== undefined && compareKeys(opts.startKey, prefix) > 0 ? opts.startKey : prefix;
     const res = await this.read<RangeResponse>('kv/range', {
-      key: this.k(start), range_end: this.end(prefix), limit: String(opts.limit ?? 0), revision: String(opts.revision ?? 0),
+      key: this.from(start), range_end: this.end(prefix), limit: String(opts.limit ?? 0), revision: String(opts.revision ?? 0),
     }, opts.revision);
     return { kvs: (res.kvs ?? []).map((r) => this.kv(r)), more: res.more ?? false, revision: opts.revision || num(res.header?.revision) };
   }
 
   async count(prefix: string): Promise<number> {
     this.assertOpen();
-    const res = await this.client.post<RangeResponse>('kv/range', { key: this.k(prefix), range_end: this.end(prefix), count_only: true });
+    const res = await this.client.post<RangeResponse>('kv/range', { key: this.from(prefix), range_end: this.end(prefix), count_only: true });
     return num(res.count);
   }
 
@@ -153,7 +153,7 @@ export class EtcdStore implements Store {
     await new Promise<void>((resolve, reject) => {
       let created = false;
       stream = this.client.stream('watch', {
-        create_request: { key: this.k(prefix), range_end: this.end(prefix), start_revision: String(afterRevision + 1), prev_kv: true },
+        create_request: { key: this.from(prefix), range_end: this.end(prefix), start_revision: String(afterRevision + 1), prev_kv: true },
       }, (msg) => {
         const r = (msg as { result?: RawWatchResult }).result;
         if (!r) return;
@@ -242,6 +242,8 @@ export class EtcdStore implements Store {
   }
 
   private k(key: string): string { return b64(this.prefix + key); }
+  /** The start of a range: etcd refuses an empty key, and "\0" is the first one there is. */
+  private from(start: string): string { return b64(this.prefix + start || '\0'); }
   private kv(raw: RawKv): KeyValue { return toKv(raw, this.prefix.length); }
 
   /** The range end for keys under prefix; "\0" means "every key from the start on". */
