@@ -15,7 +15,8 @@ test('DNS-1123 subdomain message is the one Kubernetes prints', () => {
 
 test('DNS labels', () => {
   assert.deepEqual(isDNS1123Label('my-name'), []);
-  assert.equal(isDNS1123Label('a.b').length, 1);
+  assert.deepEqual(isDNS1123Label('a.b'), ['must not contain dots']);
+  assert.match(isDNS1123Label('A_b')[0], /^a lowercase RFC 1123 label must consist of/);
   assert.deepEqual(isDNS1035Label('1abc'), [
     "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
   ]);

@@ -48,7 +48,9 @@ export function isDNS1123Label(v: string): string[] {
   const errs: string[] = [];
   if (byteLen(v) > 63) errs.push(maxLenError(63));
   if (!dns1123LabelRe.test(v)) {
-    errs.push(regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character", dns1123LabelFmt, 'my-name', '123-abc'));
+    // A valid subdomain that fails as a label only because of its dots gets a plain hint.
+    if (dns1123SubdomainRe.test(v)) errs.push('must not contain dots');
+    else errs.push(regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character", dns1123LabelFmt, 'my-name', '123-abc'));
   }
   return errs;
 }
