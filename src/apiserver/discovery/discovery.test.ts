@@ -105,3 +105,22 @@ test('Accept negotiation picks the aggregated version kubectl asks for', () => {
   assert.equal(negotiateDiscovery(undefined), undefined);
   assert.equal(aggregatedContentType('v2'), 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList');
 });
+
+test('discovery documents are serialized once, with ETags that If-None-Match can match', async () => {
+  const { DiscoveryDocuments, notModified } = await import('./documents.js');
+  const docs = new DiscoveryDocuments(registry, '127.0.0.1:6443');
+  const agg = docs.root('apis', 'v2');
+  assert.equal(docs.root('apis', 'v2'), agg);
+  assert.equal(JSON.parse(agg.json).kind, 'APIGroupDiscoveryList');
+  assert.equal(JSON.parse(docs.root('apis').json).kind, 'APIGroupList');
+  assert.equal(JSON.parse(docs.root('core').json).kind, 'APIVersions');
+  assert.notEqual(docs.root('core', 'v2').etag, docs.root('core', 'v2beta1').etag);
+  assert.match(agg.etag, /^"[0-9A-F]{128}"$/);
+  assert.equal(JSON.parse(docs.resources('', 'v1')?.json ?? '{}').groupVersion, 'v1');
+  assert.equal(docs.resources('nope', 'v1'), undefined);
+  assert.equal(JSON.parse(docs.group('apps')?.json ?? '{}').name, 'apps');
+  assert.ok(notModified(agg.etag, agg.etag));
+  assert.ok(notModified(`"x", W/${agg.etag}`, agg.etag));
+  assert.ok(!notModified('"x"', agg.etag));
+  assert.ok(!notModified(undefined, agg.etag));
+});

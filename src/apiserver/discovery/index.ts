@@ -8,3 +8,4 @@ export type { APIGroupDiscoveryList, APIGroupDiscovery, APIVersionDiscovery, API
 export { subresourcesOf, verbsOf } from './subresources.js';
 export type { SubresourceInfo, GroupVersionKindRef } from './subresources.js';
 export { storageVersionHash, storageVersionHashOf } from './storage-version-hash.js';
+export { DiscoveryDocuments, notModified, type DiscoveryBody } from './documents.js';
