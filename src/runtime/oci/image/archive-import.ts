@@ -44,7 +44,7 @@ async function* dirFiles(root: string, rel = ''): AsyncGenerator<SourceFile> {
 }
 
 /** Import from a tar (docker save or OCI layout, maybe gzipped) or an OCI layout directory. */
-export async function importArchive(path: string, content: ContentStore, platform: Platform): Promise<StagedImage[]> {
+export async function importArchive(path: string, content: ContentStore, platform: Platform, hold: (digest: string) => Promise<void> = async () => undefined): Promise<StagedImage[]> {
   const files = new Map<string, StoredFile>();
   const links = new Map<string, string>();
   const existedBefore = new Set(await content.list());
@@ -54,7 +54,7 @@ export async function importArchive(path: string, content: ContentStore, platfor
     if (e.type === 'symlink') links.set(name, posix.normalize(posix.join(posix.dirname(name), e.linkname)));
     if (e.type === 'hardlink') links.set(name, posix.normalize(e.linkname).replace(/^(\.\/|\/)+/, ''));
     if (e.type !== 'file') continue;
-    const stored = await content.putStream(e.body);
+    const stored = await content.putStream(e.body, hold);
     const m = /^blobs\/sha256\/([a-f0-9]{64})$/.exec(name);
     if (m && stored.digest !== `sha256:${m[1]}`) {
       if (!existedBefore.has(stored.digest)) await content.delete(stored.digest);
@@ -70,7 +70,7 @@ export async function importArchive(path: string, content: ContentStore, platfor
     return f;
   };
   let staged: StagedImage[];
-  if (files.has('manifest.json')) staged = await fromDockerSave(content, lookup);
+  if (files.has('manifest.json')) staged = await fromDockerSave(content, lookup, hold);
   else if (files.has('index.json')) staged = await fromOciLayout(content, lookup('index.json'), platform);
   else throw new InvalidArchiveError('neither manifest.json (docker save) nor index.json (OCI layout) in the archive');
   // Drop what the archive brought that no image uses (manifest.json, VERSION, ...).
@@ -90,7 +90,7 @@ interface DockerSaveEntry {
   Layers: string[];
 }
 
-async function fromDockerSave(content: ContentStore, lookup: (n: string) => StoredFile): Promise<StagedImage[]> {
+async function fromDockerSave(content: ContentStore, lookup: (n: string) => StoredFile, hold: (digest: string) => Promise<void>): Promise<StagedImage[]> {
   let entries: DockerSaveEntry[];
   try {
     entries = JSON.parse((await content.read(lookup('manifest.json').digest)).toString('utf8')) as DockerSaveEntry[];
@@ -119,7 +119,9 @@ async function fromDockerSave(content: ContentStore, lookup: (n: string) => Stor
       layers,
     };
     const bytes = Buffer.from(JSON.stringify(manifest));
-    const manifestDigest = await content.put(bytes);
+    const manifestDigest = sha256Digest(bytes);
+    await hold(manifestDigest);
+    await content.put(bytes, manifestDigest);
     const repoTags = (entry.RepoTags ?? []).map(normaliseTag).filter((t): t is string => t !== undefined);
     out.push({ manifest, manifestDigest, config, repoTags, repoDigests: [] });
   }

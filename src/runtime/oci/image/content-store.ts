@@ -51,12 +51,15 @@ export class ContentStore {
     return digest;
   }
 
-  /** Stream content of unknown digest in; returns its digest and size once stored. */
-  async putStream(source: AsyncIterable<Buffer>, expected?: string): Promise<{ digest: string; size: number }> {
+  /**
+   * Stream content of unknown digest in; returns its digest and size once stored.
+   * `beforeStore` learns the digest before the blob appears in blobs/ (to lease it).
+   */
+  async putStream(source: AsyncIterable<Buffer>, beforeStore?: (digest: string) => Promise<void>): Promise<{ digest: string; size: number }> {
     const w = await Ingest.openTemp(this);
     try {
       for await (const c of source) await w.write(c);
-      return await w.commit(expected);
+      return await w.commit(undefined, undefined, beforeStore);
     } finally {
       await w.abort(false);
     }
@@ -162,7 +165,7 @@ export class Ingest {
   }
 
   /** Verify and move into blobs/. On mismatch the partial file is deleted. */
-  async commit(expectedOrSize?: string | number, size?: number): Promise<{ digest: string; size: number }> {
+  async commit(expectedOrSize?: string | number, size?: number, beforeStore?: (digest: string) => Promise<void>): Promise<{ digest: string; size: number }> {
     const expected = typeof expectedOrSize === 'string' ? expectedOrSize : this.digest;
     const wantSize = typeof expectedOrSize === 'number' ? expectedOrSize : size;
     const actual = `sha256:${this.hash.digest('hex')}`;
@@ -174,6 +177,7 @@ export class Ingest {
         throw new DigestMismatchError(expected ?? actual, actual, `size ${this.offset}, expected ${wantSize}`);
       }
       if (expected !== undefined && expected !== actual) throw new DigestMismatchError(expected, actual);
+      await beforeStore?.(actual);
       await rename(this.file, this.store.path(actual));
       return { digest: actual, size: this.offset };
     } catch (e) {

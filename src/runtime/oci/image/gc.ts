@@ -15,9 +15,23 @@ export interface GcResult {
 // Partial downloads are kept this long for a resume before gc may take them.
 const PARTIAL_GRACE_MS = 60 * 60 * 1000;
 
-export async function collectGarbage(images: ImageRecord[], containerChains: Set<string>, content: ContentStore, snapshots: Snapshotter): Promise<GcResult> {
-  const blobs = new Set<string>();
-  const chains = new Set<string>(containerChains);
+/** What must stay: image records, container roots, and leases of running pulls. */
+export interface GcRoots {
+  images: ImageRecord[];
+  containerChains: Set<string>;
+  leased: Set<string>;
+}
+
+/**
+ * `roots` is read only after the store has been listed: anything a concurrent pull
+ * stores is leased first, so it is either missing from the listing or in the roots.
+ */
+export async function collectGarbage(roots: () => Promise<GcRoots>, content: ContentStore, snapshots: Snapshotter): Promise<GcResult> {
+  const listedBlobs = await content.list();
+  const listedChains = await snapshots.list();
+  const { images, containerChains, leased } = await roots();
+  const blobs = new Set<string>(leased);
+  const chains = new Set<string>([...containerChains, ...leased]);
   for (const r of images) {
     blobs.add(r.id).add(r.manifestDigest);
     if (r.indexDigest) blobs.add(r.indexDigest);
@@ -26,13 +40,13 @@ export async function collectGarbage(images: ImageRecord[], containerChains: Set
     for (const c of r.chainIds) chains.add(c);
   }
   const result: GcResult = { blobsRemoved: 0, snapshotsRemoved: 0, bytesFreed: 0 };
-  for (const d of await content.list()) {
+  for (const d of listedBlobs) {
     if (blobs.has(d)) continue;
     result.bytesFreed += (await stat(content.path(d)).catch(() => ({ size: 0 }))).size;
     await content.delete(d);
     result.blobsRemoved++;
   }
-  for (const c of await snapshots.list()) {
+  for (const c of listedChains) {
     if (chains.has(c)) continue;
     result.bytesFreed += await treeSize(join(snapshots.dir, c.slice(7)));
     await snapshots.remove(c);

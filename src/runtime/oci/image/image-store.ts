@@ -13,6 +13,7 @@ import { fetchLayers, resolveImage, type PullProgress } from './pull.js';
 import { digestName, formatReference, parseReference, taggedName } from './reference.js';
 import { RegistryClient } from './registry-client.js';
 import { collectGarbage, diskUsage, type GcResult } from './gc.js';
+import { Leases, type Lease } from './leases.js';
 import { RootfsManager } from './rootfs.js';
 import { Snapshotter } from './snapshotter.js';
 import type { Credentials } from './credentials.js';
@@ -61,6 +62,7 @@ export class ImageStore {
   readonly snapshots: Snapshotter;
   readonly records: ImageRecords;
   private readonly rootfs: RootfsManager;
+  private readonly leases: Leases;
   private readonly downloads = new SingleFlight<void>();
   private readonly pulls = new SingleFlight<ImageInfo>();
   private readonly names = new Mutex();
@@ -73,10 +75,11 @@ export class ImageStore {
     this.snapshots = new Snapshotter(opts.root);
     this.records = new ImageRecords(opts.root);
     this.rootfs = new RootfsManager(join(opts.root, 'containers'), this.snapshots);
+    this.leases = new Leases(opts.root);
   }
 
   private init(): Promise<void> {
-    this.ready ??= Promise.all([this.content.init(), this.snapshots.init(), this.records.init(), this.rootfs.init()]).then(() => undefined);
+    this.ready ??= Promise.all([this.content.init(), this.snapshots.init(), this.records.init(), this.rootfs.init(), this.leases.init()]).then(() => undefined);
     return this.ready;
   }
 
@@ -84,44 +87,51 @@ export class ImageStore {
   async pull(refString: string, opts: PullOptions = {}): Promise<ImageInfo> {
     await this.init();
     const ref = parseReference(refString);
-    return this.pulls.do(formatReference(ref), () => this.gcLock.withShared(async () => {
+    return this.pulls.do(formatReference(ref), () => this.gcLock.withShared(() => this.leases.with(async (lease) => {
       const client = new RegistryClient({
         ...(opts.auth ? { auth: opts.auth } : {}),
         ...(opts.dockerConfigPath ? { dockerConfigPath: opts.dockerConfigPath } : {}),
         ...(opts.insecureRegistries ? { insecureRegistries: opts.insecureRegistries } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      const deps = { client, store: this.content, downloads: this.downloads, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) };
+      const hold = (...refs: string[]): Promise<void> => lease.add(...refs);
+      const deps = { client, store: this.content, downloads: this.downloads, hold, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) };
       const r = await resolveImage(deps, ref);
       const chains = chainIds(r.config.rootfs.diff_ids);
+      await hold(...r.manifest.layers.map((l) => l.digest), ...chains);
       await fetchLayers(deps, ref, r.manifest.layers, (layer, i) =>
         this.snapshots.ensure({ chainId: chains[i]!, diffId: r.config.rootfs.diff_ids[i]!, blobPath: this.content.path(layer.digest) }));
       const tag = taggedName(ref);
-      return this.commit({
+      return this.commitLeased({
         manifest: r.manifest, manifestDigest: r.manifestDigest, config: r.config,
         ...(r.indexDigest ? { indexDigest: r.indexDigest } : {}),
         repoTags: tag ? [tag] : [],
         repoDigests: [digestName(ref, r.indexDigest ?? r.manifestDigest)],
-      });
-    }));
+      }, lease);
+    })));
   }
 
   /** Import a `docker save` tar, an OCI image-layout tar (either optionally gzipped), or an OCI layout directory. */
   async importArchive(path: string): Promise<ImageInfo[]> {
     await this.init();
-    return this.gcLock.withShared(async () => {
-      const staged = await importArchive(path, this.content, hostPlatform());
+    return this.gcLock.withShared(() => this.leases.with(async (lease) => {
+      const staged = await importArchive(path, this.content, hostPlatform(), (d) => lease.add(d));
       const out: ImageInfo[] = [];
-      for (const s of staged) out.push(await this.commit(s));
+      for (const s of staged) out.push(await this.commitLeased(s, lease));
       return out;
-    });
+    }));
   }
 
   /** Unpack every layer (no-op for chains already there) and write the record. */
   async commit(s: StagedImage): Promise<ImageInfo> {
     await this.init();
+    return this.gcLock.withShared(() => this.leases.with((lease) => this.commitLeased(s, lease)));
+  }
+
+  private async commitLeased(s: StagedImage, lease: Lease): Promise<ImageInfo> {
     const diffIds = s.config.rootfs.diff_ids;
     const chains = chainIds(diffIds);
+    await lease.add(s.manifestDigest, s.manifest.config.digest, ...s.manifest.layers.map((l) => l.digest), ...chains);
     for (let i = 0; i < s.manifest.layers.length; i++) {
       await this.snapshots.ensure({ chainId: chains[i]!, diffId: diffIds[i]!, blobPath: this.content.path(s.manifest.layers[i]!.digest) });
     }
@@ -198,21 +208,22 @@ export class ImageStore {
   /** Delete blobs and snapshots no image or container references. */
   async gc(): Promise<GcResult> {
     await this.init();
-    return this.gcLock.withExclusive(() => this.names.run(async () =>
-      collectGarbage(await this.records.list(), await this.rootfs.referencedChains(), this.content, this.snapshots)));
+    return this.gcLock.withExclusive(() => this.names.run(() =>
+      collectGarbage(async () => ({ images: await this.records.list(), containerChains: await this.rootfs.referencedChains(), leased: await this.leases.held() }), this.content, this.snapshots)));
   }
 
   async prepareRootfs(containerId: string, imageId: string, opts: { readOnly?: boolean } = {}): Promise<{ rootfs: string }> {
     await this.init();
-    return this.gcLock.withShared(async () => {
+    return this.gcLock.withShared(() => this.leases.with(async (lease) => {
       const rec = await this.find(imageId);
       if (!rec) throw new LocalImageNotFoundError(imageId);
+      await lease.add(...rec.chainIds, ...rec.layers.map((l) => l.digest));
       // Snapshots may have been collected since the image was recorded: rebuild them.
       for (let i = 0; i < rec.chainIds.length; i++) {
         await this.snapshots.ensure({ chainId: rec.chainIds[i]!, diffId: rec.diffIds[i]!, blobPath: this.content.path(rec.layers[i]!.digest) });
       }
       return this.rootfs.prepare(containerId, rec, opts.readOnly ?? false);
-    });
+    }));
   }
 
   async releaseRootfs(containerId: string): Promise<void> {

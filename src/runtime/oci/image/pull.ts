@@ -36,17 +36,21 @@ export interface FetchDeps {
   platform?: Platform;
   concurrency?: number;
   onProgress?: (p: PullProgress) => void;
+  /** Called with digests before they are stored or relied on (a lease against gc). */
+  hold?: (...refs: string[]) => Promise<void>;
 }
 
 /** Manifest and config, with the manifest chosen for our platform. */
 export async function resolveImage(deps: FetchDeps, ref: ImageReference): Promise<ResolvedImage> {
   const { client, store } = deps;
+  const hold = deps.hold ?? (async () => undefined);
   const want = deps.platform ?? hostPlatform();
   let fetched = await client.getManifest(ref, ref.digest ?? ref.tag ?? 'latest');
   let parsed = parseManifestOrIndex(fetched.bytes, fetched.mediaType);
   let indexDigest: string | undefined;
   if (parsed.kind === 'index') {
     indexDigest = fetched.digest;
+    await hold(fetched.digest);
     await store.put(fetched.bytes, fetched.digest);
     const entry = selectOrThrow(parsed.value.manifests, want, ref);
     fetched = await client.getManifest(ref, entry.digest);
@@ -54,6 +58,7 @@ export async function resolveImage(deps: FetchDeps, ref: ImageReference): Promis
     if (parsed.kind !== 'manifest') throw new UnsupportedManifestError('an index inside an index');
   }
   const manifest = parsed.value;
+  await hold(fetched.digest, manifest.config.digest);
   await store.put(fetched.bytes, fetched.digest);
   let configBytes: Buffer;
   if (await store.has(manifest.config.digest, manifest.config.size)) configBytes = await store.read(manifest.config.digest);

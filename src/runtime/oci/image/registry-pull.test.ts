@@ -1,7 +1,8 @@
 // Pulls from a real Debian docker-registry on loopback, images pushed with skopeo.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ImageNotFoundError, RegistryUnreachableError } from './errors.js';
 import { ImageStore } from './image-store.js';
@@ -116,4 +117,25 @@ test('gc during a pull waits for it instead of collecting its fresh blobs', asyn
   const { rootfs } = await store.prepareRootfs('after-gc', info.id);
   t.after(() => store.releaseRootfs('after-gc'));
   assert.ok((await readdir(join(rootfs, 'bin'))).includes('busybox'));
+});
+
+test('gc from another store on the same root (another process) spares a running pull', async (t) => {
+  const root = await tempDir(t);
+  const puller = new ImageStore({ root });
+  const other = new ImageStore({ root });
+  await other.list();
+  // A lease left by a dead process must not pin anything forever.
+  const dead = spawnSync('true').pid!;
+  await writeFile(join(root, 'leases', `${dead}-stale.json`), JSON.stringify({ pid: dead, refs: [images.busybox.layers[0]!.digest] }));
+  let gc: ReturnType<ImageStore['gc']> | undefined;
+  const info = await puller.pull(`${reg.host}/busybox:oci`, {
+    onProgress: (p) => {
+      if (p.status === 'downloaded' && !gc) gc = other.gc();
+    },
+  });
+  const r = await gc!;
+  assert.equal(r.blobsRemoved + r.snapshotsRemoved, 0, JSON.stringify(r));
+  assert.ok(await puller.content.has(images.busybox.layers[0]!.digest));
+  assert.equal((await other.get(info.id))?.id, info.id);
+  assert.deepEqual(await readdir(join(root, 'leases')), [], 'the pull released its lease; the stale one is gone');
 });
