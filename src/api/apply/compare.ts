@@ -1,7 +1,7 @@
 // What changed between two versions of an object, as field sets (structured-merge-diff's
 // Compare): fields added, modified and removed. An Update takes ownership of what it
 // added or modified; removed fields leave every manager's set.
-import { deepEqual, isObject, type JsonValue } from '../patch/json.js';
+import { deepEqual, getOwn, isObject, type JsonValue } from '../patch/json.js';
 import { fieldNode, itemNode, type SchemaNode } from '../patch/schema-walk.js';
 import { FieldSet } from './fieldset.js';
 import { indexItems, isAtomicMap, isStruct, listKindOf } from './typed.js';
@@ -50,7 +50,7 @@ function walk(a: JsonValue | undefined, b: JsonValue | undefined, node: SchemaNo
     const bo = isObject(b) ? b : {};
     const keys = new Set([...Object.keys(ao), ...Object.keys(bo)]);
     const req = new Set(node.schema?.required ?? []);
-    for (const k of keys) walk(ao[k], bo[k], fieldNode(node, k), [...path, `f:${k}`], c, req.has(k));
+    for (const k of keys) walk(getOwn(ao, k), getOwn(bo, k), fieldNode(node, k), [...path, `f:${k}`], c, req.has(k));
   } else if (Array.isArray(value)) {
     const kind = listKindOf(node);
     const items = itemNode(node);

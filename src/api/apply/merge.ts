@@ -3,7 +3,7 @@
 // lists and maps and scalars take the applied value. A null in the applied configuration
 // removes the field. Item order: shared items follow the applied order, live-only items
 // keep their place among them, new items come where the configuration puts them.
-import { clone, isObject, type JsonObject, type JsonValue } from '../patch/json.js';
+import { clone, getOwn, isObject, setOwn, type JsonObject, type JsonValue } from '../patch/json.js';
 import { fieldNode, itemNode, type SchemaNode } from '../patch/schema-walk.js';
 import { indexItems, isAtomicMap, itemElement, listKindOf } from './typed.js';
 
@@ -16,7 +16,7 @@ function mergeValue(live: JsonValue | undefined, applied: JsonValue, node: Schem
     const out: JsonObject = { ...live };
     for (const [k, v] of Object.entries(applied)) {
       if (v === null) delete out[k];
-      else out[k] = mergeValue(live[k], v, fieldNode(node, k));
+      else setOwn(out, k, mergeValue(getOwn(live, k), v, fieldNode(node, k)));
     }
     return out;
   }

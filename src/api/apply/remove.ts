@@ -21,7 +21,7 @@ function removePath(value: JsonValue, path: readonly string[], node: SchemaNode,
     const child = fieldNode(node, key);
     if (rest.length === 0) delete value[key];
     else {
-      removePath(value[key], rest, child);
+      removePath(value[key] as JsonValue, rest, child);
       if (emptied(value[key], child)) delete value[key];
     }
     return;

@@ -101,3 +101,10 @@ test('error messages name the operation and the path', () => {
     assert.match(err.message, /replace operation 1 does not apply: doc is missing path "\/spec\/x"/);
   }
 });
+
+test('adding a "__proto__" key creates a property, not a prototype', () => {
+  const out = applyJsonPatch({}, [{ op: 'add', path: '/__proto__', value: { polluted: true } }]) as Record<string, unknown>;
+  assert.equal(Object.getPrototypeOf(out), Object.prototype);
+  assert.deepEqual(Object.keys(out), ['__proto__']);
+  assert.equal((out as { polluted?: boolean }).polluted, undefined);
+});

@@ -2,7 +2,7 @@
 // order to a copy of the document; if any operation fails, the whole patch fails and the
 // input is untouched. See errors.ts for the HTTP status of each failure.
 import { PatchError } from './errors.js';
-import { clone, deepEqual, isObject, type JsonObject, type JsonValue } from './json.js';
+import { clone, deepEqual, isObject, setOwn, type JsonObject, type JsonValue } from './json.js';
 import { arrayIndex, parsePointer } from './json-pointer.js';
 
 export type JsonPatchOperation =
@@ -154,7 +154,7 @@ function add(doc: JsonValue, pointer: string, value: JsonValue): JsonValue {
     }
     container.splice(i, 0, value);
   } else if (isObject(container)) {
-    container[token] = value;
+    setOwn(container, token, value);
   } else {
     throw new PatchError(`cannot add to ${JSON.stringify(pointer)}: parent is not an object or array`, { code: 'path-not-found' });
   }

@@ -37,3 +37,14 @@ export function kindOf(v: unknown): string {
   if (Array.isArray(v)) return 'array';
   return typeof v;
 }
+
+/** An own property, never one inherited from Object.prototype (keys like "__proto__" or "constructor"). */
+export function getOwn(obj: JsonObject, key: string): JsonValue | undefined {
+  return Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+}
+
+/** Sets an own data property; plain assignment of "__proto__" would replace the prototype instead. */
+export function setOwn(obj: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else obj[key] = value;
+}

@@ -35,3 +35,12 @@ test('does not modify its inputs or share structure with them', () => {
   assert.deepEqual(target, { spec: { a: { b: 1 } } });
   assert.deepEqual(patch, { spec: { c: { d: 2 } } });
 });
+
+test('"__proto__" keys are plain data, never prototypes', () => {
+  const patch = JSON.parse('{"__proto__": {"polluted": true}, "a": {"__proto__": {"x": 1}}}');
+  const out = applyMergePatch({}, patch) as Record<string, unknown>;
+  assert.equal(Object.getPrototypeOf(out), Object.prototype);
+  assert.deepEqual(Object.keys(out), ['__proto__', 'a']);
+  assert.equal(({} as Record<string, unknown>).polluted, undefined);
+  assert.equal((out.a as Record<string, unknown>).x, undefined);
+});

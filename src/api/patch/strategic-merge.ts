@@ -15,7 +15,7 @@
 // patch list, then the order of the live list, interleaved so that live-only items keep
 // their place relative to the patched ones.
 import { PatchError } from './errors.js';
-import { clone, isObject, kindOf, type JsonObject, type JsonValue } from './json.js';
+import { clone, getOwn, isObject, kindOf, setOwn, type JsonObject, type JsonValue } from './json.js';
 import { fieldNode, itemNode, patchStrategies, rootNode, type SchemaContext, type SchemaNode } from './schema-walk.js';
 
 const directive = '$patch';
@@ -71,7 +71,7 @@ function mergeMap(original: JsonObject | undefined, patch: JsonObject, node: Sch
       delete out[key];
       continue;
     }
-    out[key] = mergeValue(out[key], value, fieldNode(node, key));
+    setOwn(out, key, mergeValue(getOwn(out, key), value, fieldNode(node, key)));
   }
   return out;
 }
@@ -108,7 +108,7 @@ function deleteFromPrimitiveList(out: JsonObject, field: string, values: JsonVal
   if (field === '' || !Array.isArray(values)) {
     throw new PatchError('invalid patch format of primitive list', { status: 400, code: 'bad-delete-from-primitive-list' });
   }
-  const current = out[field];
+  const current = getOwn(out, field);
   if (!Array.isArray(current)) return;
   out[field] = current.filter((v) => !values.some((d) => d === v));
 }
@@ -234,8 +234,8 @@ function noMergeKey(item: JsonObject, mergeKey: string): PatchError {
 function mergeWithOrder(out: JsonObject, patch: JsonObject, field: string, orderList: JsonValue, node: SchemaNode): void {
   if (!Array.isArray(orderList)) throw new PatchError('invalid patch format of setElementOrder list', { status: 400, code: 'bad-set-element-order' });
   const mergeKey = node.schema?.['x-kubernetes-patch-merge-key'];
-  const originalList = out[field];
-  const patchList = patch[field];
+  const originalList = getOwn(out, field);
+  const patchList = getOwn(patch, field);
   const hasOriginal = Array.isArray(originalList);
   const hasPatch = Object.prototype.hasOwnProperty.call(patch, field) && patchList !== null;
   if (hasPatch && !Array.isArray(patchList)) {
@@ -249,7 +249,7 @@ function mergeWithOrder(out: JsonObject, patch: JsonObject, field: string, order
   let merged: JsonValue[];
   if (!hasOriginal && !hasPatch) return;
   if (!hasPatch) merged = originalList as JsonValue[];
-  else merged = mergeValue(hasOriginal ? originalList : undefined, patchList, node) as JsonValue[];
+  else merged = mergeValue(hasOriginal ? originalList : undefined, patchList as JsonValue, node) as JsonValue[];
   if (!Array.isArray(merged)) return;
   out[field] = order(merged, orderList, hasOriginal ? (originalList as JsonValue[]) : [], keyOf);
 }

@@ -22,7 +22,8 @@ export class FieldSelector {
   }
 
   matches(fields: Readonly<Record<string, string>>): boolean {
-    return this.requirements.every((r) => ((fields[r.field] ?? '') === r.value) === (r.operator === '='));
+    const get = (f: string): string => (Object.prototype.hasOwnProperty.call(fields, f) ? fields[f] : '');
+    return this.requirements.every((r) => (get(r.field) === r.value) === (r.operator === '='));
   }
 
   /** The value the selector requires for `field` with `=`, if any (e.g. to index by spec.nodeName). */
