@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resourceTypes, type ResourceType } from '../resources.js';
+import { applyDefaults } from '../defaults/index.js';
+import { formatFieldError, validateObject } from './index.js';
+
+const rt = (group: string, kind: string): ResourceType => {
+  const r = resourceTypes.find((x) => x.group === group && x.kind === kind);
+  assert.ok(r);
+  return r;
+};
+function check(r: ResourceType, o: Record<string, unknown>, old?: Record<string, unknown>): string[] {
+  applyDefaults(r, o);
+  if (old) applyDefaults(r, old);
+  return validateObject(r, o, old).map(formatFieldError);
+}
+const m = (name: string): Record<string, unknown> => ({ name, namespace: 'd' });
+const tpl = (labels: Record<string, string>): Record<string, unknown> => ({ metadata: { labels }, spec: { containers: [{ name: 'c', image: 'i' }] } });
+
+test('statefulset spec updates are limited', () => {
+  const r = rt('apps', 'StatefulSet');
+  const s = (serviceName: string, replicas: number): Record<string, unknown> => ({ metadata: m('db'), spec: { serviceName, replicas, selector: { matchLabels: { a: 'b' } }, template: tpl({ a: 'b' }) } });
+  assert.deepEqual(check(r, s('db', 1)), []);
+  assert.deepEqual(check(r, s('db', 3), s('db', 1)), []);
+  assert.deepEqual(check(r, s('other', 1), s('db', 1)), [
+    "spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+  ]);
+});
+
+test('daemonsets and replicasets', () => {
+  const ds = { metadata: m('agent'), spec: { selector: { matchLabels: { a: 'b' } }, template: tpl({ a: 'b' }), updateStrategy: { type: 'Sometimes' } } };
+  assert.deepEqual(check(rt('apps', 'DaemonSet'), ds), [
+    'spec.updateStrategy: Unsupported value: {"type":"Sometimes"}: supported values: "RollingUpdate", "OnDelete"',
+  ]);
+  const rs = { metadata: m('rs'), spec: { selector: {}, template: tpl({ a: 'b' }) } };
+  assert.deepEqual(check(rt('apps', 'ReplicaSet'), rs), ['spec.selector: Invalid value: {}: empty selector is invalid for deployment']);
+  const never = { metadata: m('rs'), spec: { selector: { matchLabels: { a: 'b' } }, template: { ...tpl({ a: 'b' }), spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'i' }] } } } };
+  assert.deepEqual(check(rt('apps', 'ReplicaSet'), never), ['spec.template.spec.restartPolicy: Unsupported value: "Never": supported values: "Always"']);
+});
+
+test('replication controllers', () => {
+  assert.deepEqual(check(rt('', 'ReplicationController'), { metadata: m('rc'), spec: { selector: { a: 'x' }, template: tpl({ a: 'b' }) } }), [
+    'spec.template.metadata.labels: Invalid value: {"a":"b"}: `selector` does not match template `labels`',
+  ]);
+  // The selector defaults from the template labels.
+  assert.deepEqual(check(rt('', 'ReplicationController'), { metadata: m('rc'), spec: { template: tpl({ a: 'b' }) } }), []);
+});
+
+test('endpoints and endpoint slices', () => {
+  assert.deepEqual(check(rt('', 'Endpoints'), { metadata: m('e'), subsets: [{ addresses: [{ ip: '10.0.0.300' }], ports: [{ port: 80 }, { port: 81, name: 'b' }] }] }), [
+    'subsets[0].addresses[0].ip: Invalid value: "10.0.0.300": must be a valid IP address',
+    'subsets[0].ports[0].name: Required value',
+  ]);
+  assert.deepEqual(check(rt('discovery.k8s.io', 'EndpointSlice'), { metadata: m('s'), addressType: 'IPv4', endpoints: [{ addresses: ['fd00::1'] }], ports: [{ port: 80 }] }), [
+    'endpoints[0].addresses[0]: Invalid value: "fd00::1": must be a valid IPv4 address',
+  ]);
+  assert.deepEqual(check(rt('discovery.k8s.io', 'EndpointSlice'), { metadata: m('s'), addressType: 'Other' }), [
+    'addressType: Unsupported value: "Other": supported values: "FQDN", "IPv4", "IPv6"',
+  ]);
+});
+
+test('persistent volumes and claims', () => {
+  assert.deepEqual(check(rt('', 'PersistentVolumeClaim'), { metadata: m('c'), spec: {} }), [
+    'spec.accessModes: Required value: at least 1 access mode is required',
+    'spec.resources[storage]: Required value',
+  ]);
+  const claim = (size: string, mode: string): Record<string, unknown> => ({ metadata: m('c'), spec: { accessModes: [mode], resources: { requests: { storage: size } } } });
+  assert.deepEqual(check(rt('', 'PersistentVolumeClaim'), claim('2Gi', 'ReadWriteOnce'), claim('1Gi', 'ReadWriteOnce')), []);
+  assert.deepEqual(check(rt('', 'PersistentVolumeClaim'), claim('1Gi', 'ReadWriteMany'), claim('1Gi', 'ReadWriteOnce')), [
+    'spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims',
+  ]);
+  assert.deepEqual(check(rt('', 'PersistentVolume'), { metadata: { name: 'pv/1' }, spec: { accessModes: ['ReadWriteOnce'], capacity: { storage: '1Gi' }, hostPath: { path: '/x' } } }), [
+    "metadata.name: Invalid value: \"pv/1\": may not contain '/'",
+  ]);
+});
+
+test('ingresses and network policies', () => {
+  const ing = { metadata: m('i'), spec: { rules: [{ host: 'Web.example.com', http: { paths: [{ path: 'x', pathType: 'Prefix', backend: { service: { name: 'web', port: {} } } }] } }] } };
+  const errs = check(rt('networking.k8s.io', 'Ingress'), ing);
+  assert.equal(errs.length, 3);
+  assert.match(errs[0], /^spec\.rules\[0\]\.host: Invalid value: "Web\.example\.com": a lowercase RFC 1123 subdomain/);
+  assert.equal(errs[1], 'spec.rules[0].http.paths[0].path: Invalid value: "x": must be an absolute path');
+  assert.equal(errs[2], 'spec.rules[0].http.paths[0].backend.service.port: Required value: port name or number is required');
+  const np = { metadata: m('n'), spec: { podSelector: {}, ingress: [{ ports: [{ protocol: 'ICMP', port: 70000 }], from: [{ ipBlock: { cidr: '10.0.0.0/40' } }] }] } };
+  assert.deepEqual(check(rt('networking.k8s.io', 'NetworkPolicy'), np), [
+    'spec.ingress[0].ports[0].protocol: Unsupported value: "ICMP": supported values: "SCTP", "TCP", "UDP"',
+    'spec.ingress[0].ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive',
+    'spec.ingress[0].from[0].ipBlock.cidr: Invalid value: "10.0.0.0/40": must be a valid CIDR',
+  ]);
+});
+
+test('quotas, limit ranges, storage classes, events', () => {
+  assert.deepEqual(check(rt('', 'ResourceQuota'), { metadata: m('q'), spec: { hard: { pods: 'ten' } } }), [
+    "spec.hard[pods]: Invalid value: \"ten\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+  ]);
+  assert.deepEqual(check(rt('', 'LimitRange'), { metadata: m('l'), spec: { limits: [{ type: 'Container', max: { cpu: '1' } }] } }), []);
+  const sc = { metadata: { name: 'fast' }, provisioner: 'k8ts.io/local' };
+  assert.deepEqual(check(rt('storage.k8s.io', 'StorageClass'), { ...sc, parameters: { a: 'b' } }, sc), ['parameters: Forbidden: updates to parameters are forbidden.']);
+  assert.deepEqual(check(rt('events.k8s.io', 'Event'), { metadata: m('e'), type: 'Normal' }), [
+    'eventTime: Required value', 'reportingController: Required value', 'reportingInstance: Required value', 'action: Required value', 'reason: Required value',
+  ]);
+  assert.deepEqual(check(rt('', 'Event'), { metadata: m('e'), involvedObject: { kind: 'Pod', name: 'p', namespace: 'other' } }), [
+    'involvedObject.namespace: Invalid value: "other": does not match event.namespace',
+  ]);
+});
