@@ -110,7 +110,7 @@ function deleteFromPrimitiveList(out: JsonObject, field: string, values: JsonVal
   }
   const current = getOwn(out, field);
   if (!Array.isArray(current)) return;
-  out[field] = current.filter((v) => !values.some((d) => d === v));
+  setOwn(out, field, current.filter((v) => !values.some((d) => d === v)));
 }
 
 // ---- lists ----------------------------------------------------------------------------
@@ -251,7 +251,7 @@ function mergeWithOrder(out: JsonObject, patch: JsonObject, field: string, order
   if (!hasPatch) merged = originalList as JsonValue[];
   else merged = mergeValue(hasOriginal ? originalList : undefined, patchList as JsonValue, node) as JsonValue[];
   if (!Array.isArray(merged)) return;
-  out[field] = order(merged, orderList, hasOriginal ? (originalList as JsonValue[]) : [], keyOf);
+  setOwn(out, field, order(merged, orderList, hasOriginal ? (originalList as JsonValue[]) : [], keyOf));
 }
 
 /** The patch list's non-directive items must appear in the order list, in the same order. */
