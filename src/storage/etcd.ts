@@ -13,7 +13,8 @@ import {
 } from './etcd-client.js';
 import { compareKeys, prefixEnd } from './keys.js';
 import {
-  CompactedError, FutureRevisionError, KeyExistsError, KeyNotFoundError, RevisionMismatchError, StoreClosedError,
+  CompactedError, FutureRevisionError, KeyExistsError, KeyNotFoundError, RevisionMismatchError, StorageError,
+  StoreClosedError,
   type KeyValue, type RangeOptions, type RangeResult, type Store, type WatchEvent, type WatchHandle, type WatchOptions,
 } from './store.js';
 import { DEFAULT_MAX_BUFFERED_EVENTS, WatchSubscription } from './watch-subscription.js';
@@ -145,19 +146,23 @@ export class EtcdStore implements Store {
     await this.read('kv/range', { key: PROBE_KEY, count_only: true, revision: String(Math.max(1, afterRevision)) },
       afterRevision, true);
     let stream: WatchStream | undefined;
+    // Settles watch() if the subscription ends (store closed) before etcd confirmed it.
+    let abort: ((err: Error) => void) | undefined;
     const sub = new WatchSubscription(prefix, afterRevision, opts, this.maxBuffered, (s) => {
       stream?.cancel();
       this.watchers.delete(s);
+      abort?.(this.isClosed ? new StoreClosedError() : new StorageError('etcd watch ended before it was confirmed'));
     });
     this.watchers.add(sub);
     await new Promise<void>((resolve, reject) => {
-      let created = false;
+      abort = reject;
+      const confirmed = (): void => { abort = undefined; resolve(); };
       stream = this.client.stream('watch', {
         create_request: { key: this.from(prefix), range_end: this.end(prefix), start_revision: String(afterRevision + 1), prev_kv: true },
       }, (msg) => {
         const r = (msg as { result?: RawWatchResult }).result;
         if (!r) return;
-        if (r.created && !created) { created = true; resolve(); }
+        if (r.created && abort) confirmed();
         if (r.events) sub.offer(r.events.map((e) => this.event(e)));
         if (r.canceled) {
           sub.fail(r.compact_revision
@@ -165,7 +170,7 @@ export class EtcdStore implements Store {
             : new EtcdRequestError(-1, r.cancel_reason ?? 'watch canceled', 200));
         }
       }, (err) => {
-        if (!created) { sub.close(); reject(err); } else sub.fail(err);
+        if (abort) { const fail = abort; abort = undefined; sub.close(); fail(err); } else sub.fail(err);
       });
     });
     return sub;
