@@ -14,7 +14,12 @@ const ipFamilies = ['IPv4', 'IPv6'];
 
 export interface ServiceOptions {
   /** Inclusive range node ports must fall in; Kubernetes' default is 30000-32767. */
-  nodePortRange?: readonly [number, number];
+  nodePortRange?: readonly [number, number] | { min: number; max: number };
+}
+
+function portRange(r: ServiceOptions['nodePortRange']): [number, number] {
+  if (!r) return [30000, 32767];
+  return 'min' in r ? [r.min, r.max] : [r[0], r[1]];
 }
 
 /** spec.clusterIPs, or [spec.clusterIP] when only the singular field was given. */
@@ -49,7 +54,7 @@ export function validateService(svc: JsonObject, opts: ServiceOptions = {}, old?
   const names = new Set<string>();
   const seen = new Set<string>();
   const nodePorts = new Set<string>();
-  const range = opts.nodePortRange ?? [30000, 32767];
+  const range = portRange(opts.nodePortRange);
   ports.forEach((port, i) => {
     const ip = sp.child('ports').index(i);
     const name = str(port, 'name');

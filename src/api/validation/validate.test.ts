@@ -122,6 +122,10 @@ test('services', () => {
   assert.deepEqual(check(r, svc({ type: 'NodePort', ports: [{ port: 80, nodePort: 80 }] })), [
     'spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range. The range of valid ports is 30000-32767',
   ]);
+  const np = svc({ type: 'NodePort', ports: [{ port: 80, nodePort: 8080 }] });
+  applyDefaults(r, np);
+  assert.deepEqual(validateObject(r, np, undefined, { nodePortRange: { min: 8000, max: 9000 } }), []);
+  assert.equal(validateObject(r, np, undefined, { nodePortRange: [9000, 9100] }).length, 1);
   assert.deepEqual(check(r, svc({ ports: [{ port: 80, nodePort: 30080 }] })), ["spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"]);
   assert.deepEqual(check(r, svc({ ports: [] })), ['spec.ports: Required value']);
   const old = svc({ clusterIP: '10.43.0.5', ports: [{ port: 80 }] });
