@@ -98,3 +98,12 @@ test('field manager names', () => {
   assert.throws(() => fieldManagerFor({ fieldManager: 'x'.repeat(129) }), /Too long/);
   assert.throws(() => fieldManagerFor({ fieldManager: 'a\nb' }), /printable/);
 });
+
+test('clients may rewrite managedFields (kubectl upgrading client-side to server-side apply)', () => {
+  const created = update(undefined, deployment(), 'kubectl-client-side-apply').object;
+  const entries = (created.metadata as JsonObject).managedFields as JsonObject[];
+  const sent = { ...created, metadata: { ...(created.metadata as JsonObject), managedFields: [{ ...entries[0], manager: 'kubectl', operation: 'Apply' }] } };
+  const r = update(created, sent, 'kubectl', t1);
+  assert.deepEqual(r.managedFields.map((e) => `${e.manager}/${e.operation}`), ['kubectl/Apply']);
+  assert.deepEqual(r.managedFields[0].fieldsV1, entries[0].fieldsV1);
+});
