@@ -20,10 +20,10 @@ const models = k8s as unknown as Record<string, Model | undefined>;
 
 /** Our definition name -> the client's class names for it (plain, or group-qualified when names clash). */
 function modelFor(name: string): Model | undefined {
-  const m = /^io\.k8s\.(?:api\.(\w+)|apimachinery\.pkg\.apis\.(meta))\.(v\w+)\.(\w+)$/.exec(name);
+  const m = /^io\.k8s\.(?:api\.(\w+)|apimachinery\.pkg\.apis\.(meta)|apiextensions-apiserver\.pkg\.apis\.(apiextensions))\.(v\w+)\.(\w+)$/.exec(name);
   if (!m) return undefined;
   const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
-  const [group, version, type] = [m[1] ?? m[2], cap(m[3]), m[4]];
+  const [group, version, type] = [m[1] ?? m[2] ?? m[3], cap(m[4]), m[5]];
   for (const candidate of [`${version}${type}`, `${cap(group)}${version}${type}`]) {
     const model = models[candidate];
     if (typeof model?.getAttributeTypeMap === 'function') return model;

@@ -149,6 +149,13 @@ export const smallGroupDescriptions: Record<string, DescriptionTable> = {
 };
 
 export const reviewDescriptions: Record<string, DescriptionTable> = {
+  'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1': {
+    CustomResourceDefinition: { '': 'A CustomResourceDefinition adds a new kind to the API, served like the built-in ones.', metadata: 'Standard object metadata; the name must be <plural>.<group>.', spec: 'The group, names, scope and versions of the new kind.', status: 'Whether the names were accepted and which versions were ever stored.' },
+    CustomResourceDefinitionSpec: { '': 'The kind a definition adds.', group: 'The API group, such as example.com.', names: 'The resource and kind names.', scope: 'Namespaced or Cluster.', versions: 'The versions served; exactly one is the storage version.', conversion: 'How objects are converted between versions.' },
+    CustomResourceDefinitionNames: { '': 'The names of a custom kind.', plural: 'The resource name in URLs.', singular: 'The singular resource name.', kind: 'The kind name.', listKind: 'The kind of lists; <kind>List by default.', shortNames: 'Short aliases for kubectl.', categories: 'Groups of resources this one belongs to, such as all.' },
+    CustomResourceDefinitionVersion: { '': 'One version of a custom kind.', name: 'The version name, such as v1.', served: 'Whether the version is served.', storage: 'Whether objects are stored in this version.', schema: 'The validation schema.', subresources: 'The status and scale subresources.', additionalPrinterColumns: 'Extra columns for kubectl get.' },
+    JSONSchemaProps: { '': 'A JSON Schema (OpenAPI v3 subset) with Kubernetes extensions, describing one value.' },
+  },
   'io.k8s.api.authentication.v1': {
     TokenReview: { '': 'A TokenReview asks the server to authenticate a bearer token; the answer comes back in status.', spec: 'The token to check.', status: 'Whether it is valid and whose it is.' },
     SelfSubjectReview: { '': 'A SelfSubjectReview returns who the server thinks the caller is (kubectl auth whoami).', status: 'The caller’s user information.' },

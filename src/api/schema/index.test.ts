@@ -123,3 +123,10 @@ test('describe refuses a description for a field that does not exist', () => {
   assert.equal(d['p.T'].properties?.a.description, 'the a');
   assert.throws(() => describeDefs(d, 'p', { T: { b: 'no' } }), UnknownDescribedFieldError);
 });
+
+test('CustomResourceDefinition schemas are ready for custom resources', () => {
+  assert.equal(builtinSchemas.definitionFor({ group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition' }), 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition');
+  const props = prop('io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion', 'schema');
+  assert.ok(resolveRef(defs, props).properties?.openAPIV3Schema);
+  assert.ok(prop('io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps', 'x-kubernetes-preserve-unknown-fields'));
+});

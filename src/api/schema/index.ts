@@ -3,6 +3,7 @@
 
 import { resourceTypes } from '../resources.js';
 import { describeAll } from './descriptions.js';
+import { apiextensionsDefinitions } from './apiextensions.js';
 import { appsDefinitions } from './apps.js';
 import { autoscalingV1Definitions } from './autoscaling-v1.js';
 import { autoscalingV2Definitions } from './autoscaling-v2.js';
@@ -62,6 +63,7 @@ function buildDefinitions(): Definitions {
     ...authenticationV1Definitions,
     ...authenticationV1beta1Definitions,
     ...authorizationV1Definitions,
+    ...apiextensionsDefinitions,
   };
   // Status is served by every group under its own group-version; Kubernetes tags it
   // with core v1 only, and DeleteOptions and WatchEvent with every served group-version.

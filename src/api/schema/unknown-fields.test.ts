@@ -76,3 +76,17 @@ test('structural schemas: empty objects have no fields, embedded resources allow
   src.definitions['x.T']['x-kubernetes-preserve-unknown-fields'] = true;
   assert.deepEqual(findUnknownFields(src, gvk, o, { structural: true }), []);
 });
+
+test('a CRD manifest with a nested schema has no unknown fields; a typo is found', () => {
+  const crd = {
+    apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' },
+    spec: {
+      group: 'example.com', scope: 'Namespaced', names: { plural: 'widgets', kind: 'Widget' },
+      versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer', default: 1 } }, 'x-kubernetes-preserve-unknown-fields': true }, list: { type: 'array', items: { type: 'string' } } } } } }],
+    },
+  };
+  const gvk = { group: 'apiextensions.k8s.io', version: 'v1', kind: 'CustomResourceDefinition' };
+  assert.deepEqual(findUnknownFields(builtinSchemas, gvk, crd), []);
+  crd.spec.versions[0].schema.openAPIV3Schema = { type: 'object', propertys: {} } as never;
+  assert.deepEqual(findUnknownFields(builtinSchemas, gvk, crd), ['.spec.versions[0].schema.openAPIV3Schema.propertys']);
+});
