@@ -88,6 +88,12 @@ export class FakeApiServer {
     this.watchers.clear();
   }
 
+  /** Ends every watch response cleanly, as a server-side timeout does. */
+  endWatches(): void {
+    for (const w of this.watchers) w.res.end();
+    this.watchers.clear();
+  }
+
   watcherCount(): number {
     return this.watchers.size;
   }
