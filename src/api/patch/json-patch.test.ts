@@ -108,3 +108,10 @@ test('adding a "__proto__" key creates a property, not a prototype', () => {
   assert.deepEqual(Object.keys(out), ['__proto__']);
   assert.equal((out as { polluted?: boolean }).polluted, undefined);
 });
+
+test('testing an absent key for null succeeds, as in kube-apiserver', () => {
+  assert.deepEqual(applyJsonPatch({ a: {} }, [{ op: 'test', path: '/a/b', value: null }]), { a: {} });
+  patchError(() => applyJsonPatch({ a: {} }, [{ op: 'test', path: '/a/b/c', value: null }]), 422, 'path-not-found');
+  patchError(() => applyJsonPatch({ a: [] }, [{ op: 'test', path: '/a/0', value: null }]), 422, 'path-not-found');
+  patchError(() => applyJsonPatch({ a: {} }, [{ op: 'test', path: '/a/b', value: 1 }]), 422, 'path-not-found');
+});

@@ -97,6 +97,9 @@ function applyOperation(doc: JsonValue, op: JsonPatchOperation): JsonValue {
     case 'copy':
       return add(doc, op.path, clone(get(doc, op.from)));
     case 'test': {
+      // As in kube-apiserver's JSON patch library, testing an absent object key for
+      // null succeeds.
+      if (op.value === null && absentObjectKey(doc, op.path)) return doc;
       const actual = get(doc, op.path);
       if (!deepEqual(actual, op.value)) {
         throw new PatchError(`test failed: value at ${JSON.stringify(op.path)} is ${JSON.stringify(actual)}, not ${JSON.stringify(op.value)}`, { code: 'test-failed' });
@@ -121,6 +124,15 @@ function get(doc: JsonValue, pointer: string): JsonValue {
     }
   }
   return cur;
+}
+
+function absentObjectKey(doc: JsonValue, pointer: string): boolean {
+  try {
+    const p = parent(doc, pointer);
+    return p !== undefined && isObject(p.container) && !Object.prototype.hasOwnProperty.call(p.container, p.token);
+  } catch {
+    return false;
+  }
 }
 
 /** Parent container of the pointer's target and the last token; the root has no parent. */
