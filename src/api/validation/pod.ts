@@ -153,6 +153,9 @@ export function validatePodUpdate(pod: JsonObject, old: JsonObject): FieldError[
   munged.activeDeadlineSeconds = oldSpec.activeDeadlineSeconds;
   munged.tolerations = oldSpec.tolerations;
   munged.ephemeralContainers = oldSpec.ephemeralContainers;
+  // Binding (pods/binding) sets nodeName once. Kubernetes' binding path skips update
+  // validation altogether; ours passes through it, so accept exactly that change.
+  if (!str(oldSpec, 'nodeName') && str(spec, 'nodeName')) munged.nodeName = oldSpec.nodeName;
   if (arr(oldSpec, 'schedulingGates').length > 0) munged.schedulingGates = oldSpec.schedulingGates;
   if ((num(oldSpec, 'terminationGracePeriodSeconds') ?? 0) < 0 && num(spec, 'terminationGracePeriodSeconds') === 1) {
     munged.terminationGracePeriodSeconds = oldSpec.terminationGracePeriodSeconds;

@@ -73,6 +73,12 @@ test('pod updates: image may change, the rest may not', () => {
   const newer = structuredClone(old);
   ((newer.spec as Record<string, unknown[]>).containers[0] as Record<string, unknown>).image = 'nginx:2';
   assert.deepEqual(validateObject(r, newer, old), []);
+  const bound = structuredClone(old);
+  (bound.spec as Record<string, unknown>).nodeName = 'n1';
+  assert.deepEqual(validateObject(r, bound, old), [], 'binding sets nodeName once');
+  const moved = structuredClone(bound);
+  (moved.spec as Record<string, unknown>).nodeName = 'n2';
+  assert.equal(validateObject(r, moved, bound).length, 1, 'nodeName may not change once set');
   const bad = structuredClone(old);
   (bad.spec as Record<string, unknown>).restartPolicy = 'Never';
   (bad.metadata as Record<string, unknown>).name = 'other';
