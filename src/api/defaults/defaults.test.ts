@@ -153,3 +153,14 @@ test('QoS class and pod create strategy', () => {
   preparePodOnCreate(pod);
   assert.deepEqual(pod.status, { phase: 'Pending', qosClass: 'BestEffort' });
 });
+
+test('service updates keep allocated cluster IPs and node ports', async () => {
+  const { prepareServiceForUpdate } = await import('./index.js');
+  const old = { spec: { type: 'NodePort', clusterIP: '10.43.0.9', clusterIPs: ['10.43.0.9'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', ports: [{ name: 'http', port: 80, nodePort: 30080 }] } };
+  const svc: Record<string, unknown> = { spec: { type: 'NodePort', ports: [{ name: 'http', port: 8080 }] } };
+  prepareServiceForUpdate(svc, old);
+  assert.deepEqual(svc.spec, { type: 'NodePort', clusterIP: '10.43.0.9', clusterIPs: ['10.43.0.9'], ipFamilies: ['IPv4'], ipFamilyPolicy: 'SingleStack', ports: [{ name: 'http', port: 8080, nodePort: 30080 }] });
+  const toExternal: Record<string, unknown> = { spec: { type: 'ExternalName', externalName: 'x.example.com' } };
+  prepareServiceForUpdate(toExternal, old);
+  assert.deepEqual(toExternal.spec, { type: 'ExternalName', externalName: 'x.example.com' });
+});

@@ -20,6 +20,7 @@ export { defaultPod, defaultPodSpec, defaultContainer, podQOSClass, preparePodOn
 export { defaultTolerations, addDefaultTolerations } from './tolerations.js';
 export { prepareJobOnCreate, controllerUidLabel, jobNameLabel } from './batch.js';
 export { prepareNamespaceOnCreate } from './misc.js';
+export { prepareServiceForUpdate } from './service.js';
 
 const defaulters: Record<string, (o: JsonObject, r: ResourceType) => void> = {
   '/Pod': (o) => defaultPod(o),

@@ -36,3 +36,30 @@ export function defaultService(svc: JsonObject): void {
   if (!str(spec, 'ipFamilyPolicy')) spec.ipFamilyPolicy = 'SingleStack';
   if (arr(spec, 'ipFamilies').length === 0) spec.ipFamilies = [ip && ip !== 'None' && isIPv6(ip) ? 'IPv6' : 'IPv4'];
 }
+
+const needsClusterIP = (spec: JsonObject): boolean => str(spec, 'type') !== 'ExternalName';
+const needsNodePort = (spec: JsonObject): boolean => str(spec, 'type') === 'NodePort' || str(spec, 'type') === 'LoadBalancer';
+
+/**
+ * What the service registry does before validating an update: values the server
+ * allocated (cluster IPs, node ports matched by port name, the health check port) are
+ * kept when the new object leaves them out, as `kubectl replace` of a manifest does.
+ * Run before applyDefaults on the new object.
+ */
+export function prepareServiceForUpdate(svc: JsonObject, old: JsonObject): void {
+  const spec = ensureObj(svc, 'spec');
+  const oldSpec = obj(old, 'spec') ?? {};
+  if (needsClusterIP(oldSpec) && needsClusterIP(spec)) {
+    if (!str(spec, 'clusterIP') && str(oldSpec, 'clusterIP')) spec.clusterIP = oldSpec.clusterIP;
+    if (arr(spec, 'clusterIPs').length === 0 && arr(oldSpec, 'clusterIPs').length > 0) spec.clusterIPs = [...arr(oldSpec, 'clusterIPs')];
+    if (arr(spec, 'ipFamilies').length === 0 && arr(oldSpec, 'ipFamilies').length > 0) spec.ipFamilies = [...arr(oldSpec, 'ipFamilies')];
+    if (!str(spec, 'ipFamilyPolicy') && str(oldSpec, 'ipFamilyPolicy')) spec.ipFamilyPolicy = oldSpec.ipFamilyPolicy;
+  }
+  if (needsNodePort(oldSpec) && needsNodePort(spec)) {
+    const byName = new Map(objs(oldSpec, 'ports').map((p) => [str(p, 'name'), p.nodePort]));
+    for (const p of objs(spec, 'ports')) if (!p.nodePort && byName.get(str(p, 'name'))) p.nodePort = byName.get(str(p, 'name'));
+  }
+  if (str(spec, 'externalTrafficPolicy') === 'Local' && str(spec, 'type') === 'LoadBalancer' && !spec.healthCheckNodePort && oldSpec.healthCheckNodePort) {
+    spec.healthCheckNodePort = oldSpec.healthCheckNodePort;
+  }
+}
