@@ -15,7 +15,7 @@ function tableRows(ctx: ServerContext, scope: RequestScope, objs: KObject[]): Re
   const include = scope.query.get('includeObject') ?? 'Metadata';
   const now = ctx.now();
   return objs.map((obj) => {
-    const row: Record<string, unknown> = { cells: ctx.seams.tables.row(scope.r, obj, now) };
+    const row: Record<string, unknown> = { cells: ctx.seams.tables.row(scope.r, toServed(ctx, scope.r, obj), now) };
     if (include === 'Object') row.object = toServed(ctx, scope.r, obj);
     else if (include !== 'None') row.object = partialMetadata(obj, scope.out.viewVersion);
     return row;

@@ -3,6 +3,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { parseAllDocuments } from 'yaml';
+import { decodeKubernetesProtobuf, ProtobufDecodeError } from '../../api/protobuf/index.js';
 import { errors } from '../errors.js';
 
 /** kube-apiserver refuses bodies over 3 MiB. */
@@ -38,17 +39,26 @@ export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0].trim().toLowerCase();
 }
 
-export type BodyFormat = 'json' | 'yaml';
+export type BodyFormat = 'json' | 'yaml' | 'protobuf';
 
 export function bodyFormat(contentType: string | undefined): BodyFormat | undefined {
   const t = mediaType(contentType);
   if (t === '' || t === 'application/json' || t === '*/*') return 'json';
   if (t === 'application/yaml' || t === 'application/x-yaml' || t === 'text/yaml' || t === 'application/apply-patch+yaml') return 'yaml';
+  if (t === 'application/vnd.kubernetes.protobuf') return 'protobuf';
   return undefined;
 }
 
-/** Parses a JSON or YAML document; throws 400 with the parser's complaint. */
+/** Parses a JSON, YAML or Kubernetes protobuf document; throws 400 with the parser's complaint. */
 export function decode(body: Buffer, format: BodyFormat): unknown {
+  if (format === 'protobuf') {
+    try {
+      return decodeKubernetesProtobuf(body).object;
+    } catch (err) {
+      if (err instanceof ProtobufDecodeError) throw errors.badRequest(`error decoding protobuf request body: ${err.message}`);
+      throw err;
+    }
+  }
   const text = body.toString('utf8');
   if (format === 'json') {
     try {
