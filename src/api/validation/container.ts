@@ -76,10 +76,42 @@ function validateEnv(env: JsonObject[], p: FieldPath): FieldError[] {
         if (!str(ref, 'name')) errs.push(required(ip.child('valueFrom', k, 'name')));
       }
       const fieldRef = obj(from, 'fieldRef');
-      if (fieldRef && !str(fieldRef, 'fieldPath')) errs.push(required(ip.child('valueFrom', 'fieldRef', 'fieldPath')));
+      if (fieldRef) errs.push(...validateEnvFieldRef(fieldRef, ip.child('valueFrom', 'fieldRef')));
+      const resRef = obj(from, 'resourceFieldRef');
+      if (resRef) {
+        const res = str(resRef, 'resource');
+        if (!res) errs.push(required(ip.child('valueFrom', 'resourceFieldRef', 'resource')));
+        else if (!envResources.includes(res) && !/^(limits|requests)\.hugepages-/.test(res)) errs.push(notSupported(ip.child('valueFrom', 'resourceFieldRef', 'resource'), res, envResources));
+      }
     }
   });
   return errs;
+}
+
+// Field paths the downward API converts at all, and those env vars may use.
+const downwardFieldLabels = [
+  'metadata.annotations', 'metadata.labels', 'metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName',
+  'spec.restartPolicy', 'spec.serviceAccountName', 'spec.schedulerName', 'status.phase', 'status.hostIP', 'status.hostIPs',
+  'status.podIP', 'status.podIPs', 'spec.host',
+];
+const envFieldPaths = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
+const envResources = ['limits.cpu', 'limits.ephemeral-storage', 'limits.memory', 'requests.cpu', 'requests.ephemeral-storage', 'requests.memory'];
+
+function validateEnvFieldRef(ref: JsonObject, p: FieldPath): FieldError[] {
+  if (!str(ref, 'apiVersion')) return [required(p.child('apiVersion'))];
+  const path = str(ref, 'fieldPath');
+  if (!path) return [required(p.child('fieldPath'))];
+  const sub = /^(.*)\['(.*)'\]$/.exec(path);
+  if (sub) {
+    if (sub[1] !== 'metadata.labels' && sub[1] !== 'metadata.annotations') {
+      return [invalid(p.child('fieldPath'), path, `error converting fieldPath: field label does not support subscript: ${path}`)];
+    }
+    const key = sub[1] === 'metadata.annotations' ? sub[2].toLowerCase() : sub[2];
+    return isQualifiedName(key).map((m) => invalid(p, key, m));
+  }
+  if (!downwardFieldLabels.includes(path)) return [invalid(p.child('fieldPath'), path, `error converting fieldPath: field label not supported: ${path}`)];
+  const internal = path === 'spec.host' ? 'spec.nodeName' : path;
+  return envFieldPaths.includes(internal) ? [] : [notSupported(p.child('fieldPath'), internal, [...envFieldPaths].sort())];
 }
 
 function validateEnvFrom(envFrom: JsonObject[], p: FieldPath): FieldError[] {

@@ -245,3 +245,14 @@ test('container resource names', () => {
     'spec.containers[0].resources.requests[gpu]: Invalid value: "gpu": must be a standard resource for containers',
   ]);
 });
+
+test('downward API env vars', () => {
+  const env = (fieldPath: string): Record<string, unknown> => pod({ containers: [{ name: 'c', image: 'i', env: [{ name: 'X', valueFrom: { fieldRef: { fieldPath } } }] }] });
+  const r = rt('', 'Pod');
+  assert.deepEqual(check(r, env('status.podIP')), []);
+  assert.deepEqual(check(r, env("metadata.labels['app']")), []);
+  assert.deepEqual(check(r, env('status.phase')), [
+    'spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: Unsupported value: "status.phase": supported values: "metadata.name", "metadata.namespace", "metadata.uid", "spec.nodeName", "spec.serviceAccountName", "status.hostIP", "status.hostIPs", "status.podIP", "status.podIPs"',
+  ]);
+  assert.deepEqual(check(r, env('foo')), ['spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: Invalid value: "foo": error converting fieldPath: field label not supported: foo']);
+});
