@@ -54,6 +54,10 @@ function decodeFields(ctx: DecodeContext, spec: MessageSpec, raw: Map<number, Ra
 function decodeSingle(ctx: DecodeContext, f: FieldSpec, got: RawField[], where: string, out: Record<string, unknown>): void {
   const present = got.length > 0;
   if (f.presence === 'pointer' && !present) return;
+  if (f.presence === 'pointerOrNull' && !present) {
+    out[f.json] = null;
+    return;
+  }
   if (f.value.kind === 'scalar') {
     if (f.value.scalar === 'bytes') {
       const b = present ? bytesOf(got[got.length - 1], where) : undefined;

@@ -44,7 +44,7 @@ export function encodeMessage(ctx: EncodeContext, name: string, value: unknown, 
         w.bytes(f.num, entry.finish());
       }
     } else {
-      if (f.presence === 'pointer' && (v === null || v === undefined)) continue;
+      if ((f.presence === 'pointer' || f.presence === 'pointerOrNull') && (v === null || v === undefined)) continue;
       writeOne(ctx, w, f, v, where);
     }
   }

@@ -10,7 +10,7 @@ import { decodeKubernetesProtobuf, encodeKubernetesProtobuf } from './index.js';
 const expectedWithoutDryRun: Record<string, Record<string, unknown>> = {
   token: {
     kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null },
-    spec: { audiences: ['a1', 'a2'], expirationSeconds: 3600 }, status: { token: '', expirationTimestamp: null },
+    spec: { audiences: ['a1', 'a2'], expirationSeconds: 3600, boundObjectRef: null }, status: { token: '', expirationTimestamp: null },
   },
   whoami: {
     kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, status: { userInfo: {} },

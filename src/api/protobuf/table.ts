@@ -13,6 +13,7 @@
 // flag:  none  Go omitempty: a zero value is left out of JSON
 //        !     no omitempty: always in JSON (zero, or null for an empty list or map)
 //        ?     a Go pointer: in JSON exactly when on the wire, even if zero
+//        *     a Go pointer without omitempty: the same, but null when not on the wire
 //        ^     an embedded Go struct: its fields are inlined into the parent
 //        -     json:"-": on the wire but never in JSON
 // Non-pointer nested messages are always in JSON, as Go never omits a struct.
@@ -36,7 +37,7 @@ export type ValueType =
   /** Qualified: 'core/v1.PodSpec'. */
   | { kind: 'message'; name: string };
 
-export type Presence = 'omitempty' | 'always' | 'pointer' | 'inline' | 'skip';
+export type Presence = 'omitempty' | 'always' | 'pointer' | 'pointerOrNull' | 'inline' | 'skip';
 
 export interface FieldSpec {
   json: string;
@@ -58,7 +59,7 @@ export interface MessageSpec {
 
 const scalarKinds = new Set<string>(['string', 'bytes', 'int32', 'int64', 'uint32', 'uint64', 'bool', 'double', 'float']);
 const builtinKinds = new Set<string>(['time', 'microtime', 'duration', 'fieldsv1', 'quantity', 'intorstr', 'rawext']);
-const flags: Record<string, Presence> = { '!': 'always', '?': 'pointer', '^': 'inline', '-': 'skip' };
+const flags: Record<string, Presence> = { '!': 'always', '?': 'pointer', '*': 'pointerOrNull', '^': 'inline', '-': 'skip' };
 
 export class TableError extends Error {
   override readonly name = 'TableError';
@@ -106,7 +107,7 @@ function compile(name: string, text: string): MessageSpec {
 }
 
 function parseField(tok: string, pkg: string, where: string): FieldSpec {
-  const m = /^([\w$-]+)=(\d+):(\[\]|\{)?([\w./]+)\}?([!?^-])?$/.exec(tok);
+  const m = /^([\w$-]+)=(\d+):(\[\]|\{)?([\w./]+)\}?([!?*^-])?$/.exec(tok);
   if (!m) throw new TableError(`${where}: cannot parse field ${JSON.stringify(tok)}`);
   const shape = m[3] === '[]' ? 'list' : m[3] === '{' ? 'map' : 'single';
   return { json: m[1], num: Number(m[2]), shape, value: parseValue(m[4], pkg, where), presence: m[5] ? flags[m[5]] : 'omitempty' };

@@ -1,4 +1,4 @@
-// Wire table of apps/v1 (proto package k8s.io.api.apps.v1), written by ../tools/gen-tables.mjs.
+// Wire table of apps/v1 (proto package k8s.io.api.apps.v1) at v0.36.3, written by ../tools/gen-tables.mjs.
 // Notation in ../table.ts: json=number:type, fields in Go struct order.
 import type { PackageSource } from '../table.js';
 
@@ -10,7 +10,7 @@ export const appsV1: PackageSource = {
     DaemonSet: `metadata=1:meta/v1.ObjectMeta spec=2:DaemonSetSpec status=3:DaemonSetStatus`,
     DaemonSetCondition: `type=1:string! status=2:string! lastTransitionTime=3:time reason=4:string message=5:string`,
     DaemonSetList: `metadata=1:meta/v1.ListMeta items=2:[]DaemonSet!`,
-    DaemonSetSpec: `selector=1:meta/v1.LabelSelector? template=2:core/v1.PodTemplateSpec!
+    DaemonSetSpec: `selector=1:meta/v1.LabelSelector* template=2:core/v1.PodTemplateSpec!
     updateStrategy=3:DaemonSetUpdateStrategy minReadySeconds=4:int32 revisionHistoryLimit=6:int32?`,
     DaemonSetStatus: `currentNumberScheduled=1:int32! numberMisscheduled=2:int32! desiredNumberScheduled=3:int32!
     numberReady=4:int32! observedGeneration=5:int64 updatedNumberScheduled=6:int32 numberAvailable=7:int32
@@ -20,7 +20,7 @@ export const appsV1: PackageSource = {
     DeploymentCondition: `type=1:string! status=2:string! lastUpdateTime=6:time lastTransitionTime=7:time reason=4:string
     message=5:string`,
     DeploymentList: `metadata=1:meta/v1.ListMeta items=2:[]Deployment!`,
-    DeploymentSpec: `replicas=1:int32? selector=2:meta/v1.LabelSelector? template=3:core/v1.PodTemplateSpec!
+    DeploymentSpec: `replicas=1:int32? selector=2:meta/v1.LabelSelector* template=3:core/v1.PodTemplateSpec!
     strategy=4:DeploymentStrategy minReadySeconds=5:int32 revisionHistoryLimit=6:int32? paused=7:bool
     progressDeadlineSeconds=9:int32?`,
     DeploymentStatus: `observedGeneration=1:int64 replicas=2:int32 updatedReplicas=3:int32 readyReplicas=7:int32
@@ -30,7 +30,7 @@ export const appsV1: PackageSource = {
     ReplicaSet: `metadata=1:meta/v1.ObjectMeta spec=2:ReplicaSetSpec status=3:ReplicaSetStatus`,
     ReplicaSetCondition: `type=1:string! status=2:string! lastTransitionTime=3:time reason=4:string message=5:string`,
     ReplicaSetList: `metadata=1:meta/v1.ListMeta items=2:[]ReplicaSet!`,
-    ReplicaSetSpec: `replicas=1:int32? minReadySeconds=4:int32 selector=2:meta/v1.LabelSelector?
+    ReplicaSetSpec: `replicas=1:int32? minReadySeconds=4:int32 selector=2:meta/v1.LabelSelector*
     template=3:core/v1.PodTemplateSpec`,
     ReplicaSetStatus: `replicas=1:int32! fullyLabeledReplicas=2:int32 readyReplicas=4:int32 availableReplicas=5:int32
     terminatingReplicas=7:int32? observedGeneration=3:int64 conditions=6:[]ReplicaSetCondition`,
@@ -42,7 +42,7 @@ export const appsV1: PackageSource = {
     StatefulSetList: `metadata=1:meta/v1.ListMeta items=2:[]StatefulSet!`,
     StatefulSetOrdinals: `start=1:int32!`,
     StatefulSetPersistentVolumeClaimRetentionPolicy: `whenDeleted=1:string whenScaled=2:string`,
-    StatefulSetSpec: `replicas=1:int32? selector=2:meta/v1.LabelSelector? template=3:core/v1.PodTemplateSpec!
+    StatefulSetSpec: `replicas=1:int32? selector=2:meta/v1.LabelSelector* template=3:core/v1.PodTemplateSpec!
     volumeClaimTemplates=4:[]core/v1.PersistentVolumeClaim serviceName=5:string!
     podManagementPolicy=6:string updateStrategy=7:StatefulSetUpdateStrategy revisionHistoryLimit=8:int32?
     minReadySeconds=9:int32

@@ -1,4 +1,4 @@
-// Wire table of authentication/v1 (proto package k8s.io.api.authentication.v1), written by ../tools/gen-tables.mjs.
+// Wire table of authentication/v1 (proto package k8s.io.api.authentication.v1) at v0.36.3, written by ../tools/gen-tables.mjs.
 // Notation in ../table.ts: json=number:type, fields in Go struct order.
 import type { PackageSource } from '../table.js';
 
@@ -10,7 +10,7 @@ export const authenticationV1: PackageSource = {
     SelfSubjectReview: `metadata=1:meta/v1.ObjectMeta status=2:SelfSubjectReviewStatus`,
     SelfSubjectReviewStatus: `userInfo=1:UserInfo`,
     TokenRequest: `metadata=1:meta/v1.ObjectMeta spec=2:TokenRequestSpec! status=3:TokenRequestStatus`,
-    TokenRequestSpec: `audiences=1:[]string! expirationSeconds=4:int64? boundObjectRef=3:BoundObjectReference?`,
+    TokenRequestSpec: `audiences=1:[]string! expirationSeconds=4:int64* boundObjectRef=3:BoundObjectReference*`,
     TokenRequestStatus: `token=1:string! expirationTimestamp=2:time!`,
     TokenReview: `metadata=1:meta/v1.ObjectMeta spec=2:TokenReviewSpec! status=3:TokenReviewStatus`,
     TokenReviewSpec: `token=1:string audiences=2:[]string`,

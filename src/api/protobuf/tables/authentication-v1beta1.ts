@@ -1,4 +1,4 @@
-// Wire table of authentication/v1beta1 (proto package k8s.io.api.authentication.v1beta1), written by ../tools/gen-tables.mjs.
+// Wire table of authentication/v1beta1 (proto package k8s.io.api.authentication.v1beta1) at v0.36.3, written by ../tools/gen-tables.mjs.
 // Notation in ../table.ts: json=number:type, fields in Go struct order.
 import type { PackageSource } from '../table.js';
 

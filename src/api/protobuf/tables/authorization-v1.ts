@@ -1,4 +1,4 @@
-// Wire table of authorization/v1 (proto package k8s.io.api.authorization.v1), written by ../tools/gen-tables.mjs.
+// Wire table of authorization/v1 (proto package k8s.io.api.authorization.v1) at v0.36.3, written by ../tools/gen-tables.mjs.
 // Notation in ../table.ts: json=number:type, fields in Go struct order.
 import type { PackageSource } from '../table.js';
 

@@ -1,4 +1,4 @@
-// Wire table of autoscaling/v2 (proto package k8s.io.api.autoscaling.v2), written by ../tools/gen-tables.mjs.
+// Wire table of autoscaling/v2 (proto package k8s.io.api.autoscaling.v2) at v0.36.3, written by ../tools/gen-tables.mjs.
 // Notation in ../table.ts: json=number:type, fields in Go struct order.
 import type { PackageSource } from '../table.js';
 

@@ -1,4 +1,4 @@
-// Wire table of core/v1 (proto package k8s.io.api.core.v1), written by ../tools/gen-tables.mjs.
+// Wire table of core/v1 (proto package k8s.io.api.core.v1) at v0.36.3, written by ../tools/gen-tables.mjs.
 // Notation in ../table.ts: json=number:type, fields in Go struct order.
 import type { PackageSource } from '../table.js';
 
@@ -12,7 +12,7 @@ export const coreV1: PackageSource = {
     AWSElasticBlockStoreVolumeSource: `volumeID=1:string! fsType=2:string partition=3:int32 readOnly=4:bool`,
     AzureDiskVolumeSource: `diskName=1:string! diskURI=2:string! cachingMode=3:string? fsType=4:string? readOnly=5:bool?
     kind=6:string?`,
-    AzureFilePersistentVolumeSource: `secretName=1:string! shareName=2:string! readOnly=3:bool secretNamespace=4:string?`,
+    AzureFilePersistentVolumeSource: `secretName=1:string! shareName=2:string! readOnly=3:bool secretNamespace=4:string*`,
     AzureFileVolumeSource: `secretName=1:string! shareName=2:string! readOnly=3:bool`,
     Binding: `metadata=1:meta/v1.ObjectMeta target=2:ObjectReference!`,
     Capabilities: `add=1:[]string drop=2:[]string`,
@@ -106,7 +106,7 @@ export const coreV1: PackageSource = {
     GitRepoVolumeSource: `repository=1:string! revision=2:string directory=3:string`,
     GlusterfsPersistentVolumeSource: `endpoints=1:string! path=2:string! readOnly=3:bool endpointsNamespace=4:string?`,
     GlusterfsVolumeSource: `endpoints=1:string! path=2:string! readOnly=3:bool`,
-    GRPCAction: `port=1:int32! service=2:string?`,
+    GRPCAction: `port=1:int32! service=2:string*`,
     HostAlias: `ip=1:string! hostnames=2:[]string`,
     HostIP: `ip=1:string!`,
     HostPathVolumeSource: `path=1:string! type=2:string?`,
@@ -295,10 +295,10 @@ export const coreV1: PackageSource = {
     ResourceQuotaStatus: `hard=1:{quantity} used=2:{quantity}`,
     ResourceRequirements: `limits=1:{quantity} requests=2:{quantity} claims=3:[]ResourceClaim`,
     ResourceStatus: `name=1:string! resources=2:[]ResourceHealth`,
-    ScaleIOPersistentVolumeSource: `gateway=1:string! system=2:string! secretRef=3:SecretReference? sslEnabled=4:bool
+    ScaleIOPersistentVolumeSource: `gateway=1:string! system=2:string! secretRef=3:SecretReference* sslEnabled=4:bool
     protectionDomain=5:string storagePool=6:string storageMode=7:string volumeName=8:string fsType=9:string
     readOnly=10:bool`,
-    ScaleIOVolumeSource: `gateway=1:string! system=2:string! secretRef=3:LocalObjectReference? sslEnabled=4:bool
+    ScaleIOVolumeSource: `gateway=1:string! system=2:string! secretRef=3:LocalObjectReference* sslEnabled=4:bool
     protectionDomain=5:string storagePool=6:string storageMode=7:string volumeName=8:string fsType=9:string
     readOnly=10:bool`,
     ScopedResourceSelectorRequirement: `scopeName=1:string! operator=2:string! values=3:[]string`,
@@ -349,8 +349,8 @@ export const coreV1: PackageSource = {
     TopologySpreadConstraint: `maxSkew=1:int32! topologyKey=2:string! whenUnsatisfiable=3:string!
     labelSelector=4:meta/v1.LabelSelector? minDomains=5:int32? nodeAffinityPolicy=6:string?
     nodeTaintsPolicy=7:string? matchLabelKeys=8:[]string`,
-    TypedLocalObjectReference: `apiGroup=1:string? kind=2:string! name=3:string!`,
-    TypedObjectReference: `apiGroup=1:string? kind=2:string! name=3:string! namespace=4:string?`,
+    TypedLocalObjectReference: `apiGroup=1:string* kind=2:string! name=3:string!`,
+    TypedObjectReference: `apiGroup=1:string* kind=2:string! name=3:string! namespace=4:string?`,
     Volume: `name=1:string! volumeSource=2:VolumeSource^`,
     VolumeDevice: `name=1:string! devicePath=2:string!`,
     VolumeMount: `name=1:string! readOnly=2:bool recursiveReadOnly=7:string? mountPath=3:string! subPath=4:string

@@ -1,4 +1,4 @@
-// Wire table of meta/v1 (proto package k8s.io.apimachinery.pkg.apis.meta.v1), written by ../tools/gen-tables.mjs.
+// Wire table of meta/v1 (proto package k8s.io.apimachinery.pkg.apis.meta.v1) at v0.36.3, written by ../tools/gen-tables.mjs.
 // Notation in ../table.ts: json=number:type, fields in Go struct order.
 import type { PackageSource } from '../table.js';
 

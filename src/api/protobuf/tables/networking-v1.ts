@@ -1,17 +1,17 @@
-// Wire table of networking/v1 (proto package k8s.io.api.networking.v1), written by ../tools/gen-tables.mjs.
+// Wire table of networking/v1 (proto package k8s.io.api.networking.v1) at v0.36.3, written by ../tools/gen-tables.mjs.
 // Notation in ../table.ts: json=number:type, fields in Go struct order.
 import type { PackageSource } from '../table.js';
 
 export const networkingV1: PackageSource = {
   key: 'networking/v1',
   messages: {
-    HTTPIngressPath: `path=1:string pathType=3:string? backend=2:IngressBackend!`,
+    HTTPIngressPath: `path=1:string pathType=3:string* backend=2:IngressBackend!`,
     HTTPIngressRuleValue: `paths=1:[]HTTPIngressPath!`,
     Ingress: `metadata=1:meta/v1.ObjectMeta spec=2:IngressSpec status=3:IngressStatus`,
     IngressBackend: `service=4:IngressServiceBackend? resource=3:core/v1.TypedLocalObjectReference?`,
     IngressClass: `metadata=1:meta/v1.ObjectMeta spec=2:IngressClassSpec`,
     IngressClassList: `metadata=1:meta/v1.ListMeta items=2:[]IngressClass!`,
-    IngressClassParametersReference: `apiGroup=1:string? kind=2:string! name=3:string! scope=4:string? namespace=5:string?`,
+    IngressClassParametersReference: `apiGroup=1:string? kind=2:string! name=3:string! scope=4:string* namespace=5:string?`,
     IngressClassSpec: `controller=1:string parameters=2:IngressClassParametersReference?`,
     IngressList: `metadata=1:meta/v1.ListMeta items=2:[]Ingress!`,
     IngressLoadBalancerIngress: `ip=1:string hostname=2:string ports=4:[]IngressPortStatus`,

@@ -4,7 +4,10 @@
 // omitempty and pointer-ness of the Go fields (types.go struct tags). Both are needed:
 // protobuf says how a field is encoded, Go says whether JSON shows it when zero.
 //
-//   node gen-tables.mjs <kubernetes/api git dir> <kubernetes/apimachinery git dir> [tag]
+//   node gen-tables.mjs <kubernetes/api git dir> <kubernetes/apimachinery git dir> [tag] [base tag]
+//
+// Also lists the fields that are newer than the base tag (kubectl 1.33's), which a client
+// of that version drops: tests that compare with that kubectl leave them out.
 //
 // Reads files with `git show <tag>:<path>` (a release tag, default v0.36.3, the same in
 // both repositories), so bare mirrors work.
@@ -13,7 +16,7 @@ import { writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const [apiDir, machineryDir, REV = 'v0.36.3'] = process.argv.slice(2);
+const [apiDir, machineryDir, REV = 'v0.36.3', BASE = 'v0.33.13'] = process.argv.slice(2);
 if (!apiDir || !machineryDir) {
   console.error('usage: gen-tables.mjs <kubernetes/api git dir> <kubernetes/apimachinery git dir>');
   process.exit(2);
@@ -42,11 +45,11 @@ const builtins = {
 };
 const scalars = new Set(['string', 'bytes', 'int32', 'int64', 'bool', 'double', 'float', 'uint32', 'uint64']);
 
-function git(repo, path) {
-  return execFileSync('git', ['--git-dir', repo, 'show', `${REV}:${path}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
+function git(repo, path, rev) {
+  return execFileSync('git', ['--git-dir', repo, 'show', `${rev}:${path}`], { encoding: 'utf8', maxBuffer: 64 << 20 });
 }
-function gitFiles(repo, dir) {
-  const out = execFileSync('git', ['--git-dir', repo, 'ls-tree', '--name-only', `${REV}:${dir}`], { encoding: 'utf8' });
+function gitFiles(repo, dir, rev) {
+  const out = execFileSync('git', ['--git-dir', repo, 'ls-tree', '--name-only', `${rev}:${dir}`], { encoding: 'utf8' });
   return out.split('\n').filter((f) => f.endsWith('.go') && !f.endsWith('_test.go') && !f.startsWith('zz_') && f !== 'generated.pb.go');
 }
 
@@ -107,7 +110,7 @@ function fieldToken(pf, gf, pkg) {
   let flag = '';
   if (jsonName === '-') flag = '-';
   else if (embedded && (jsonName === '' || parts.includes('inline'))) flag = '^';
-  else if (gf.goType.startsWith('*')) flag = '?';
+  else if (gf.goType.startsWith('*')) flag = parts.includes('omitempty') ? '?' : '*';
   else if (!parts.includes('omitempty')) flag = '!';
   if (jsonName === '' || jsonName === '-') jsonName = pf.name;
   return `${jsonName}=${pf.num}:${type}${flag}`;
@@ -124,36 +127,48 @@ function wrapLines(tokens, indent) {
 }
 
 const warnings = [];
-for (const pkg of packages) {
-  const proto = parseProto(git(pkg.repo, `${pkg.dir}/generated.proto`));
-  const go = parseGo(gitFiles(pkg.repo, pkg.dir).map((f) => git(pkg.repo, `${pkg.dir}/${f}`)));
-  const entries = [];
-  for (const [name, pfields] of [...proto].sort(([a], [b]) => a.localeCompare(b))) {
-    if (builtins[`${pkg.proto}.${name}`] || name === 'Timestamp') continue;
-    if (go.sliceTypes.has(name)) {
-      // A named Go slice, wrapped in a message only because protobuf maps cannot hold lists.
-      const items = pfields.find((f) => f.name === 'items');
-      entries.push(`  ${name}: '=[]${typeRef(items.type, pkg)}',`);
-      continue;
+/** pkg key -> message name -> table text ('=[]T' or field tokens). */
+function buildTables(rev) {
+  const out = new Map();
+  for (const pkg of packages) {
+    const proto = parseProto(git(pkg.repo, `${pkg.dir}/generated.proto`, rev));
+    const go = parseGo(gitFiles(pkg.repo, pkg.dir, rev).map((f) => git(pkg.repo, `${pkg.dir}/${f}`, rev)));
+    const messages = new Map();
+    for (const [name, pfields] of [...proto].sort(([a], [b]) => a.localeCompare(b))) {
+      if (builtins[`${pkg.proto}.${name}`] || name === 'Timestamp') continue;
+      if (go.sliceTypes.has(name)) {
+        // A named Go slice, wrapped in a message only because protobuf maps cannot hold lists.
+        const items = pfields.find((f) => f.name === 'items');
+        messages.set(name, `=[]${typeRef(items.type, pkg)}`);
+        continue;
+      }
+      const gfields = go.structs.get(name);
+      if (!gfields) { warnings.push(`${rev} ${pkg.key}.${name}: no Go struct`); continue; }
+      const byNum = new Map(pfields.map((f) => [f.num, f]));
+      const tokens = [];
+      for (const gf of gfields) {
+        if (!gf.pb || gf.pb === '-') continue;
+        const num = Number(gf.pb.split(',')[1]);
+        const pf = byNum.get(num);
+        if (!pf) { warnings.push(`${rev} ${pkg.key}.${name}: Go field ${gf.goName} #${num} not in proto`); continue; }
+        byNum.delete(num);
+        tokens.push(fieldToken(pf, gf, pkg));
+      }
+      for (const pf of byNum.values()) warnings.push(`${rev} ${pkg.key}.${name}: proto field ${pf.name} has no Go field`);
+      messages.set(name, tokens);
     }
-    const gfields = go.structs.get(name);
-    if (!gfields) { warnings.push(`${pkg.key}.${name}: no Go struct`); continue; }
-    const byNum = new Map(pfields.map((f) => [f.num, f]));
-    const tokens = [];
-    for (const gf of gfields) {
-      if (!gf.pb || gf.pb === '-') continue;
-      const num = Number(gf.pb.split(',')[1]);
-      const pf = byNum.get(num);
-      if (!pf) { warnings.push(`${pkg.key}.${name}: Go field ${gf.goName} #${num} not in proto`); continue; }
-      byNum.delete(num);
-      tokens.push(fieldToken(pf, gf, pkg));
-    }
-    for (const pf of byNum.values()) warnings.push(`${pkg.key}.${name}: proto field ${pf.name} has no Go field`);
-    entries.push(`  ${name}: \`${wrapLines(tokens, '    ')}\`,`);
+    out.set(pkg.key, messages);
   }
+  return out;
+}
+
+const current = buildTables(REV);
+for (const pkg of packages) {
+  const entries = [...current.get(pkg.key)].map(([name, t]) =>
+    typeof t === 'string' ? `  ${name}: '${t}',` : `  ${name}: \`${wrapLines(t, '    ')}\`,`);
   const ident = pkg.key.replace(/\/(\w)/, (_, c) => c.toUpperCase());
   const file = `${pkg.key.replace('/', '-')}.ts`;
-  const body = `// Wire table of ${pkg.key} (proto package ${pkg.proto}), written by ../tools/gen-tables.mjs.
+  const body = `// Wire table of ${pkg.key} (proto package ${pkg.proto}) at ${REV}, written by ../tools/gen-tables.mjs.
 // Notation in ../table.ts: json=number:type, fields in Go struct order.
 import type { PackageSource } from '../table.js';
 
@@ -167,4 +182,26 @@ ${entries.map((e) => `  ${e}`).join('\n')}
   writeFileSync(join(outDir, file), body);
   console.log(`${file}: ${entries.length} messages`);
 }
+
+const base = buildTables(BASE);
+const newer = [];
+for (const [key, messages] of current) {
+  for (const [name, t] of messages) {
+    const old = base.get(key)?.get(name);
+    if (typeof t === 'string' || old === undefined) continue;
+    const oldNames = new Set((typeof old === 'string' ? [] : old).map((tok) => tok.split('=')[0]));
+    for (const tok of t) if (!oldNames.has(tok.split('=')[0])) newer.push(`${key}.${name}.${tok.split('=')[0]}`);
+  }
+}
+const label = BASE.replace(/^v0\.(\d+)\..*$/, '1.$1');
+writeFileSync(join(outDir, 'newer-fields.ts'), `// Fields of the tables (${REV}) that ${BASE} (Kubernetes ${label}) does not have yet, as
+// package/version.Message.jsonName; written by ../tools/gen-tables.mjs. A ${label} client
+// never sends them and drops them from what it receives.
+export const newerThanBase = '${label}';
+
+export const fieldsNewerThanBase: readonly string[] = [
+${newer.map((n) => `  '${n}',`).join('\n')}
+];
+`);
+console.log(`newer-fields.ts: ${newer.length} fields newer than ${BASE}`);
 for (const w of warnings) console.warn(`warning: ${w}`);
