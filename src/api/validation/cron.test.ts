@@ -38,3 +38,13 @@ test('next fire time', () => {
   // dom and dow both restricted: either matches.
   assert.equal(nextCronTime(parseCronSchedule('0 0 3 * 5'), at)?.toISOString(), '2026-01-02T00:00:00.000Z');
 });
+
+test('next fire time in a time zone', () => {
+  const at = new Date('2026-01-01T10:07:30Z');
+  // 09:00 in Tokyo (UTC+9) is 00:00 UTC.
+  assert.equal(nextCronTime(parseCronSchedule('0 9 * * *'), at, 'Asia/Tokyo')?.toISOString(), '2026-01-02T00:00:00.000Z');
+  // New York is UTC-5 in January and UTC-4 in July.
+  assert.equal(nextCronTime(parseCronSchedule('0 9 * * *'), at, 'America/New_York')?.toISOString(), '2026-01-01T14:00:00.000Z');
+  assert.equal(nextCronTime(parseCronSchedule('0 9 * * *'), new Date('2026-07-01T00:00:00Z'), 'America/New_York')?.toISOString(), '2026-07-01T13:00:00.000Z');
+  assert.equal(nextCronTime(parseCronSchedule('TZ=Asia/Tokyo 0 9 * * *'), at)?.toISOString(), '2026-01-02T00:00:00.000Z');
+});

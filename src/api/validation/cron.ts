@@ -137,9 +137,35 @@ export function parseCronSchedule(spec: string): CronSchedule {
   return { minutes: mi.values, hours: h.values, daysOfMonth: dom.values, months: mo.values, daysOfWeek: dow.values, domStar: dom.star, dowStar: dow.star, timeZone };
 }
 
-/** The first time strictly after `after` (UTC, minute resolution) that the schedule fires. */
-export function nextCronTime(sched: CronSchedule, after: Date): Date | undefined {
+/**
+ * The first time strictly after `after` (minute resolution) that the schedule fires,
+ * reading its fields in `timeZone` (an IANA name; the schedule's own TZ= prefix, then
+ * UTC, when not given).
+ */
+export function nextCronTime(sched: CronSchedule, after: Date, timeZone?: string): Date | undefined {
   if (sched.everySeconds !== undefined) return new Date(after.getTime() + sched.everySeconds * 1000);
+  const tz = timeZone ?? sched.timeZone;
+  if (!tz || tz === 'UTC' || tz === 'Etc/UTC') return nextUTC(sched, after);
+  // Search in wall-clock time (a Date whose UTC fields are the zone's local fields),
+  // then map the wall time found back to an instant.
+  const wall = nextUTC(sched, new Date(after.getTime() + offsetAt(after.getTime(), tz)));
+  if (!wall) return undefined;
+  let t = wall.getTime() - offsetAt(wall.getTime(), tz);
+  t = wall.getTime() - offsetAt(t, tz);
+  return new Date(t);
+}
+
+/** The zone's offset from UTC at an instant, in ms (local = utc + offset). */
+function offsetAt(ms: number, tz: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: tz, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+  }).formatToParts(new Date(ms));
+  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
+  const local = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return local - Math.floor(ms / 1000) * 1000;
+}
+
+function nextUTC(sched: CronSchedule, after: Date): Date | undefined {
   const t = new Date(after.getTime());
   t.setUTCSeconds(0, 0);
   t.setUTCMinutes(t.getUTCMinutes() + 1);
