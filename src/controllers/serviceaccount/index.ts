@@ -1,0 +1,1 @@
+export { startServiceAccountController, syncServiceAccounts, type ServiceAccountControllerOptions } from './controller.js';
