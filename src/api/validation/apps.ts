@@ -4,7 +4,7 @@
 import { type FieldError, FieldPath, fieldImmutable, forbidden, invalid, notSupported, required } from './errors.js';
 import { type JsonObject, deepEqual, has, isObj, num, obj, str, strMap } from './json.js';
 import { nameIsDNSSubdomain } from './names.js';
-import { selectorIsEmpty, selectorMatches, validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
+import { selectorIsEmpty, selectorMatches, validateAnnotations, validateLabelSelector, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { validatePodTemplateSpec } from './pod.js';
 import { intOrPercentValue, notMoreThan100Percent, validatePositiveIntOrPercent } from './intorpercent.js';
 
@@ -31,7 +31,15 @@ function validateSelectorAndTemplate(spec: JsonObject, what: string, errs: Field
   if (tpl && isObj(sel) && !selectorIsEmpty(sel) && !selectorMatches(sel, templateLabels(spec))) {
     errs.push(invalid(sp.child('template', 'metadata', 'labels'), templateLabels(spec), '`selector` does not match template `labels`'));
   }
-  errs.push(...validatePodTemplateSpec(tpl, sp.child('template')));
+  if (what === 'statefulset') {
+    // Kubernetes checks only the template's labels and annotations here: its mounts may
+    // name volumeClaimTemplates, and the pods are validated when they are created.
+    const meta = obj(tpl, 'metadata') ?? {};
+    errs.push(...validateLabels(strMap(meta, 'labels'), sp.child('template', 'labels')));
+    errs.push(...validateAnnotations(strMap(meta, 'annotations'), sp.child('template', 'annotations')));
+  } else {
+    errs.push(...validatePodTemplateSpec(tpl, sp.child('template')));
+  }
   if (tpl) {
     const tspec = obj(tpl, 'spec') ?? {};
     const rp = str(tspec, 'restartPolicy');
