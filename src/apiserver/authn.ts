@@ -22,16 +22,27 @@ function withAuthenticated(u: UserInfo): UserInfo {
 }
 
 export function certificateAuthenticator(): Authenticator {
+  // A connection's certificate never changes: read it once per socket, not per request.
+  const bySocket = new WeakMap<TLSSocket, UserInfo | null>();
   return {
     authenticate(req) {
       const socket = req.socket as TLSSocket;
-      if (!socket.authorized) return undefined;
-      const cert = socket.getPeerCertificate();
-      const cn = cert?.subject?.CN;
-      if (!cn) return undefined;
-      return withAuthenticated({ username: Array.isArray(cn) ? cn[0] : cn, groups: asList(cert.subject.O) });
+      let user = bySocket.get(socket);
+      if (user === undefined) {
+        user = certificateUser(socket);
+        bySocket.set(socket, user);
+      }
+      return user ?? undefined;
     },
   };
+}
+
+function certificateUser(socket: TLSSocket): UserInfo | null {
+  if (!socket.authorized) return null;
+  const cert = socket.getPeerCertificate();
+  const cn = cert?.subject?.CN;
+  if (!cn) return null;
+  return withAuthenticated({ username: Array.isArray(cn) ? cn[0] : cn, groups: asList(cert.subject.O) });
 }
 
 export function bearerTokenAuthenticator(lookup: TokenAuthenticator): Authenticator {

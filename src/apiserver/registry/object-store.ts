@@ -162,8 +162,8 @@ export class ObjectStore {
     return result;
   }
 
-  async create(r: ResourceType, namespace: string | undefined, input: KObject, ctx: WriteContext = {}): Promise<KObject> {
-    const obj = clone(input);
+  /** Creates obj, which the store takes over and fills in (callers pass a fresh object). */
+  async create(r: ResourceType, namespace: string | undefined, obj: KObject, ctx: WriteContext = {}): Promise<KObject> {
     const meta = obj.metadata;
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
     if (r.namespaced) meta.namespace = namespace;

@@ -1,0 +1,88 @@
+// Pod creates per second through the API with 64 concurrent clients while 100 watches
+// of all pods (controllers' informers) and 1,000 watches filtered by spec.nodeName
+// (kubelets) are open, beside etcd's own put rate with 64 in flight (Debian's
+// etcd-server, the etcd3 client, values of a pod's size) measured in the same run.
+//
+//   node dist/bench/apiserver/creates.js [pods per run = 5000] [runs = 3]
+
+import { Etcd3 } from 'etcd3';
+import { startEtcd } from '../../src/storage/etcd-test-server.js';
+import { agent, call, credentialsFrom, median, openWatch, percentile, podBody } from './client.js';
+import { startServer } from './server-process.js';
+
+const IN_FLIGHT = 64;
+const FULL_WATCHES = 100;
+const NODE_WATCHES = 1000;
+const total = Number(process.argv[2] ?? 5000);
+const runs = Number(process.argv[3] ?? 3);
+
+async function drive(n: number, op: (i: number) => Promise<void>): Promise<{ perSecond: number; latencies: number[] }> {
+  let next = 0;
+  const latencies: number[] = [];
+  const start = performance.now();
+  await Promise.all(Array.from({ length: IN_FLIGHT }, async () => {
+    while (next < n) {
+      const i = next++;
+      const t = performance.now();
+      await op(i);
+      latencies.push(performance.now() - t);
+    }
+  }));
+  const seconds = (performance.now() - start) / 1000;
+  return { perSecond: n / seconds, latencies: latencies.sort((a, b) => a - b) };
+}
+
+async function etcdRun(run: number): Promise<number> {
+  const etcd = await startEtcd();
+  const client = new Etcd3({ hosts: etcd.url });
+  try {
+    const value = podBody('x', 'node-0').padEnd(1500, ' ');
+    const { perSecond } = await drive(total, async (i) => { await client.put(`/registry/pods/default/bench-${run}-${i}`).value(value); });
+    return perSecond;
+  } finally {
+    client.close();
+    await etcd.stop();
+  }
+}
+
+async function k8tsRun(run: number): Promise<{ perSecond: number; p50: number; p99: number; delivered: number }> {
+  const server = await startServer(['--disable-controllers']);
+  const creds = credentialsFrom(server.kubeconfig);
+  const watchAgent = agent(creds, Infinity);
+  const writeAgent = agent(creds, IN_FLIGHT);
+  const closers: (() => void)[] = [];
+  let delivered = 0;
+  try {
+    for (let i = 0; i < FULL_WATCHES; i++) closers.push(await openWatch(creds, watchAgent, '/api/v1/pods?watch=1&allowWatchBookmarks=true', () => { delivered++; }));
+    for (let i = 0; i < NODE_WATCHES; i++) {
+      closers.push(await openWatch(creds, watchAgent, `/api/v1/pods?watch=1&fieldSelector=${encodeURIComponent(`spec.nodeName=node-${i}`)}`, () => { delivered++; }));
+    }
+    const { perSecond, latencies } = await drive(total, async (i) => {
+      const r = await call(creds, writeAgent, 'POST', '/api/v1/namespaces/default/pods', podBody(`bench-${run}-${i}`, `node-${i % NODE_WATCHES}`));
+      if (r.status !== 201) throw new Error(`create failed: ${r.status} ${r.body.slice(0, 200)}`);
+    });
+    // Every event reaches its watchers: total to each full watch, total in all to the node watches.
+    const expected = total * FULL_WATCHES + total;
+    const deadline = Date.now() + 60_000;
+    while (delivered < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    return { perSecond, p50: percentile(latencies, 50), p99: percentile(latencies, 99), delivered: delivered / expected };
+  } finally {
+    for (const c of closers) c();
+    watchAgent.destroy();
+    writeAgent.destroy();
+    await server.stop();
+  }
+}
+
+const k8ts: Awaited<ReturnType<typeof k8tsRun>>[] = [];
+const etcd: number[] = [];
+for (let run = 0; run < runs; run++) {
+  const e = await etcdRun(run);
+  etcd.push(e);
+  const k = await k8tsRun(run);
+  k8ts.push(k);
+  console.log(`run ${run + 1}: k8ts ${k.perSecond.toFixed(0)} creates/s (p50 ${k.p50.toFixed(1)} ms, p99 ${k.p99.toFixed(1)} ms, ${(k.delivered * 100).toFixed(1)}% of watch events delivered); etcd ${e.toFixed(0)} puts/s`);
+}
+const k8tsRate = median(k8ts.map((k) => k.perSecond));
+const etcdRate = median(etcd);
+console.log(`median over ${runs} runs of ${total}: k8ts ${k8tsRate.toFixed(0)} pod creates/s (p50 ${median(k8ts.map((k) => k.p50)).toFixed(1)} ms, p99 ${median(k8ts.map((k) => k.p99)).toFixed(1)} ms) with ${FULL_WATCHES} + ${NODE_WATCHES} watches; etcd ${etcdRate.toFixed(0)} puts/s; ratio ${(k8tsRate / etcdRate).toFixed(2)}`);
