@@ -67,6 +67,8 @@ test('statefulset, daemonset, cronjob defaults', () => {
   assert.equal(s.spec.podManagementPolicy, 'OrderedReady');
   assert.deepEqual(s.spec.updateStrategy, { type: 'RollingUpdate', rollingUpdate: { partition: 0 } });
   assert.deepEqual(s.spec.persistentVolumeClaimRetentionPolicy, { whenDeleted: 'Retain', whenScaled: 'Retain' });
+  assert.equal(s.spec.serviceName, '');
+  assert.equal(s.spec.revisionHistoryLimit, 10);
   const ds: Record<string, Record<string, unknown>> = { spec: {} };
   applyDefaults(rt('apps', 'DaemonSet'), ds);
   assert.deepEqual(ds.spec.updateStrategy, { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } });

@@ -43,6 +43,8 @@ export function defaultStatefulSet(s: JsonObject): void {
   setIfAbsent(retention, 'whenScaled', 'Retain');
   setIfAbsent(spec, 'replicas', 1);
   setIfAbsent(spec, 'revisionHistoryLimit', 10);
+  // serviceName is optional but not omitempty: Kubernetes always writes it, "" if unset.
+  setIfAbsent(spec, 'serviceName', '');
   defaultPodTemplate(obj(spec, 'template'));
   for (const pvc of objs(spec, 'volumeClaimTemplates')) {
     setIfAbsent(pvc, 'apiVersion', 'v1');
