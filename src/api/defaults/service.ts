@@ -18,7 +18,8 @@ export function defaultService(svc: JsonObject): void {
     if (!str(p, 'protocol')) p.protocol = 'TCP';
     if (p.targetPort === undefined || p.targetPort === null || p.targetPort === 0 || p.targetPort === '') p.targetPort = p.port;
   }
-  if ((type === 'NodePort' || type === 'LoadBalancer') && !str(spec, 'externalTrafficPolicy')) spec.externalTrafficPolicy = 'Cluster';
+  const external = type === 'NodePort' || type === 'LoadBalancer' || (type === 'ClusterIP' && arr(spec, 'externalIPs').length > 0);
+  if (external && !str(spec, 'externalTrafficPolicy')) spec.externalTrafficPolicy = 'Cluster';
   if (type !== 'ExternalName' && !str(spec, 'internalTrafficPolicy')) spec.internalTrafficPolicy = 'Cluster';
   if (type === 'LoadBalancer' && typeof spec.allocateLoadBalancerNodePorts !== 'boolean') spec.allocateLoadBalancerNodePorts = true;
   if (type === 'ExternalName') return;

@@ -120,7 +120,8 @@ export function validateService(svc: JsonObject, opts: ServiceOptions = {}, old?
 function validateTrafficPolicies(spec: JsonObject, type: string, sp: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   const ext = str(spec, 'externalTrafficPolicy');
-  const external = type === 'NodePort' || type === 'LoadBalancer';
+  // Externally accessible: node ports, load balancers, or cluster IPs with external IPs.
+  const external = type === 'NodePort' || type === 'LoadBalancer' || (type === 'ClusterIP' && arr(spec, 'externalIPs').length > 0);
   if (external) {
     if (!ext) errs.push(required(sp.child('externalTrafficPolicy')));
     else if (!trafficPolicies.includes(ext)) errs.push(notSupported(sp.child('externalTrafficPolicy'), ext, trafficPolicies));
