@@ -44,6 +44,14 @@ export interface FieldManagement {
 export interface FieldChecker {
   /** Paths of fields the kind's schema does not know, e.g. '.spec.foo'. */
   unknownFields(r: ResourceType, obj: unknown): string[];
+  /** Paths of keys repeated in a JSON text (JSON.parse keeps only the last). */
+  duplicateFields(json: string): string[];
+  /** The 400 message of a create or update under Strict. */
+  cannotBeHandled(r: ResourceType, unknown: string[], duplicates: string[]): string;
+  /** The 400 message of a patch under Strict. */
+  strictMessage(unknown: string[], duplicates: string[]): string;
+  /** The Warning texts under Warn. */
+  warnings(unknown: string[], duplicates: string[]): string[];
 }
 
 export interface Converter {

@@ -1,11 +1,17 @@
-// Unknown-field detection for fieldValidation, over the built-in schemas.
+// Unknown- and duplicate-field detection for fieldValidation, over the built-in schemas,
+// with kube-apiserver's wording.
 
-import { findUnknownFields } from '../../api/schema/unknown-fields.js';
+import { duplicateFieldMessage, findDuplicateFields } from '../../api/schema/duplicate-fields.js';
+import { cannotBeHandledMessage, findUnknownFields, strictDecodingMessage, unknownFieldWarning } from '../../api/schema/unknown-fields.js';
 import type { SchemaSource } from '../../api/schema/types.js';
 import type { FieldChecker } from '../seams.js';
 
 export function builtinFieldChecker(schemas: SchemaSource): FieldChecker {
   return {
     unknownFields: (r, obj) => findUnknownFields(schemas, { group: r.group, version: r.version, kind: r.kind }, obj),
+    duplicateFields: (json) => findDuplicateFields(json),
+    cannotBeHandled: (r, unknown, dups) => cannotBeHandledMessage({ group: r.group, version: r.version, kind: r.kind }, unknown, dups),
+    strictMessage: (unknown, dups) => strictDecodingMessage(unknown, dups),
+    warnings: (unknown, dups) => [...unknown.map(unknownFieldWarning), ...dups.map(duplicateFieldMessage)],
   };
 }

@@ -15,11 +15,13 @@ export async function readObject(ctx: ServerContext, scope: RequestScope): Promi
   if (!format || mediaType(scope.req.headers['content-type']) === 'application/apply-patch+yaml') {
     throw errors.unsupportedMediaType(scope.req.headers['content-type'] ?? '');
   }
-  const raw = decode(await readBody(scope.req), format);
-  return checkObject(ctx, scope, raw);
+  const body = await readBody(scope.req);
+  const raw = decode(body, format);
+  return checkObject(ctx, scope, raw, format === 'json' ? body.toString('utf8') : undefined);
 }
 
-function checkObject(ctx: ServerContext, scope: RequestScope, raw: unknown): KObject {
+/** Checks a whole object sent for create, update or apply; `text` is its JSON, for duplicate-field detection. */
+function checkObject(ctx: ServerContext, scope: RequestScope, raw: unknown, text?: string): KObject {
   const { r, info } = scope;
   if (!isObject(raw)) throw errors.badRequest(`the body of the request must be a ${r.kind} object`);
   const apiVersion = apiVersionOf(r);
@@ -35,22 +37,28 @@ function checkObject(ctx: ServerContext, scope: RequestScope, raw: unknown): KOb
   if (r.namespaced && meta.namespace !== undefined && meta.namespace !== '' && meta.namespace !== info.namespace) {
     throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
-  checkFields(ctx, scope, raw);
+  checkFields(ctx, scope, raw, { text, wholeObject: true });
   return raw as KObject;
 }
 
-/** fieldValidation: Strict refuses unknown fields (400), Warn (the default) reports them, Ignore drops the check. */
-function checkFields(ctx: ServerContext, scope: RequestScope, obj: unknown): void {
+/**
+ * fieldValidation: Strict refuses unknown and duplicate fields (400), Warn (the default)
+ * reports them in Warning headers, Ignore drops the check. A create or update reports
+ * it as a decoding failure of the kind; a patch as the strict decoding error alone.
+ */
+function checkFields(ctx: ServerContext, scope: RequestScope, obj: unknown, how: { text?: string; wholeObject: boolean }): void {
   const mode = scope.query.get('fieldValidation') ?? 'Warn';
   if (mode !== 'Strict' && mode !== 'Warn' && mode !== 'Ignore') {
     throw errors.badRequest(`fieldValidation must be one of Ignore, Warn or Strict, not ${JSON.stringify(mode)}`);
   }
   if (mode === 'Ignore') return;
   const unknown = ctx.seams.checker.unknownFields(scope.r, obj);
-  if (unknown.length === 0) return;
-  const messages = unknown.map((f) => `unknown field "${f.replace(/^\./, '')}"`);
-  if (mode === 'Strict') throw errors.badRequest(`strict decoding error: ${messages.join(', ')}`);
-  scope.warnings.push(...messages);
+  const duplicates = how.text !== undefined ? ctx.seams.checker.duplicateFields(how.text) : [];
+  if (unknown.length === 0 && duplicates.length === 0) return;
+  if (mode === 'Strict') {
+    throw errors.badRequest(how.wholeObject ? ctx.seams.checker.cannotBeHandled(scope.r, unknown, duplicates) : ctx.seams.checker.strictMessage(unknown, duplicates));
+  }
+  scope.warnings.push(...ctx.seams.checker.warnings(unknown, duplicates));
 }
 
 function isDryRun(scope: RequestScope): boolean {
@@ -135,7 +143,7 @@ export async function handlePatch(ctx: ServerContext, scope: RequestScope): Prom
     const patched = ctx.seams.patcher.patch(r, type, served, patch);
     if (!isObject(patched) || !isObject(patched.metadata)) throw errors.badRequest('the patch produced an object without metadata');
     if (patched.apiVersion !== served.apiVersion || patched.kind !== served.kind) throw errors.badRequest('the patch must not change apiVersion or kind');
-    checkFields(ctx, scope, patched);
+    checkFields(ctx, scope, patched, { wholeObject: false });
     // A patch applies to the version it read: a resourceVersion in the patch is a precondition.
     const stored = toStored(ctx, r, patched);
     ctx.seams.fields.track(r, current, stored, manager, info.subresource, now);
