@@ -5,6 +5,7 @@
 
 import http from 'node:http';
 import https from 'node:https';
+import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { NetworkError } from './errors.js';
 
@@ -37,6 +38,10 @@ export interface HttpTransportOptions {
   tlsServerName?: string;
   /** Maximum sockets per host kept by the keep-alive agent. Default 64. */
   maxSockets?: number;
+  /** Connect through a Unix socket instead of host:port (plain HTTP only). */
+  socketPath?: string;
+  /** Opens each connection itself (in-memory transports); the URL then only names the Host header. */
+  createConnection?: () => Socket;
 }
 
 /** HTTP(S) over one keep-alive agent, so informers and controllers share connections. */
@@ -49,6 +54,7 @@ export class HttpTransport implements Transport {
     this.url = new URL(opts.server);
     this.secure = this.url.protocol === 'https:';
     const common = { keepAlive: true, maxSockets: opts.maxSockets ?? 64 };
+    const create = opts.createConnection;
     this.agent = this.secure
       ? new https.Agent({
           ...common,
@@ -59,6 +65,10 @@ export class HttpTransport implements Transport {
           servername: opts.tlsServerName,
         })
       : new http.Agent(common);
+    if (create) {
+      // The agent pools whatever this returns, so in-memory connections are kept alive too.
+      (this.agent as unknown as { createConnection: () => Socket }).createConnection = create;
+    }
   }
 
   request(method: string, path: string, headers: Headers, body?: string | Buffer, signal?: AbortSignal): Promise<TransportResponse> {
@@ -72,6 +82,7 @@ export class HttpTransport implements Transport {
       path: prefix + path,
       headers: reqHeaders,
       agent: this.agent,
+      socketPath: this.opts.socketPath,
       signal,
     };
     const mod = this.secure ? https : http;

@@ -59,13 +59,16 @@ export class FakeApiServer {
 
   constructor(readonly resources: FakeResource[] = coreResources) {}
 
+  /** The request handler, for serving in-process (InProcessTransport) instead of over HTTP. */
+  readonly handler = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (c: string) => (body += c));
+    req.on('end', () => this.handle(req, res, body));
+  };
+
   async start(): Promise<string> {
-    this.server = http.createServer((req, res) => {
-      let body = '';
-      req.setEncoding('utf8');
-      req.on('data', (c: string) => (body += c));
-      req.on('end', () => this.handle(req, res, body));
-    });
+    this.server = http.createServer(this.handler);
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
