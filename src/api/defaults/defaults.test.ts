@@ -114,9 +114,9 @@ test('namespace, secret, pvc, hpa, rbac defaults', () => {
   applyDefaults(rt('', 'Namespace'), ns);
   prepareNamespaceOnCreate(ns);
   assert.deepEqual(ns, { metadata: { name: 'team-a', labels: { 'kubernetes.io/metadata.name': 'team-a' } }, status: { phase: 'Active' }, spec: { finalizers: ['kubernetes'] } });
-  const secret: Record<string, unknown> = {};
+  const secret: Record<string, unknown> = { data: { a: 'eA==', b: 'eQ==' }, stringData: { b: 'hello' } };
   applyDefaults(rt('', 'Secret'), secret);
-  assert.equal(secret.type, 'Opaque');
+  assert.deepEqual(secret, { type: 'Opaque', data: { a: 'eA==', b: 'aGVsbG8=' } });
   const pvc: Record<string, Record<string, unknown>> = { spec: {} };
   applyDefaults(rt('', 'PersistentVolumeClaim'), pvc);
   assert.equal(pvc.spec.volumeMode, 'Filesystem');

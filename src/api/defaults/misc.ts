@@ -42,8 +42,19 @@ export function defaultPersistentVolumeClaim(pvc: JsonObject): void {
   if (!str(status, 'phase')) status.phase = 'Pending';
 }
 
+/**
+ * Secrets: type Opaque, and stringData folded into data (base64), overriding keys of
+ * the same name, as Kubernetes' conversion does on every write; stringData is never
+ * stored or returned.
+ */
 export function defaultSecret(s: JsonObject): void {
   if (!str(s, 'type')) s.type = 'Opaque';
+  const sd = obj(s, 'stringData');
+  if (sd) {
+    const data = ensureObj(s, 'data');
+    for (const [k, v] of Object.entries(sd)) if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
+    delete s.stringData;
+  }
 }
 
 export function defaultEndpoints(ep: JsonObject): void {
