@@ -22,6 +22,7 @@ import {
 
 export type { FieldError, FieldErrorReason } from './errors.js';
 export { invalidMessage, invalidStatus, qualifiedKind, formatFieldError } from './errors.js';
+export { validateStatusUpdate } from './status.js';
 
 export interface ValidationOptions extends ServiceOptions {}
 
