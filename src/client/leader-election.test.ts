@@ -86,7 +86,8 @@ test('a leader that cannot renew steps down and the other takes over after expir
   await a.run;
   assert.equal(a.stopped, 1, 'onStoppedLeading called');
   assert.equal(a.elector.isLeader(), false);
-  assert.ok(Date.now() - cutAt >= 350, 'stepped down only after the renew deadline');
+  // The deadline counts from the last successful renewal, up to one retry period before the cut.
+  assert.ok(Date.now() - cutAt >= 250, `stepped down only near the renew deadline (${Date.now() - cutAt} ms)`);
   await until(() => b.elector.isLeader(), 'b takes over', 5000);
   assert.ok(Date.now() - cutAt >= 900, 'not before the lease expired');
   assert.equal(lease()!.spec?.holderIdentity, 'b');
