@@ -86,6 +86,24 @@ export function defaultVolume(v: JsonObject): void {
   }
   const iscsi = obj(v, 'iscsi');
   if (iscsi) setIfAbsent(iscsi, 'iscsiInterface', 'default');
+  const azureDisk = obj(v, 'azureDisk');
+  if (azureDisk) {
+    setIfAbsent(azureDisk, 'cachingMode', 'ReadWrite');
+    setIfAbsent(azureDisk, 'kind', 'Shared');
+    setIfAbsent(azureDisk, 'fsType', 'ext4');
+    setIfAbsent(azureDisk, 'readOnly', false);
+  }
+  const scaleIO = obj(v, 'scaleIO');
+  if (scaleIO) {
+    if (!str(scaleIO, 'storageMode')) scaleIO.storageMode = 'ThinProvisioned';
+    if (!str(scaleIO, 'fsType')) scaleIO.fsType = 'xfs';
+  }
+  const rbd = obj(v, 'rbd');
+  if (rbd) {
+    if (!str(rbd, 'pool')) rbd.pool = 'rbd';
+    if (!str(rbd, 'user')) rbd.user = 'admin';
+    if (!str(rbd, 'keyring')) rbd.keyring = '/etc/ceph/keyring';
+  }
   const pvcTpl = obj(obj(obj(v, 'ephemeral'), 'volumeClaimTemplate'), 'spec');
   if (pvcTpl) setIfAbsent(pvcTpl, 'volumeMode', 'Filesystem');
 }

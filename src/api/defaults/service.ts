@@ -22,6 +22,9 @@ export function defaultService(svc: JsonObject): void {
   if (external && !str(spec, 'externalTrafficPolicy')) spec.externalTrafficPolicy = 'Cluster';
   if (type !== 'ExternalName' && !str(spec, 'internalTrafficPolicy')) spec.internalTrafficPolicy = 'Cluster';
   if (type === 'LoadBalancer' && typeof spec.allocateLoadBalancerNodePorts !== 'boolean') spec.allocateLoadBalancerNodePorts = true;
+  if (type === 'LoadBalancer') {
+    for (const ing of objs(obj(obj(svc, 'status'), 'loadBalancer'), 'ingress')) if (str(ing, 'ip') && !str(ing, 'ipMode')) ing.ipMode = 'VIP';
+  }
   if (type === 'ExternalName') return;
   const ip = str(spec, 'clusterIP');
   if (ip && arr(spec, 'clusterIPs').length === 0) spec.clusterIPs = [ip];
