@@ -55,7 +55,7 @@ async function main(): Promise<void> {
       results['k8ts fetch']!.push(await timed(async () => {
         const store = new ContentStore(join(dir, 'fetch'));
         await store.init();
-        const deps = { client: new RegistryClient(), store, downloads: new SingleFlight<void>() };
+        const deps = { client: new RegistryClient(), store, downloads: new SingleFlight<void>(), streamUnpack: false };
         const r = await resolveImage(deps, parseReference(ref));
         await fetchLayers(deps, parseReference(ref), r.manifest.layers, async () => undefined);
       }));

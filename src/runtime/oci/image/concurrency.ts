@@ -26,13 +26,17 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
 
 /** Deduplicates concurrent work by key; the entry is dropped when the work settles. */
 export class SingleFlight<T> {
-  private readonly running = new Map<string, Promise<T>>();
+  private readonly running_ = new Map<string, Promise<T>>();
+
+  running(key: string): boolean {
+    return this.running_.has(key);
+  }
 
   do(key: string, fn: () => Promise<T>): Promise<T> {
-    const r = this.running.get(key);
+    const r = this.running_.get(key);
     if (r) return r;
-    const p = fn().finally(() => this.running.delete(key));
-    this.running.set(key, p);
+    const p = fn().finally(() => this.running_.delete(key));
+    this.running_.set(key, p);
     return p;
   }
 }

@@ -4,6 +4,7 @@
 // some registries label layers loosely.
 import { spawn } from 'node:child_process';
 import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { InvalidArchiveError } from './errors.js';
@@ -32,8 +33,33 @@ export async function openUncompressed(path: string): Promise<AsyncIterable<Buff
   return zstd(path);
 }
 
+/**
+ * Uncompressed bytes of a layer arriving as a stream (gzip or plain; zstd is not
+ * streamed: the caller falls back to the file once it is complete).
+ */
+export async function* uncompressStream(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const it = source[Symbol.asyncIterator]();
+  let first = await it.next();
+  while (!first.done && first.value.length < 4) {
+    const more = await it.next();
+    if (more.done) break;
+    first = { done: false, value: Buffer.concat([first.value, more.value]) };
+  }
+  if (first.done) return;
+  const head = first.value;
+  async function* rest(): AsyncGenerator<Buffer> {
+    yield head;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+  }
+  if (head[0] === 0x1f && head[1] === 0x8b) yield* gunzip(Readable.from(rest()));
+  else if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) throw new InvalidArchiveError('zstd layers are unpacked from the file, not streamed');
+  else yield* rest();
+}
+
 async function* gunzip(raw: NodeJS.ReadableStream): AsyncGenerator<Buffer> {
   const z = createGunzip({ chunkSize: 256 * 1024 });
+  // pipe() does not forward errors: a failed source must fail the gunzip, not hang it.
+  raw.on('error', (e: Error) => z.destroy(e));
   raw.pipe(z);
   try {
     for await (const c of z) yield c as Buffer;

@@ -39,6 +39,8 @@ export interface PullOptions {
   signal?: AbortSignal;
   /** Layers downloaded at once (default 3). */
   concurrency?: number;
+  /** Unpack each layer while it downloads rather than after (default true). */
+  streamUnpack?: boolean;
 }
 
 export interface ImageStoreOptions {
@@ -95,12 +97,12 @@ export class ImageStore {
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
       const hold = (...refs: string[]): Promise<void> => lease.add(...refs);
-      const deps = { client, store: this.content, downloads: this.downloads, hold, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.concurrency ? { concurrency: opts.concurrency } : {}) };
+      const deps = { client, store: this.content, downloads: this.downloads, hold, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}), ...(opts.concurrency ? { concurrency: opts.concurrency } : {}), ...(opts.streamUnpack === false ? { streamUnpack: false } : {}) };
       const r = await resolveImage(deps, ref);
       const chains = chainIds(r.config.rootfs.diff_ids);
       await hold(...r.manifest.layers.map((l) => l.digest), ...chains);
-      await fetchLayers(deps, ref, r.manifest.layers, (layer, i) =>
-        this.snapshots.ensure({ chainId: chains[i]!, diffId: r.config.rootfs.diff_ids[i]!, blobPath: this.content.path(layer.digest) }));
+      await fetchLayers(deps, ref, r.manifest.layers, (layer, i, stream) =>
+        this.snapshots.ensure({ chainId: chains[i]!, diffId: r.config.rootfs.diff_ids[i]!, blobPath: this.content.path(layer.digest), ...(stream ? { stream } : {}) }));
       const tag = taggedName(ref);
       return this.commitLeased({
         manifest: r.manifest, manifestDigest: r.manifestDigest, config: r.config,

@@ -1,7 +1,9 @@
 // Resolve a reference on a registry and bring every blob the image needs into the
 // content store: manifest (choosing linux/amd64 from an index), config, and layers,
 // fetched a few at a time, each verified on the way in. Unpacking happens elsewhere.
+import { ChunkChannel } from './chunk-channel.js';
 import type { ContentStore } from './content-store.js';
+import type { LayerStream } from './snapshotter.js';
 import { mapLimit, type SingleFlight } from './concurrency.js';
 import { PlatformNotFoundError, UnsupportedManifestError } from './errors.js';
 import { hostPlatform, parseImageConfig, parseManifestOrIndex, type Descriptor, type ImageConfigBlob, type Manifest, type Platform } from './media-types.js';
@@ -36,6 +38,8 @@ export interface FetchDeps {
   platform?: Platform;
   concurrency?: number;
   onProgress?: (p: PullProgress) => void;
+  /** Unpack layers while they download (default true); false waits for each file. */
+  streamUnpack?: boolean;
   /** Called with digests before they are stored or relied on (a lease against gc). */
   hold?: (...refs: string[]) => Promise<void>;
 }
@@ -82,20 +86,49 @@ function selectOrThrow(manifests: Descriptor[], want: Platform, ref: ImageRefere
 
 /**
  * Download every layer not already stored, `concurrency` at a time (default 3).
- * `afterEach` runs as soon as a layer is in the store, so unpacking overlaps downloads.
+ * `afterEach` unpacks: for a layer we download it gets the bytes as they arrive
+ * (`stream`), otherwise it runs once the layer is in the store.
  */
-export async function fetchLayers(deps: FetchDeps, ref: ImageReference, layers: Descriptor[], afterEach: (layer: Descriptor, index: number) => Promise<void>): Promise<void> {
+export async function fetchLayers(deps: FetchDeps, ref: ImageReference, layers: Descriptor[], afterEach: (layer: Descriptor, index: number, stream?: LayerStream) => Promise<void>): Promise<void> {
   const reference = formatReference(ref);
   const emit = (d: Descriptor, status: LayerStatus, done: number): void => deps.onProgress?.({ reference, digest: d.digest, status, done, total: d.size });
   for (const l of layers) emit(l, 'waiting', 0);
   await mapLimit(layers, deps.concurrency ?? 3, async (layer, i) => {
-    if (await deps.store.has(layer.digest, layer.size)) emit(layer, 'exists', layer.size);
-    else {
+    if (await deps.store.has(layer.digest, layer.size)) {
+      emit(layer, 'exists', layer.size);
+      emit(layer, 'unpacking', layer.size);
+      await afterEach(layer, i);
+    } else if (deps.streamUnpack === false || deps.downloads.running(layer.digest)) {
+      // Someone else's download of this blob: its bytes do not pass through us.
       await deps.downloads.do(layer.digest, () => deps.client.fetchBlob(ref, layer, deps.store, (done) => emit(layer, 'downloading', done)));
       emit(layer, 'downloaded', layer.size);
+      emit(layer, 'unpacking', layer.size);
+      await afterEach(layer, i);
+    } else {
+      await downloadAndUnpack(deps, ref, layer, () => emit(layer, 'downloaded', layer.size), (done) => emit(layer, 'downloading', done), (stream) => afterEach(layer, i, stream));
     }
-    emit(layer, 'unpacking', layer.size);
-    await afterEach(layer, i);
     emit(layer, 'unpacked', layer.size);
   });
+}
+
+/** Unpack from the bytes as they arrive, the download and the unpack side by side. */
+async function downloadAndUnpack(deps: FetchDeps, ref: ImageReference, layer: Descriptor, downloaded: () => void, onBytes: (n: number) => void, unpack: (s: LayerStream) => Promise<void>): Promise<void> {
+  const channel = new ChunkChannel();
+  let settle!: { resolve: () => void; reject: (e: unknown) => void };
+  const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
+  done.catch(() => undefined); // observed through the unpack
+  // Once the unpack is over (or never read at all), nothing may hold the download up.
+  const unpacking = unpack({ chunks: channel, abandon: () => channel.abandon(), downloaded: done }).finally(() => channel.abandon());
+  try {
+    await deps.downloads.do(layer.digest, () => deps.client.fetchBlob(ref, layer, deps.store, onBytes, (c) => channel.push(c), () => channel.abandon()));
+  } catch (e) {
+    channel.fail(e);
+    settle.reject(e);
+    await unpacking.catch(() => undefined);
+    throw e;
+  }
+  channel.end();
+  settle.resolve();
+  downloaded();
+  await unpacking;
 }

@@ -85,9 +85,10 @@ export class RegistryClient {
    * Download a blob into the content store, resuming a partial file with a Range
    * request, retrying network failures. Nothing reaches blobs/ unless verified.
    */
-  async fetchBlob(ref: ImageReference, desc: Descriptor, store: ContentStore, onBytes?: (done: number) => void): Promise<void> {
+  async fetchBlob(ref: ImageReference, desc: Descriptor, store: ContentStore, onBytes?: (done: number) => void, onChunk?: (chunk: Buffer) => Promise<void>, onRestart?: () => void): Promise<void> {
     const attempts = this.opts.blobAttempts ?? 4;
     let lastError: unknown;
+    let sent = 0;
     for (let attempt = 0; attempt < attempts; attempt++) {
       if (attempt > 0) await sleep(200 * 2 ** (attempt - 1), this.opts.signal);
       const ingest = await store.openIngest(desc.digest);
@@ -118,6 +119,13 @@ export class RegistryClient {
         } else {
           await this.expectOk(ref, res);
         }
+        // The listener must see every byte exactly once, in order: if the file does not
+        // continue where the listener stopped (an earlier run's partial, a restart
+        // from zero), it is cut off and told so.
+        if (onChunk && ingest.offset !== sent) {
+          onChunk = undefined;
+          onRestart?.();
+        }
         onBytes?.(ingest.offset);
         for await (const chunk of body) {
           if (ingest.offset + chunk.length > desc.size) {
@@ -126,6 +134,10 @@ export class RegistryClient {
             throw new DigestMismatchError(desc.digest, 'unknown', `blob is larger than its ${desc.size} bytes`);
           }
           await ingest.write(chunk);
+          if (onChunk) {
+            await onChunk(chunk);
+            sent += chunk.length;
+          }
           onBytes?.(ingest.offset);
         }
         if (ingest.offset < desc.size && body === res && !res.complete) throw new RegistryUnreachableError(ref.domain, new Error('connection closed mid-blob'));

@@ -135,3 +135,27 @@ test('an aborted pull keeps its partial download, and the next pull resumes it',
   assert.equal(last?.range, 'bytes=150000-');
   assert.deepEqual(await readdir(join(root, 'ingest')), []);
 });
+
+test('a retry that ignores Range restarts the blob; the streamed unpack falls back to the file', async (t) => {
+  const img = buildImage({ layers: [randomLayer(2_000_000, 'restart')] });
+  const layer = img.layers[0]!.digest;
+  let cut = false;
+  const reg = await fakeRegistry(t, img, (d, bytes, _range, res) => {
+    if (d !== layer) return false;
+    res.writeHead(200, { 'content-length': bytes.length });
+    if (!cut) {
+      cut = true;
+      res.write(bytes.subarray(0, 1_200_000), () => setTimeout(() => res.destroy(), 20));
+    } else res.end(bytes); // whole blob again, Range ignored
+    return true;
+  });
+  const root = await tempDir(t);
+  const store = new ImageStore({ root });
+  const info = await store.pull(`${reg.host}/img`);
+  assert.equal(info.id, img.config.digest);
+  assert.equal(reg.requests.filter((r) => r.url.endsWith(layer)).length, 2);
+  const rec = await store.getRecord(info.id);
+  const { stat } = await import('node:fs/promises');
+  assert.equal((await stat(join(store.snapshots.path(rec!.chainIds[0]!), 'data/random.bin'))).size, 2_000_000);
+  assert.deepEqual((await readdir(store.snapshots.dir)).filter((n) => n.startsWith('tmp-')), []);
+});

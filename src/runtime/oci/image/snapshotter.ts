@@ -6,18 +6,29 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openUncompressed } from './decompress.js';
+import { openUncompressed, uncompressStream } from './decompress.js';
 import { digestHex } from './digest.js';
 import { DigestMismatchError } from './errors.js';
 import { LayerApplier } from './layer-apply.js';
 import { readTar } from './tar-reader.js';
 import { createHash } from 'node:crypto';
 
+/** The layer's bytes as they download, so unpacking need not wait for the file. */
+export interface LayerStream {
+  chunks: AsyncIterable<Buffer>;
+  /** Stop reading; the download goes on without us. */
+  abandon(): void;
+  /** Settles when the blob is verified and in the store (rejects if it never will be). */
+  downloaded: Promise<void>;
+}
+
 export interface LayerToUnpack {
   chainId: string;
   diffId: string;
   /** Path of the (possibly compressed) layer blob. */
   blobPath: string;
+  /** Unpack from this while the blob downloads; the file is the fallback. */
+  stream?: LayerStream;
 }
 
 export class Snapshotter {
@@ -48,20 +59,43 @@ export class Snapshotter {
   /** Unpack the layer for this chain unless it is there already. */
   ensure(layer: LayerToUnpack): Promise<void> {
     const running = this.inflight.get(layer.chainId);
-    if (running) return running;
-    const p = this.unpack(layer).finally(() => this.inflight.delete(layer.chainId));
+    if (running) {
+      layer.stream?.abandon();
+      return running;
+    }
+    const p = this.unpackOnce(layer).finally(() => this.inflight.delete(layer.chainId));
     this.inflight.set(layer.chainId, p);
     return p;
   }
 
-  private async unpack(layer: LayerToUnpack): Promise<void> {
-    if (await this.has(layer.chainId)) return;
+  private async unpackOnce(layer: LayerToUnpack): Promise<void> {
+    if (await this.has(layer.chainId)) {
+      layer.stream?.abandon();
+      return;
+    }
+    const s = layer.stream;
+    if (s) {
+      try {
+        // Publish only once the compressed blob is verified too.
+        await this.unpack(layer, async () => uncompressStream(s.chunks), () => s.downloaded);
+        return;
+      } catch {
+        // Streaming is only a shortcut: any trouble (a restarted download, zstd, a
+        // download that fails) sends us to the file, which reports real errors.
+        s.abandon();
+        await s.downloaded;
+      }
+    }
+    await this.unpack(layer, () => openUncompressed(layer.blobPath), async () => undefined);
+  }
+
+  private async unpack(layer: LayerToUnpack, open: () => Promise<AsyncIterable<Buffer>>, beforePublish: () => Promise<void>): Promise<void> {
     const tmp = join(this.dir, `tmp-${randomBytes(8).toString('hex')}`);
     try {
       await mkdir(join(tmp, 'fs'), { recursive: true, mode: 0o755 });
       // Hash the uncompressed stream as the tar reader consumes it: the diff ID.
       const hash = createHash('sha256');
-      const source = await openUncompressed(layer.blobPath);
+      const source = await open();
       async function* hashed(): AsyncGenerator<Buffer> {
         for await (const c of source) {
           hash.update(c);
@@ -72,6 +106,7 @@ export class Snapshotter {
       const diffId = `sha256:${hash.digest('hex')}`;
       if (diffId !== layer.diffId) throw new DigestMismatchError(layer.diffId, diffId, 'uncompressed layer vs rootfs.diff_ids');
       await writeFile(join(tmp, 'meta.json'), JSON.stringify({ chainId: layer.chainId, diffId: layer.diffId }));
+      await beforePublish();
       try {
         await rename(tmp, join(this.dir, digestHex(layer.chainId)));
       } catch (e) {
