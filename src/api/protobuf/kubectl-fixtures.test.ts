@@ -23,6 +23,20 @@ const expectedWithoutDryRun: Record<string, Record<string, unknown>> = {
     kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null },
     spec: { resourceAttributes: { namespace: 'default', verb: 'get', resource: 'pods', subresource: 'log' } }, status: { allowed: false },
   },
+  'can-i-list': {
+    kind: 'SelfSubjectRulesReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null },
+    spec: { namespace: 'ns' }, status: { resourceRules: null, nonResourceRules: null, incomplete: false },
+  },
+  // kubectl debug node/n1 --profile=general: a Pod, the one kind kubectl create cannot make.
+  'debug-node-pod': {
+    kind: 'Pod', apiVersion: 'v1', metadata: { name: 'node-debugger-n1-65589', creationTimestamp: null },
+    spec: {
+      volumes: [{ name: 'host-root', hostPath: { path: '/' } }],
+      containers: [{ name: 'debugger', image: 'busybox', resources: {}, volumeMounts: [{ name: 'host-root', mountPath: '/host' }], terminationMessagePolicy: 'File' }],
+      restartPolicy: 'Never', nodeName: 'n1', hostNetwork: true, hostPID: true, hostIPC: true, tolerations: [{ operator: 'Exists' }],
+    },
+    status: {},
+  },
   'can-i-nonresource': {
     kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null },
     spec: { nonResourceAttributes: { path: '/logs', verb: 'get' } }, status: { allowed: false },
@@ -33,7 +47,7 @@ test('fixtures cover the kinds kubectl create sends', () => {
   const kinds = new Set(kubectlFixtures.map((f) => decodeKubernetesProtobuf(Buffer.from(f.hex, 'hex')).kind));
   for (const k of ['ConfigMap', 'Secret', 'Namespace', 'Deployment', 'Job', 'CronJob', 'Service', 'ServiceAccount', 'Role', 'RoleBinding',
     'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'PodDisruptionBudget', 'ResourceQuota', 'Ingress', 'TokenRequest',
-    'SelfSubjectReview', 'SelfSubjectAccessReview']) {
+    'SelfSubjectReview', 'SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'HorizontalPodAutoscaler', 'Pod']) {
     assert.ok(kinds.has(k), `no fixture of ${k}`);
   }
 });

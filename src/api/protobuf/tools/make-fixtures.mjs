@@ -13,10 +13,24 @@ import { captureKubectl } from './fake-apiserver.mjs';
 const kubectl = process.argv[2] ?? '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
 const label = process.argv[3] ?? '1.33';
 
-// [name, args, has a client-side dry run]
+// Objects some commands read before they write.
+const existing = {
+  '/api/v1/nodes/n1': { kind: 'Node', apiVersion: 'v1', metadata: { name: 'n1' }, spec: {} },
+  '/apis/batch/v1/namespaces/default/cronjobs/cj': {
+    kind: 'CronJob', apiVersion: 'batch/v1', metadata: { name: 'cj', namespace: 'default', uid: 'cj-uid' },
+    spec: { schedule: '* * * * *', jobTemplate: { metadata: { labels: { t: 'x' } }, spec: { backoffLimit: 0, template: { spec: { containers: [{ name: 'c', image: 'i' }], restartPolicy: 'OnFailure' } } } } },
+  },
+  '/apis/apps/v1/namespaces/default/deployments/web': {
+    kind: 'Deployment', apiVersion: 'apps/v1', metadata: { name: 'web', namespace: 'default' },
+    spec: { selector: { matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'c', image: 'i' }] } } },
+  },
+};
+const answer = (method, path) => (method === 'GET' && existing[path] ? { code: 200, body: existing[path] } : undefined);
+
 const blobDir = mkdtempSync(join(tmpdir(), 'fixture-blob-'));
 const blob = join(blobDir, 'blob');
 writeFileSync(blob, Buffer.from([0, 1, 2, 0xfe, 0xff]));
+// [name, args, has a client-side dry run]
 const cases = [
   ['configmap', ['create', 'configmap', 'x', '--from-literal=a=b', '--from-literal=empty='], true],
   ['configmap-binary', ['create', 'configmap', 'bin', `--from-file=blob=${blob}`], true],
@@ -44,6 +58,10 @@ const cases = [
   ['quota', ['create', 'quota', 'q', '--hard=cpu=1,memory=1G,pods=2,requests.storage=500m', '--scopes=BestEffort'], true],
   ['ingress', ['create', 'ingress', 'ing', '--rule=foo.com/bar*=svc:8080,tls=my-cert', '--class=nginx', '--annotation=a=b'], true],
   ['ingress-default-backend', ['create', 'ingress', 'def', '--default-backend=svc:http'], true],
+  ['job-from-cronjob', ['create', 'job', 'jj', '--from=cronjob/cj'], true],
+  ['hpa', ['autoscale', 'deployment', 'web', '--max=3', '--min=0', '--cpu-percent=50'], true],
+  ['debug-node-pod', ['debug', 'node/n1', '--image=busybox', '--profile=general'], false],
+  ['can-i-list', ['auth', 'can-i', '--list', '-n', 'ns'], false],
   ['token', ['create', 'token', 'sa1', '--duration=1h', '--audience=a1', '--audience=a2'], false],
   ['whoami', ['auth', 'whoami'], false],
   ['can-i', ['auth', 'can-i', 'create', 'pods', '-n', 'kube-system'], false],
@@ -54,14 +72,14 @@ const cases = [
 async function dryRun(args) {
   const i = args.indexOf('--');
   const a = i < 0 ? [...args, '--dry-run=client', '-o', 'json'] : [...args.slice(0, i), '--dry-run=client', '-o', 'json', ...args.slice(i)];
-  const r = await captureKubectl(kubectl, a);
+  const r = await captureKubectl(kubectl, a, answer);
   if (r.code !== 0) throw new Error(`dry run of ${args.join(' ')}: ${r.output}`);
   return JSON.parse(r.output);
 }
 
 const out = [];
 for (const [name, args, hasDryRun] of cases) {
-  const r = await captureKubectl(kubectl, args);
+  const r = await captureKubectl(kubectl, args, answer);
   const w = r.writes.find((x) => x.contentType === 'application/vnd.kubernetes.protobuf');
   if (!w) { console.error(`${name}: no protobuf body (exit ${r.code}): ${r.output}`); continue; }
   out.push({ name, command: `kubectl ${args.join(' ')}`, path: w.path, hex: w.body.toString('hex'), json: hasDryRun ? await dryRun(args) : null });
