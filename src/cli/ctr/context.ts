@@ -23,11 +23,12 @@ export interface Ctx {
   err: NodeJS.WritableStream;
 }
 
-export async function makeContext(opts: { root?: string; runtime?: OciRuntimeName }): Promise<Ctx> {
+export async function makeContext(opts: { root?: string; runtime?: OciRuntimeName; cgroupParent?: string }): Promise<Ctx> {
   const root = opts.root ?? DEFAULT_ROOT;
   const images = new ImageStore({ root: join(root, 'images') });
   const runtime = await OciRuntimeService.create({
     root, rootfs: new ImageStoreRootfsProvider(images), ...(opts.runtime ? { runtime: opts.runtime } : {}),
+    ...(opts.cgroupParent ? { cgroupParent: opts.cgroupParent } : {}),
     log: (l) => process.stderr.write(`${l}\n`),
   });
   return { root, images, imageService: new OciImageService(images), runtime, out: process.stdout, err: process.stderr };

@@ -11,7 +11,7 @@ import { imageCmd, images, pull, rmi } from './images.js';
 import { run } from './run.js';
 import { exec, inspect, logs, ps, rm, stop } from './containers.js';
 
-const USAGE = `usage: k8ts ctr [--root DIR] [--runtime crun|runc] COMMAND
+const USAGE = `usage: k8ts ctr [--root DIR] [--runtime crun|runc] [--cgroup-parent PATH] COMMAND
 
 commands:
   pull REF                      pull an image from a registry
@@ -40,7 +40,7 @@ const COMMANDS: Record<string, Handler> = {
 export async function runCtr(args: string[]): Promise<number> {
   let g;
   try {
-    g = parseFlags(args, { values: { root: undefined, runtime: undefined }, switches: ['help'], aliases: { h: 'help' }, stopAtPositional: true });
+    g = parseFlags(args, { values: { root: undefined, runtime: undefined, 'cgroup-parent': undefined }, switches: ['help'], aliases: { h: 'help' }, stopAtPositional: true });
   } catch (e) {
     process.stderr.write(`k8ts ctr: ${(e as Error).message}\n${USAGE}`);
     return 2;
@@ -61,7 +61,7 @@ export async function runCtr(args: string[]): Promise<number> {
     return 2;
   }
   try {
-    const ctx = await makeContext({ ...(g.values.root ? { root: g.values.root } : {}), ...(runtime ? { runtime } : {}) });
+    const ctx = await makeContext({ ...(g.values.root ? { root: g.values.root } : {}), ...(runtime ? { runtime } : {}), ...(g.values['cgroup-parent'] ? { cgroupParent: g.values['cgroup-parent'] } : {}) });
     await reapAutoRemoved(ctx.runtime);
     return await handler(ctx, rest);
   } catch (e) {

@@ -109,14 +109,26 @@ export async function run(ctx: Ctx, args: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    if (sw('interactive')) {
-      // Attached before start, so not a byte of output is missed.
+    if (sw('interactive') && sw('tty')) {
+      // A terminal session takes its output from the attach socket too, so prompts
+      // without a newline show at once. Attached before start: no byte is missed.
       const session = await ctx.runtime.attach(id, { stdin: true });
       await ctx.runtime.startContainer(id);
-      await pumpSession(session, { tty: sw('tty'), stdin: true });
+      await pumpSession(session, { tty: true, stdin: true });
     } else {
+      // conmon drops an attach client whose input ends, so piped stdin only feeds the
+      // container, and the output (all of it, in order) comes from the log.
+      const session = sw('interactive') ? await ctx.runtime.attach(id, { stdin: true }) : null;
+      session?.stdout.resume();
+      session?.stderr?.resume();
       await ctx.runtime.startContainer(id);
+      if (session?.stdin) process.stdin.pipe(session.stdin);
       for await (const l of ctx.runtime.readContainerLogs(id, { follow: true })) (l.stream === 'stderr' ? ctx.err : ctx.out).write(l.log + '\n');
+      if (session) {
+        await session.exit.catch(() => 0);
+        process.stdin.unpipe();
+        process.stdin.destroy();
+      }
     }
     const status = await ctx.runtime.containerStatus(id);
     return status.exitCode;

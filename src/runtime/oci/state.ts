@@ -71,7 +71,15 @@ export class StateStore {
   }
 
   saveSandbox(r: SandboxRecord): Promise<void> { return writeAtomic(join(this.sandboxDir(r.id), 'state.json'), r); }
-  saveContainer(r: ContainerRecord): Promise<void> { return writeAtomic(join(this.containerDir(r.id), 'state.json'), r); }
+
+  /** A record whose directory is gone was removed meanwhile; saving it again is moot. */
+  async saveContainer(r: ContainerRecord): Promise<void> {
+    try {
+      await writeAtomic(join(this.containerDir(r.id), 'state.json'), r);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+  }
   sandbox(id: string): Promise<SandboxRecord | null> { return safeId(id) ? readJson(join(this.sandboxDir(id), 'state.json')) : Promise.resolve(null); }
   container(id: string): Promise<ContainerRecord | null> { return safeId(id) ? readJson(join(this.containerDir(id), 'state.json')) : Promise.resolve(null); }
 
