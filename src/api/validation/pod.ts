@@ -5,6 +5,7 @@ import { type JsonObject, arr, bool, deepEqual, isObj, num, obj, objs, str, strM
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidIP, isLabelValue, nameIsDNSSubdomain } from './names.js';
 import { validateContainer } from './container.js';
 import { validateVolumes } from './volumes.js';
+import { validateAffinity, validateSchedulingGates, validateTopologySpreadConstraints } from './scheduling.js';
 import { validateAnnotations, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 
 export const restartPolicies = ['Always', 'OnFailure', 'Never'];
@@ -92,6 +93,9 @@ export function validatePodSpec(spec: JsonObject, p: FieldPath, _opts: PodSpecOp
     const t = str(g, 'conditionType');
     for (const m of isQualifiedName(t)) errs.push(invalid(p.child('readinessGates').index(i).child('conditionType'), t, m));
   });
+  errs.push(...validateAffinity(obj(spec, 'affinity'), p.child('affinity')));
+  errs.push(...validateTopologySpreadConstraints(objs(spec, 'topologySpreadConstraints'), p.child('topologySpreadConstraints')));
+  errs.push(...validateSchedulingGates(objs(spec, 'schedulingGates'), p.child('schedulingGates')));
   if (hostNetwork && bool(spec, 'hostUsers') === false) errs.push(forbidden(p.child('hostUsers'), 'when `hostUsers` is false `hostNetwork` must be false'));
   return errs;
 }
@@ -156,7 +160,12 @@ export function validatePodUpdate(pod: JsonObject, old: JsonObject): FieldError[
   // Binding (pods/binding) sets nodeName once. Kubernetes' binding path skips update
   // validation altogether; ours passes through it, so accept exactly that change.
   if (!str(oldSpec, 'nodeName') && str(spec, 'nodeName')) munged.nodeName = oldSpec.nodeName;
-  if (arr(oldSpec, 'schedulingGates').length > 0) munged.schedulingGates = oldSpec.schedulingGates;
+  // Gates may only be removed, and only while the pod waits on them.
+  const oldGates = new Set(objs(oldSpec, 'schedulingGates').map((g) => str(g, 'name')));
+  for (const g of objs(spec, 'schedulingGates')) {
+    if (!oldGates.has(str(g, 'name'))) errs.push(forbidden(sp.child('schedulingGates'), `only deletion is allowed, but found new scheduling gate '${str(g, 'name')}'`));
+  }
+  if (oldGates.size > 0) munged.schedulingGates = oldSpec.schedulingGates;
   if ((num(oldSpec, 'terminationGracePeriodSeconds') ?? 0) < 0 && num(spec, 'terminationGracePeriodSeconds') === 1) {
     munged.terminationGracePeriodSeconds = oldSpec.terminationGracePeriodSeconds;
   }

@@ -256,3 +256,36 @@ test('downward API env vars', () => {
   ]);
   assert.deepEqual(check(r, env('foo')), ['spec.containers[0].env[0].valueFrom.fieldRef.fieldPath: Invalid value: "foo": error converting fieldPath: field label not supported: foo']);
 });
+
+test('affinity, topology spread, scheduling gates', () => {
+  const r = rt('', 'Pod');
+  const errs = check(r, pod({
+    containers: [{ name: 'c', image: 'i' }],
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'zone', operator: 'In', values: [] }, { key: 'cpus', operator: 'Gt', values: ['1', '2'] }] }] },
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 0, preference: {} }],
+      },
+      podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'x' } } }] },
+    },
+    topologySpreadConstraints: [{ maxSkew: 0, topologyKey: 'zone', whenUnsatisfiable: 'Maybe' }],
+    schedulingGates: [{ name: 'example.com/wait' }, { name: 'example.com/wait' }],
+  }));
+  assert.deepEqual(errs, [
+    "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].values: Required value: must be specified when `operator` is 'In' or 'NotIn'",
+    "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[1].values: Required value: must be specified single value when `operator` is 'Lt' or 'Gt'",
+    'spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 0: must be in the range 1-100',
+    'spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey: Required value: can not be empty',
+    'spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero',
+    'spec.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: "Maybe": supported values: "DoNotSchedule", "ScheduleAnyway"',
+    'spec.schedulingGates[1]: Duplicate value: "example.com/wait"',
+  ]);
+  const gated = pod({ containers: [{ name: 'c', image: 'i' }], schedulingGates: [{ name: 'a' }, { name: 'b' }] });
+  applyDefaults(r, gated);
+  const fewer = structuredClone(gated);
+  (fewer.spec as Record<string, unknown>).schedulingGates = [{ name: 'b' }];
+  assert.deepEqual(validateObject(r, fewer, gated), []);
+  const more = structuredClone(gated);
+  (more.spec as Record<string, unknown>).schedulingGates = [{ name: 'a' }, { name: 'b' }, { name: 'c' }];
+  assert.deepEqual(validateObject(r, more, gated).map(formatFieldError), ["spec.schedulingGates: Forbidden: only deletion is allowed, but found new scheduling gate 'c'"]);
+});
