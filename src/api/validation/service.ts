@@ -2,7 +2,7 @@
 
 import { type FieldError, FieldPath, duplicate, forbidden, invalid, notSupported, required } from './errors.js';
 import { type JsonObject, arr, has, num, obj, objs, str, strMap } from './json.js';
-import { isDNS1123Label, isDNS1123Subdomain, isValidIP, nameIsDNS1035Label } from './names.js';
+import { isDNS1123Label, isDNS1123Subdomain, isValidCIDR, isValidIP, nameIsDNS1035Label } from './names.js';
 import { validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { portProtocols, validatePortNumOrName } from './container.js';
 
@@ -93,6 +93,21 @@ export function validateService(svc: JsonObject, opts: ServiceOptions = {}, old?
   if (!affinity) errs.push(required(sp.child('sessionAffinity')));
   else if (!sessionAffinities.includes(affinity)) errs.push(notSupported(sp.child('sessionAffinity'), affinity, sessionAffinities));
   errs.push(...validateLabels(strMap(spec, 'selector'), sp.child('selector')));
+  const sac = sp.child('sessionAffinityConfig');
+  if (affinity === 'ClientIP') {
+    const t = num(obj(obj(spec, 'sessionAffinityConfig'), 'clientIP'), 'timeoutSeconds');
+    if (t === undefined) errs.push(required(sac.child('clientIP', 'timeoutSeconds'), 'when session affinity type is ClientIP'));
+    else if (t <= 0 || t > 86400) errs.push(invalid(sac.child('clientIP', 'timeoutSeconds'), t, 'must be greater than 0 and less than 86400'));
+  } else if (affinity === 'None' && has(spec, 'sessionAffinityConfig')) {
+    errs.push(forbidden(sac, 'must not be set when session affinity is None'));
+  }
+  const ranges = arr(spec, 'loadBalancerSourceRanges');
+  if (ranges.length > 0 && type !== 'LoadBalancer') {
+    errs.push(forbidden(sp.child('loadBalancerSourceRanges'), "may only be used when `type` is 'LoadBalancer'"));
+  }
+  ranges.forEach((c, i) => {
+    if (typeof c !== 'string' || !isValidCIDR(c.trim())) errs.push(invalid(sp.child('loadBalancerSourceRanges').index(i), c, 'must be a list of IP ranges. For example, 10.240.0.0/24,10.250.0.0/24 '));
+  });
 
   if (type !== 'ExternalName') {
     ips.forEach((ipv, i) => {

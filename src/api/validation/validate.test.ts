@@ -134,6 +134,10 @@ test('services', () => {
   assert.equal(validateObject(r, np, undefined, { nodePortRange: [9000, 9100] }).length, 1);
   assert.deepEqual(check(r, svc({ ports: [{ port: 80, nodePort: 30080 }] })), ["spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"]);
   assert.deepEqual(check(r, svc({ ports: [] })), ['spec.ports: Required value']);
+  assert.deepEqual(check(r, svc({ sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 90000 } }, ports: [{ port: 80 }] })), [
+    'spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 90000: must be greater than 0 and less than 86400',
+  ]);
+  assert.deepEqual(check(r, svc({ sessionAffinity: 'ClientIP', ports: [{ port: 80 }] })), []);
   const old = svc({ clusterIP: '10.43.0.5', ports: [{ port: 80 }] });
   applyDefaults(r, old);
   assert.deepEqual(check(r, svc({ clusterIP: '10.43.0.6', ports: [{ port: 80 }] }), old), ['spec.clusterIPs[0]: Invalid value: ["10.43.0.6"]: may not change once set']);
