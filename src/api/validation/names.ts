@@ -181,14 +181,12 @@ export function isIPv4(v: string): boolean {
 export function isIPv6(v: string): boolean {
   if (!v.includes(':') || v.includes('%')) return false;
   let s = v;
-  // An embedded IPv4 tail counts as two groups.
+  // An embedded IPv4 tail ("::ffff:10.0.0.1") counts as two groups.
   const lastColon = s.lastIndexOf(':');
   const tail = s.slice(lastColon + 1);
-  let extra = 0;
   if (tail.includes('.')) {
     if (!isIPv4(tail)) return false;
     s = `${s.slice(0, lastColon + 1)}0:0`;
-    extra = 0;
   }
   const halves = s.split('::');
   if (halves.length > 2) return false;
@@ -200,7 +198,7 @@ export function isIPv6(v: string): boolean {
   const a = groups(halves[0]);
   const b = halves.length === 2 ? groups(halves[1]) : [];
   if (a === null || b === null) return false;
-  const n = a.length + b.length + extra;
+  const n = a.length + b.length;
   return halves.length === 2 ? n < 8 : n === 8;
 }
 
