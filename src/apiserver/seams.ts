@@ -12,6 +12,8 @@ export interface Selectors {
   labels(selector: string): ObjectPredicate;
   /** Throws an ApiError (400) for a malformed selector or a field the kind does not support. */
   fields(r: ResourceType, selector: string): ObjectPredicate;
+  /** The value a field selector requires `field` to equal, if it does (`spec.nodeName=n1`). */
+  exactField(selector: string, field: string): string | undefined;
 }
 
 export interface TableColumn {

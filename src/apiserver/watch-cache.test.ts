@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryStore } from '../storage/memory.js';
 import { WatchCache, TooOldResourceVersionError, type Delivery, type WatchSink } from './watch-cache.js';
+import type { KObject } from './kobject.js';
 
 const resourceOf = (key: string) => key.split('/')[2];
 const pod = (name: string, labels: Record<string, string> = {}) => JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels } });
@@ -114,5 +115,28 @@ test('a watcher that cannot keep up is closed without stalling the others', asyn
   await cache.sync();
   assert.equal(slow.closed, true);
   assert.equal(fast.got.length, 2);
+  cache.close();
+});
+
+test('triggered watchers see only events whose old or new object carries their value', async () => {
+  const store = new MemoryStore();
+  const cache = new WatchCache({ store, resourceOf, triggers: { pods: { node: (o) => String((o.spec as { nodeName?: string } | undefined)?.nodeName ?? '') } } });
+  await cache.start();
+  const onN1 = collector();
+  const onN2 = collector();
+  const everyone = collector();
+  const rev = cache.currentRevision();
+  const nodeIs = (n: string) => (o: KObject) => (o.spec as { nodeName?: string } | undefined)?.nodeName === n;
+  cache.watch('pods', rev, nodeIs('n1'), onN1, { index: 'node', value: 'n1' });
+  cache.watch('pods', rev, nodeIs('n2'), onN2, { index: 'node', value: 'n2' });
+  cache.watch('pods', rev, () => true, everyone);
+  const onNode = (name: string, node: string) => JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { nodeName: node } });
+  const a = await store.create('/registry/pods/default/a', onNode('a', 'n1'));
+  await store.create('/registry/pods/default/b', onNode('b', 'n2'));
+  await store.update('/registry/pods/default/a', onNode('a', 'n2'), a.modRevision);
+  await cache.sync();
+  assert.deepEqual(onN1.got.map((d) => `${d.type} ${d.event.entry.obj.metadata.name}`), ['ADDED a', 'DELETED a']);
+  assert.deepEqual(onN2.got.map((d) => `${d.type} ${d.event.entry.obj.metadata.name}`), ['ADDED b', 'ADDED a']);
+  assert.equal(everyone.got.length, 3);
   cache.close();
 });

@@ -54,7 +54,21 @@ export type ObjectFilter = (obj: KObject) => boolean;
 interface Subscription {
   filter: ObjectFilter;
   sink: WatchSink;
+  trigger?: Trigger;
 }
+
+/**
+ * A watcher that wants only objects whose indexed field has one value (a kubelet's
+ * pods by spec.nodeName) names it, so an event is offered to the few watchers whose
+ * value it carries instead of being filtered by every watcher.
+ */
+export interface Trigger {
+  index: string;
+  value: string;
+}
+
+/** Per resource, the fields watchers may trigger on, and how to read them. */
+export type TriggerIndexes = Record<string, Record<string, (obj: KObject) => string>>;
 
 export class TooOldResourceVersionError extends Error {
   readonly code = 'TOO_OLD_RESOURCE_VERSION';
@@ -79,10 +93,57 @@ class ResourceCache {
   private ringHead = 0;
   /** Every event with rev > ringStart is in the ring. */
   ringStart: number;
+  /** Watchers without a trigger: offered every event. */
   readonly subs = new Set<Subscription>();
+  /** Watchers with a trigger, by index name, then by value. */
+  readonly triggered = new Map<string, Map<string, Set<Subscription>>>();
 
-  constructor(startRev: number, private readonly capacity: number) {
+  constructor(startRev: number, private readonly capacity: number, readonly indexes: Record<string, (obj: KObject) => string>) {
     this.ringStart = startRev;
+  }
+
+  add(sub: Subscription): void {
+    if (!sub.trigger) {
+      this.subs.add(sub);
+      return;
+    }
+    const byValue = this.triggered.get(sub.trigger.index) ?? new Map<string, Set<Subscription>>();
+    this.triggered.set(sub.trigger.index, byValue);
+    const set = byValue.get(sub.trigger.value) ?? new Set<Subscription>();
+    byValue.set(sub.trigger.value, set);
+    set.add(sub);
+  }
+
+  remove(sub: Subscription): void {
+    if (!sub.trigger) {
+      this.subs.delete(sub);
+      return;
+    }
+    const byValue = this.triggered.get(sub.trigger.index);
+    const set = byValue?.get(sub.trigger.value);
+    set?.delete(sub);
+    if (set && set.size === 0) byValue!.delete(sub.trigger.value);
+  }
+
+  /** The watchers an event may concern: every untriggered one, and those whose value the old or new object carries. */
+  interested(ev: CacheEvent): Iterable<Subscription> {
+    if (this.triggered.size === 0) return this.subs;
+    const out = new Set(this.subs);
+    for (const [index, byValue] of this.triggered) {
+      const read = this.indexes[index];
+      if (!read) continue;
+      for (const o of [ev.entry.obj, ev.prev?.obj]) {
+        if (!o) continue;
+        for (const s of byValue.get(read(o)) ?? []) out.add(s);
+      }
+    }
+    return out;
+  }
+
+  allSubs(): Subscription[] {
+    const out = [...this.subs];
+    for (const byValue of this.triggered.values()) for (const set of byValue.values()) out.push(...set);
+    return out;
   }
 
   sortedEntries(): CacheEntry[] {
@@ -129,6 +190,8 @@ export interface WatchCacheOptions {
   ringCapacity?: number;
   /** Key prefix the cache watches. Default '/registry/'. */
   prefix?: string;
+  /** Fields watchers of a resource may trigger on. Default none. */
+  triggers?: TriggerIndexes;
   log?: (msg: string) => void;
 }
 
@@ -183,7 +246,7 @@ export class WatchCache {
     } catch (err) {
       if (!(err instanceof CompactedError)) throw err;
       // History is gone: start over, and close every watcher so clients relist.
-      for (const rc of this.resources.values()) for (const s of rc.subs) s.sink.close(new TooOldResourceVersionError(this.revision, err.compacted));
+      for (const rc of this.resources.values()) for (const s of rc.allSubs()) s.sink.close(new TooOldResourceVersionError(this.revision, err.compacted));
       await this.start();
     }
   }
@@ -191,7 +254,7 @@ export class WatchCache {
   private resource(name: string): ResourceCache {
     let rc = this.resources.get(name);
     if (!rc) {
-      rc = new ResourceCache(this.startRevision, this.capacity);
+      rc = new ResourceCache(this.startRevision, this.capacity, this.opts.triggers?.[name] ?? {});
       this.resources.set(name, rc);
     }
     return rc;
@@ -215,7 +278,16 @@ export class WatchCache {
       this.revision = Math.max(this.revision, ev.revision);
     }
     for (const [rc, evs] of touched) {
-      for (const sub of rc.subs) this.send(rc, sub, evs);
+      // Batch per watcher, so each gets one write per committed batch.
+      const perSub = new Map<Subscription, CacheEvent[]>();
+      for (const ev of evs) {
+        for (const sub of rc.interested(ev)) {
+          const list = perSub.get(sub);
+          if (list) list.push(ev);
+          else perSub.set(sub, [ev]);
+        }
+      }
+      for (const [sub, list] of perSub) this.send(rc, sub, list);
     }
     this.wakeWaiters();
   }
@@ -228,7 +300,7 @@ export class WatchCache {
     }
     if (batch.length === 0) return;
     if (!sub.sink.deliver(batch)) {
-      rc.subs.delete(sub);
+      rc.remove(sub);
       sub.sink.close(new Error('watcher too slow'));
     }
   }
@@ -273,7 +345,7 @@ export class WatchCache {
    * matching object, then live events; otherwise every event after fromRev.
    * Returns a function that stops the watch.
    */
-  watch(resource: string, fromRev: number | undefined, filter: ObjectFilter, sink: WatchSink): () => void {
+  watch(resource: string, fromRev: number | undefined, filter: ObjectFilter, sink: WatchSink, trigger?: Trigger): () => void {
     const rc = this.resource(resource);
     let initial: Delivery[];
     if (fromRev === undefined) {
@@ -286,18 +358,18 @@ export class WatchCache {
         if (type) initial.push({ type, event: ev });
       }
     }
-    const sub: Subscription = { filter, sink };
-    rc.subs.add(sub);
+    const sub: Subscription = { filter, sink, trigger: trigger && rc.indexes[trigger.index] ? trigger : undefined };
+    rc.add(sub);
     if (initial.length > 0 && !sink.deliver(initial)) {
-      rc.subs.delete(sub);
+      rc.remove(sub);
       sink.close(new Error('watcher too slow'));
     }
-    return () => { rc.subs.delete(sub); };
+    return () => { rc.remove(sub); };
   }
 
   watcherCount(): number {
     let n = 0;
-    for (const rc of this.resources.values()) n += rc.subs.size;
+    for (const rc of this.resources.values()) n += rc.allSubs().length;
     return n;
   }
 
@@ -305,8 +377,9 @@ export class WatchCache {
     this.closed = true;
     this.handle?.close();
     for (const rc of this.resources.values()) {
-      for (const s of rc.subs) s.sink.close();
+      for (const s of rc.allSubs()) s.sink.close();
       rc.subs.clear();
+      rc.triggered.clear();
     }
   }
 }

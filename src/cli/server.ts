@@ -7,7 +7,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ResourceRegistry } from '../api/resources.js';
 import { openStore, type StoreKind } from '../storage/index.js';
-import { WatchCache } from '../apiserver/watch-cache.js';
+import { WatchCache, type TriggerIndexes } from '../apiserver/watch-cache.js';
 import { ObjectStore } from '../apiserver/registry/object-store.js';
 import { objectKey, storageResourceOf } from '../apiserver/registry/keys.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
@@ -37,6 +37,11 @@ const usage = `usage: k8ts server [flags]
 
 /** The Kubernetes version this server speaks (kubectl picks its matching version from it). */
 export const kubernetesVersion = { major: '1', minor: '32', gitVersion: 'v1.32.0-k8ts' };
+
+/** Fields watchers trigger on, as kube-apiserver's cacher indexes pods by node. */
+const watchTriggers: TriggerIndexes = {
+  pods: { 'spec.nodeName': (pod) => String((pod.spec as { nodeName?: string } | undefined)?.nodeName ?? '') },
+};
 
 async function readOrCreateToken(path: string): Promise<string> {
   try {
@@ -97,7 +102,7 @@ export async function runServer(args: string[]): Promise<number> {
 
   const registry = new ResourceRegistry();
   const store = await openStore(datastore as StoreKind, { dataDir });
-  const cache = new WatchCache({ store, resourceOf: storageResourceOf(registry.all), log: (m) => log.warn(m) });
+  const cache = new WatchCache({ store, resourceOf: storageResourceOf(registry.all), log: (m) => log.warn(m), triggers: watchTriggers });
   await cache.start();
   const namespaces = registry.lookup('', 'v1', 'namespaces')!;
   const lookupNamespace = async (name: string): Promise<KObject | undefined> => {

@@ -115,5 +115,8 @@ export function validateFieldSelector(group: string, kind: string, selector: Fie
 export function fieldMatcher(group: string, kind: string, selector: FieldSelector): (obj: Readonly<Obj>) => boolean {
   validateFieldSelector(group, kind, selector);
   if (selector.empty()) return () => true;
-  return (obj) => selector.matches(selectableFields(group, kind, obj));
+  // Read only the fields the selector names: watches filter every event with this.
+  const getters = gettersFor(group, kind);
+  const reqs = selector.requirements.map((r) => ({ get: getters[r.field], value: r.value, equal: r.operator === '=' }));
+  return (obj) => reqs.every((r) => (r.get(obj as Obj) === r.value) === r.equal);
 }

@@ -29,4 +29,11 @@ export const builtinSelectors: Selectors = {
       badRequest(err);
     }
   },
+  exactField(selector, field) {
+    try {
+      return parseFieldSelector(selector).requiresExactMatch(field);
+    } catch {
+      return undefined;
+    }
+  },
 };

@@ -6,7 +6,7 @@ import { sendBody } from '../http/negotiate.js';
 import { listPrefix } from '../registry/keys.js';
 import { parseResourceVersion } from '../registry/object-store.js';
 import type { ObjectPredicate } from '../seams.js';
-import { TooOldResourceVersionError, type Delivery, type WatchSink } from '../watch-cache.js';
+import { TooOldResourceVersionError, type Delivery, type Trigger, type WatchSink } from '../watch-cache.js';
 import { toServed, warningHeaders, type RequestScope, type ServerContext } from './context.js';
 import { listBody, objectBody, table } from './render.js';
 
@@ -51,6 +51,14 @@ export async function handleList(ctx: ServerContext, scope: RequestScope): Promi
   });
   const body = listBody(ctx, scope, result.items, { resourceVersion: result.resourceVersion, continue: result.continueToken, remainingItemCount: result.remainingItemCount });
   sendBody(scope.res, 200, body, scope.out.yaml, warningHeaders(scope));
+}
+
+/** Pods watched by node (kubelets) are offered only their node's events. */
+function watchTrigger(ctx: ServerContext, scope: RequestScope): Trigger | undefined {
+  const fs = scope.query.get('fieldSelector');
+  if (!fs || scope.r.group !== '' || scope.r.kind !== 'Pod') return undefined;
+  const node = ctx.seams.selectors.exactField(fs, 'spec.nodeName');
+  return node === undefined ? undefined : { index: 'spec.nodeName', value: node };
 }
 
 /** Watch streams stop being fed past this much unsent output: the client will relist. */
@@ -120,7 +128,7 @@ export async function handleWatch(ctx: ServerContext, scope: RequestScope): Prom
     res.write(`{"type":"BOOKMARK","object":${JSON.stringify(obj)}}\n`);
   };
   try {
-    stop = ctx.cache.watch(r.storageResource, fromRev, fullFilter, sink);
+    stop = ctx.cache.watch(r.storageResource, fromRev, fullFilter, sink, watchTrigger(ctx, scope));
   } catch (err) {
     if (err instanceof TooOldResourceVersionError) {
       const status = errors.resourceExpired(err.message).toStatus();
