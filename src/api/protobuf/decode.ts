@@ -61,7 +61,7 @@ function decodeSingle(ctx: DecodeContext, f: FieldSpec, got: RawField[], where: 
   if (f.value.kind === 'scalar') {
     if (f.value.scalar === 'bytes') {
       const b = present ? bytesOf(got[got.length - 1], where) : undefined;
-      if (b && (b.length > 0 || f.presence !== 'omitempty')) out[f.json] = Buffer.from(b).toString('base64');
+      if (b && (b.length > 0 || f.presence !== 'omitempty')) out[f.json] = view(b).toString('base64');
       else if (!b && f.presence === 'always') out[f.json] = null;
       return;
     }
@@ -89,7 +89,7 @@ function decodeList(ctx: DecodeContext, t: ValueType, got: RawField[], where: st
       continue;
     }
     const i = items.length;
-    if (t.kind === 'scalar') items.push(t.scalar === 'bytes' ? Buffer.from(bytesOf(g, where)).toString('base64') : scalarOf(t.scalar, g, `${where}[${i}]`));
+    if (t.kind === 'scalar') items.push(t.scalar === 'bytes' ? view(bytesOf(g, where)).toString('base64') : scalarOf(t.scalar, g, `${where}[${i}]`));
     else items.push(decodeValue(ctx, t, bytesOf(g, `${where}[${i}]`), `${where}[${i}]`));
   }
   return items;
@@ -98,18 +98,18 @@ function decodeList(ctx: DecodeContext, t: ValueType, got: RawField[], where: st
 function readPacked(r: WireReader, scalar: string): RawField {
   if (scalar === 'double') return { num: 0, wireType: 1, value: r.readFixed(8) };
   if (scalar === 'float') return { num: 0, wireType: 5, value: r.readFixed(4) };
-  return { num: 0, wireType: 0, value: r.readVarint() };
+  return { num: 0, wireType: 0, value: r.readVarintValue() };
 }
 
 function decodeMapEntry(ctx: DecodeContext, f: FieldSpec, bytes: Uint8Array, where: string): [string, unknown] {
   const e = new WireReader(bytes, where).readAll();
   const keys = e.get(1);
-  const key = keys ? Buffer.from(bytesOf(keys[keys.length - 1], `${where}.key`)).toString('utf8') : '';
+  const key = keys ? view(bytesOf(keys[keys.length - 1], `${where}.key`)).toString('utf8') : '';
   const vals = e.get(2) ?? [];
   const at = `${where}[${JSON.stringify(key)}]`;
   const t = f.value;
   if (t.kind === 'scalar') {
-    if (t.scalar === 'bytes') return [key, Buffer.from(vals.length ? bytesOf(vals[vals.length - 1], at) : empty).toString('base64')];
+    if (t.scalar === 'bytes') return [key, view(vals.length ? bytesOf(vals[vals.length - 1], at) : empty).toString('base64')];
     return [key, vals.length ? scalarOf(t.scalar, vals[vals.length - 1], at) : zeroOf(t.scalar)];
   }
   const vb = vals.length === 0 ? empty : Buffer.concat(vals.map((v) => bytesOf(v, at)));
@@ -149,16 +149,32 @@ function bytesOf(f: RawField, where: string): Uint8Array {
 function scalarOf(s: string, f: RawField, where: string): string | number | boolean {
   const want = s === 'string' ? 2 : s === 'double' ? 1 : s === 'float' ? 5 : 0;
   if (f.wireType !== want) throw new ProtobufDecodeError('wire-type', `${where}: ${s} needs wire type ${want}, got ${f.wireType}`);
-  switch (s) {
-    case 'string': return Buffer.from(f.value as Uint8Array).toString('utf8');
-    case 'double': return Buffer.from(f.value as Uint8Array).readDoubleLE(0);
-    case 'float': return Buffer.from(f.value as Uint8Array).readFloatLE(0);
-    case 'bool': return (f.value as bigint) !== 0n;
-    case 'int32': return Number(BigInt.asIntN(32, f.value as bigint));
-    case 'uint32': return Number(BigInt.asUintN(32, f.value as bigint));
-    case 'uint64': return Number(f.value as bigint);
-    default: return Number(BigInt.asIntN(64, f.value as bigint));
+  if (want !== 0) {
+    const b = view(f.value as Uint8Array);
+    return s === 'string' ? b.toString('utf8') : s === 'double' ? b.readDoubleLE(0) : b.readFloatLE(0);
   }
+  const v = f.value as number | bigint;
+  if (typeof v === 'number') {
+    // Below 2^49: no sign bits set, so only 32-bit kinds need wrapping.
+    if (s === 'bool') return v !== 0;
+    if (s === 'int32' || s === 'uint32') {
+      const u = v % 4294967296;
+      return s === 'int32' && u >= 2147483648 ? u - 4294967296 : u;
+    }
+    return v;
+  }
+  switch (s) {
+    case 'bool': return v !== 0n;
+    case 'int32': return Number(BigInt.asIntN(32, v));
+    case 'uint32': return Number(BigInt.asUintN(32, v));
+    case 'uint64': return Number(v);
+    default: return Number(BigInt.asIntN(64, v));
+  }
+}
+
+/** A Buffer over the same memory, for its decoders, without a copy. */
+function view(b: Uint8Array): Buffer {
+  return Buffer.from(b.buffer, b.byteOffset, b.length);
 }
 
 function zeroOf(s: string): string | number | boolean {

@@ -10,7 +10,7 @@ function lastVarint(fields: Map<number, RawField[]>, num: number, where: string)
   if (!list) return 0n;
   const f = list[list.length - 1];
   if (f.wireType !== 0) throw new ProtobufDecodeError('wire-type', `${where}: field ${num} must be a varint`);
-  return f.value as bigint;
+  return BigInt(f.value as number | bigint);
 }
 
 function lastBytes(fields: Map<number, RawField[]>, num: number, where: string): Uint8Array | undefined {

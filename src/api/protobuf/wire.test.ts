@@ -7,10 +7,14 @@ test('varints: one byte, several bytes, 64-bit, negative int32 as ten bytes', ()
   const b = new WireWriter().varint(1, 1).varint(2, 300).varint(3, 2n ** 63n - 1n).varint(4, -1).finish();
   assert.deepEqual([...b.subarray(0, 5)], [0x08, 0x01, 0x10, 0xac, 0x02]);
   const f = new WireReader(b).readAll();
-  assert.equal(f.get(1)?.[0].value, 1n);
-  assert.equal(f.get(2)?.[0].value, 300n);
+  // Small values come back as numbers, large ones as bigints.
+  assert.equal(f.get(1)?.[0].value, 1);
+  assert.equal(f.get(2)?.[0].value, 300);
   assert.equal(f.get(3)?.[0].value, 2n ** 63n - 1n);
   assert.equal(f.get(4)?.[0].value, 2n ** 64n - 1n);
+  const edge = new WireReader(new WireWriter().varint(1, 2 ** 49 - 1).varint(2, 2 ** 49).finish()).readAll();
+  assert.equal(edge.get(1)?.[0].value, 2 ** 49 - 1);
+  assert.equal(edge.get(2)?.[0].value, 2n ** 49n);
   assert.equal(b.length - 2 - 3 - 10, 11); // tag + ten bytes for -1
 });
 

@@ -8,8 +8,11 @@ export type WireTypeNumber = 0 | 1 | 2 | 5;
 export interface RawField {
   num: number;
   wireType: WireTypeNumber;
-  /** varint: the unsigned 64-bit value; fixed64/fixed32/bytes: the bytes. */
-  value: bigint | Uint8Array;
+  /**
+   * varint: the unsigned 64-bit value, a number when below 2^49 (the common case, kept
+   * off BigInt for speed), else a bigint; fixed64/fixed32/bytes: the bytes.
+   */
+  value: number | bigint | Uint8Array;
 }
 
 /** Reads one message's fields in order. `where` names the message in errors. */
@@ -32,11 +35,29 @@ export class WireReader {
     throw new ProtobufDecodeError('malformed', `${this.where}: varint longer than 10 bytes`);
   }
 
+  /** A varint as a number when it has at most 7 bytes (< 2^49), else as a bigint. */
+  readVarintValue(): number | bigint {
+    let result = 0;
+    let mul = 1;
+    for (let i = 0; i < 7; i++) {
+      const at = this.pos + i;
+      if (at >= this.buf.length) break;
+      const b = this.buf[at];
+      result += (b & 0x7f) * mul;
+      if ((b & 0x80) === 0) {
+        this.pos = at + 1;
+        return result;
+      }
+      mul *= 128;
+    }
+    return this.readVarint();
+  }
+
   /** A varint that must fit a JavaScript number (lengths, tags). */
   readSmallVarint(): number {
-    const v = this.readVarint();
-    if (v > BigInt(Number.MAX_SAFE_INTEGER)) throw new ProtobufDecodeError('malformed', `${this.where}: length or tag too large`);
-    return Number(v);
+    const v = this.readVarintValue();
+    if (typeof v === 'bigint') throw new ProtobufDecodeError('malformed', `${this.where}: length or tag too large`);
+    return v;
   }
 
   readFixed(n: 4 | 8): Uint8Array {
@@ -53,7 +74,7 @@ export class WireReader {
     const wt = tag % 8;
     if (num === 0) throw new ProtobufDecodeError('malformed', `${this.where}: field number 0`);
     switch (wt) {
-      case WireType.varint: return { num, wireType: 0, value: this.readVarint() };
+      case WireType.varint: return { num, wireType: 0, value: this.readVarintValue() };
       case WireType.fixed64: return { num, wireType: 1, value: this.readFixed(8) };
       case WireType.bytes: return { num, wireType: 2, value: this.readLengthDelimited() };
       case WireType.fixed32: return { num, wireType: 5, value: this.readFixed(4) };
