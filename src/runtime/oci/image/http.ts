@@ -13,7 +13,10 @@ export interface HttpRequest {
   method?: 'GET' | 'HEAD';
   headers?: Record<string, string>;
   signal?: AbortSignal;
-  /** Give up if no response headers arrive in this many ms (default 30 000). */
+  /**
+   * Give up when the connection is silent this long (default 30 000 ms), waiting for
+   * headers or mid-body. The error has code ETIMEDOUT, so a blob download resumes.
+   */
   timeoutMs?: number;
   /** Host named in errors (defaults to the URL's). */
   registryHost?: string;
@@ -29,13 +32,10 @@ function once(req: HttpRequest, url: URL): Promise<IncomingMessage> {
       agent: url.protocol === 'https:' ? httpsAgent : httpAgent,
       signal: req.signal,
     });
-    const timer = setTimeout(() => r.destroy(new Error(`no response within ${req.timeoutMs ?? 30_000} ms`)), req.timeoutMs ?? 30_000);
-    r.on('response', (res) => {
-      clearTimeout(timer);
-      resolve(res);
-    });
+    const idle = req.timeoutMs ?? 30_000;
+    r.setTimeout(idle, () => r.destroy(Object.assign(new Error(`connection silent for ${idle} ms`), { code: 'ETIMEDOUT' })));
+    r.on('response', resolve);
     r.on('error', (e) => {
-      clearTimeout(timer);
       if (req.signal?.aborted) reject(new AbortedError());
       else reject(new RegistryUnreachableError(req.registryHost ?? url.host, e));
     });

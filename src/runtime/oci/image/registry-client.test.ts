@@ -60,3 +60,28 @@ test('blob redirects are followed, without the registry token on another host', 
   assert.equal(storage.requests.length, 1);
   assert.equal(storage.requests[0]!.authorization, undefined, 'credentials stay with the registry');
 });
+
+test('a download that goes silent is dropped after the idle timeout and resumed', async (t) => {
+  const data = Buffer.alloc(300_000, 9);
+  const digest = sha256Digest(data);
+  let first = true;
+  const s = await startServer((req, res) => {
+    if (first) {
+      first = false;
+      res.writeHead(200, { 'content-length': data.length });
+      res.write(data.subarray(0, 100_000)); // and then nothing, connection left open
+      return;
+    }
+    const from = Number(/bytes=(\d+)-/.exec(req.headers.range ?? '')?.[1] ?? 0);
+    res.writeHead(206, { 'content-range': `bytes ${from}-${data.length - 1}/${data.length}`, 'content-length': data.length - from }).end(data.subarray(from));
+  });
+  t.after(() => s.close());
+  const store = new ContentStore(await tempDir(t));
+  await store.init();
+  const started = Date.now();
+  await new RegistryClient({ idleTimeoutMs: 300 }).fetchBlob(parseReference(`${s.host}/a`), { mediaType: '', digest, size: data.length }, store);
+  assert.ok(Date.now() - started < 5000);
+  assert.equal(await store.has(digest, data.length), true);
+  assert.equal(s.requests.length, 2);
+  assert.match(s.requests[1]!.range ?? '', /^bytes=[1-9]\d*-$/);
+});

@@ -21,6 +21,8 @@ export interface RegistryClientOptions {
   signal?: AbortSignal;
   /** Attempts per blob before giving up; each resumes where the last stopped (default 4). */
   blobAttempts?: number;
+  /** A connection silent this long is dropped (and a blob resumed); default 30 000 ms. */
+  idleTimeoutMs?: number;
 }
 
 export interface FetchedManifest {
@@ -161,7 +163,7 @@ export class RegistryClient {
     const scopeKey = `${ref.domain}/${ref.path}`;
     const authHeader = this.tokens.get(scopeKey);
     const send = (auth: string | undefined): Promise<IncomingMessage> =>
-      httpGet({ url, headers: { ...headers, ...(auth ? { authorization: auth } : {}) }, registryHost: ref.domain, ...(this.opts.signal ? { signal: this.opts.signal } : {}) });
+      httpGet({ url, headers: { ...headers, ...(auth ? { authorization: auth } : {}) }, registryHost: ref.domain, ...this.common() });
     let res = await send(authHeader);
     if (res.statusCode !== 401) return res;
     const challenge = parseWwwAuthenticate(String(res.headers['www-authenticate'] ?? ''));
@@ -190,7 +192,7 @@ export class RegistryClient {
     const u = new URL(params.realm!);
     if (params.service) u.searchParams.set('service', params.service);
     u.searchParams.set('scope', params.scope ?? `repository:${ref.path}:pull`);
-    const res = await httpGet({ url: u.toString(), headers: creds ? { authorization: basicHeader(creds) } : {}, registryHost: u.host, ...(this.opts.signal ? { signal: this.opts.signal } : {}) });
+    const res = await httpGet({ url: u.toString(), headers: creds ? { authorization: basicHeader(creds) } : {}, registryHost: u.host, ...this.common() });
     if (res.statusCode === 401 || res.statusCode === 403) {
       res.resume();
       throw new UnauthorizedError(ref.domain, `token server ${u.host} refused ${creds ? 'the credentials' : 'anonymous access'}`);
@@ -208,6 +210,10 @@ export class RegistryClient {
     const token = typeof body.token === 'string' ? body.token : typeof body.access_token === 'string' ? body.access_token : undefined;
     if (!token) throw new RegistryError(u.host, 200, 'token response without a token');
     return token;
+  }
+
+  private common(): { signal?: AbortSignal; timeoutMs?: number } {
+    return { ...(this.opts.signal ? { signal: this.opts.signal } : {}), ...(this.opts.idleTimeoutMs ? { timeoutMs: this.opts.idleTimeoutMs } : {}) };
   }
 
   private async credentialsFor(domain: string): Promise<Credentials | undefined> {
