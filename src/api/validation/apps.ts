@@ -1,7 +1,7 @@
 // Workload controllers of apps/v1 (and the core ReplicationController): selectors that
 // must match their pod templates, replica counts, update strategies, immutability.
 
-import { type FieldError, FieldPath, fieldImmutable, forbidden, invalid, notSupported, required } from './errors.js';
+import { type FieldError, FieldPath, fieldImmutable, forbidden, goStringMap, invalid, notSupported, required } from './errors.js';
 import { type JsonObject, deepEqual, has, isObj, num, obj, str, strMap } from './json.js';
 import { nameIsDNSSubdomain } from './names.js';
 import { selectorIsEmpty, selectorMatches, validateAnnotations, validateLabelSelector, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
@@ -29,7 +29,7 @@ function validateSelectorAndTemplate(spec: JsonObject, what: string, errs: Field
   }
   const tpl = obj(spec, 'template');
   if (tpl && isObj(sel) && !selectorIsEmpty(sel) && !selectorMatches(sel, templateLabels(spec))) {
-    errs.push(invalid(sp.child('template', 'metadata', 'labels'), templateLabels(spec), '`selector` does not match template `labels`'));
+    errs.push(invalid(sp.child('template', 'metadata', 'labels'), goStringMap(templateLabels(spec)), '`selector` does not match template `labels`'));
   }
   if (what === 'statefulset') {
     // Kubernetes checks only the template's labels and annotations here: its mounts may
@@ -190,7 +190,7 @@ export function validateReplicationController(rc: JsonObject, old?: JsonObject):
   else {
     const labels = templateLabels(spec);
     if (Object.keys(selector).length > 0 && !Object.entries(selector).every(([k, v]) => labels[k] === v)) {
-      errs.push(invalid(sp.child('template', 'metadata', 'labels'), labels, '`selector` does not match template `labels`'));
+      errs.push(invalid(sp.child('template', 'metadata', 'labels'), goStringMap(labels), '`selector` does not match template `labels`'));
     }
     errs.push(...validatePodTemplateSpec(tpl, sp.child('template')));
     const tspec = obj(tpl, 'spec') ?? {};

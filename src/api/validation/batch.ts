@@ -1,6 +1,6 @@
 // Jobs and CronJobs.
 
-import { type FieldError, FieldPath, fieldImmutable, invalid, notSupported, required } from './errors.js';
+import { type FieldError, FieldPath, fieldImmutable, goStringMap, invalid, notSupported, required } from './errors.js';
 import { type JsonObject, deepEqual, has, isObj, num, obj, str, strMap } from './json.js';
 import { nameIsDNSSubdomain } from './names.js';
 import { selectorMatches, validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
@@ -47,7 +47,7 @@ export function validateJob(job: JsonObject, old?: JsonObject): FieldError[] {
   else {
     errs.push(...validateLabelSelector(sel, sp.child('selector')));
     const labels = strMap(obj(obj(spec, 'template'), 'metadata'), 'labels');
-    if (!selectorMatches(sel, labels)) errs.push(invalid(sp.child('template', 'metadata', 'labels'), labels, '`selector` does not match template `labels`'));
+    if (!selectorMatches(sel, labels)) errs.push(invalid(sp.child('template', 'metadata', 'labels'), goStringMap(labels), '`selector` does not match template `labels`'));
   }
   if (old) {
     const oldSpec = obj(old, 'spec') ?? {};

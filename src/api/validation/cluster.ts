@@ -1,7 +1,7 @@
 // Namespaces, nodes, storage (PVs, PVCs), quotas, limit ranges, endpoints, endpoint
 // slices, leases and events.
 
-import { type FieldError, FieldPath, duplicate, fieldImmutable, forbidden, invalid, notSupported, required, tooLong, tooMany } from './errors.js';
+import { type FieldError, FieldPath, duplicate, fieldImmutable, goStringSlice, forbidden, invalid, notSupported, required, tooLong, tooMany } from './errors.js';
 import { type JsonObject, arr, deepEqual, has, num, obj, objs, str } from './json.js';
 import { isDNS1123Label, isLabelValue, isQualifiedName, isValidCIDR, isValidIP, isIPv4, isIPv6, nameIsDNSLabel, nameIsDNSSubdomain, nameIsPathSegment } from './names.js';
 import { validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
@@ -33,7 +33,7 @@ export function validateNode(node: JsonObject, old?: JsonObject): FieldError[] {
   const spec = obj(node, 'spec') ?? {};
   const cidrs = arr(spec, 'podCIDRs');
   cidrs.forEach((c, i) => {
-    if (typeof c !== 'string' || !isValidCIDR(c)) errs.push(invalid(sp.child('podCIDRs').index(i), cidrs, 'must be valid CIDR'));
+    if (typeof c !== 'string' || !isValidCIDR(c)) errs.push(invalid(sp.child('podCIDRs').index(i), goStringSlice(cidrs), 'must be valid CIDR'));
   });
   // Kubernetes reports taint errors under metadata.taints (sic), and so do we.
   const tp = new FieldPath('metadata').child('taints');

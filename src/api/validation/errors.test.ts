@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FieldPath, duplicate, formatBadValue, goQuote, invalid, invalidMessage, notSupported, qualifiedKind, required, tooLong, tooMany } from './errors.js';
+import { FieldPath, duplicate, formatBadValue, goQuote, goStringMap, goStringSlice, invalid, invalidMessage, notSupported, qualifiedKind, required, tooLong, tooMany } from './errors.js';
 
 test('field paths print like Kubernetes', () => {
   const p = new FieldPath('spec').child('containers').index(0).child('resources', 'limits').key('cpu');
@@ -34,4 +34,11 @@ test('invalidMessage: one error bare, several bracketed, repeats once', () => {
   assert.equal(invalidMessage('Pod', 'x', []), 'Pod "x" is invalid');
   assert.equal(qualifiedKind({ group: 'apps', kind: 'Deployment' }), 'Deployment.apps');
   assert.equal(qualifiedKind({ group: '', kind: 'Pod' }), 'Pod');
+});
+
+test('Go-syntax values for maps and string slices, as Kubernetes 1.32 prints them', () => {
+  assert.equal(invalid('x', goStringMap({ b: '2', a: '1' }), 'd').message, 'Invalid value: map[string]string{"a":"1", "b":"2"}: d');
+  assert.equal(formatBadValue(goStringMap(undefined)), 'map[string]string(nil)');
+  assert.equal(formatBadValue(goStringSlice(['10.0.0.1', 'fd00::1'])), '[]string{"10.0.0.1", "fd00::1"}');
+  assert.equal(formatBadValue(goStringSlice([])), '[]string{}');
 });

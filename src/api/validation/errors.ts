@@ -65,8 +65,29 @@ export function goQuote(s: string): string {
   return `${out}"`;
 }
 
+/**
+ * A bad value printed as Go's %#v prints it, which is how Kubernetes up to 1.33 shows
+ * maps and slices in messages (`map[string]string{"app":"web"}`). Validators wrap the
+ * values whose Go type they know; other structured values print as JSON.
+ */
+export class GoValue {
+  constructor(readonly text: string) {}
+}
+
+export function goStringMap(m: Record<string, string> | undefined): GoValue {
+  if (m === undefined) return new GoValue('map[string]string(nil)');
+  const body = Object.keys(m).sort().map((k) => `${goQuote(k)}:${goQuote(m[k])}`).join(', ');
+  return new GoValue(`map[string]string{${body}}`);
+}
+
+export function goStringSlice(a: readonly unknown[] | undefined): GoValue {
+  if (a === undefined) return new GoValue('[]string(nil)');
+  return new GoValue(`[]string{${a.map((x) => goQuote(String(x))).join(', ')}}`);
+}
+
 /** How a bad value is shown: strings quoted, numbers and booleans bare, the rest as JSON. */
 export function formatBadValue(v: unknown): string {
+  if (v instanceof GoValue) return v.text;
   if (typeof v === 'string') return goQuote(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v === undefined || v === null) return 'null';

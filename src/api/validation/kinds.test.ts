@@ -40,7 +40,7 @@ test('daemonsets and replicasets', () => {
 
 test('replication controllers', () => {
   assert.deepEqual(check(rt('', 'ReplicationController'), { metadata: m('rc'), spec: { selector: { a: 'x' }, template: tpl({ a: 'b' }) } }), [
-    'spec.template.metadata.labels: Invalid value: {"a":"b"}: `selector` does not match template `labels`',
+    'spec.template.metadata.labels: Invalid value: map[string]string{"a":"b"}: `selector` does not match template `labels`',
   ]);
   // The selector defaults from the template labels.
   assert.deepEqual(check(rt('', 'ReplicationController'), { metadata: m('rc'), spec: { template: tpl({ a: 'b' }) } }), []);

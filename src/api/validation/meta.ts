@@ -1,7 +1,7 @@
 // ObjectMeta rules common to every kind: name and generateName, namespace presence,
 // labels, annotations, owner references, finalizers, and what may not change on update.
 
-import { type FieldError, FieldPath, fieldImmutable, forbidden, invalid, required, tooLong } from './errors.js';
+import { type FieldError, FieldPath, fieldImmutable, forbidden, goStringSlice, invalid, required, tooLong } from './errors.js';
 import { type JsonObject, deepEqual, isObj, num, obj, objs, str, strMap, arr } from './json.js';
 import { type NameValidator, isDNS1123Label, isLabelValue, isQualifiedName } from './names.js';
 
@@ -53,7 +53,7 @@ function validateFinalizers(finalizers: unknown[], p: FieldPath): FieldError[] {
   const names = finalizers.filter((x): x is string => typeof x === 'string');
   for (const f of names) for (const m of isQualifiedName(f)) errs.push(invalid(p, f, m));
   if (names.includes('orphan') && names.includes('foregroundDeletion')) {
-    errs.push(invalid(p, names, 'finalizer orphan and foregroundDeletion cannot be both set'));
+    errs.push(invalid(p, goStringSlice(names), 'finalizer orphan and foregroundDeletion cannot be both set'));
   }
   return errs;
 }

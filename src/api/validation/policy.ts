@@ -1,7 +1,7 @@
 // RBAC, disruption budgets, priority classes, autoscalers, storage classes and the
 // networking kinds.
 
-import { type FieldError, FieldPath, fieldImmutable, forbidden, invalid, notSupported, required, root } from './errors.js';
+import { type FieldError, FieldPath, fieldImmutable, forbidden, goStringSlice, invalid, notSupported, required, root } from './errors.js';
 import { type JsonObject, arr, deepEqual, has, isObj, num, obj, objs, str } from './json.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidCIDR, isValidPortName, nameIsDNSSubdomain, nameIsPathSegment } from './names.js';
 import { validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
@@ -18,9 +18,9 @@ function validatePolicyRule(rule: JsonObject, p: FieldPath, namespaced: boolean,
   if (arr(rule, 'verbs').length === 0) errs.push(required(p.child('verbs'), 'verbs must contain at least one value'));
   const nonResource = arr(rule, 'nonResourceURLs');
   if (nonResource.length > 0) {
-    if (namespaced) errs.push(invalid(p.child('nonResourceURLs'), nonResource, 'namespaced rules cannot apply to non-resource URLs'));
+    if (namespaced) errs.push(invalid(p.child('nonResourceURLs'), goStringSlice(nonResource), 'namespaced rules cannot apply to non-resource URLs'));
     if (arr(rule, 'apiGroups').length > 0 || arr(rule, 'resources').length > 0 || arr(rule, 'resourceNames').length > 0) {
-      errs.push(invalid(p.child('nonResourceURLs'), nonResource, 'rules cannot apply to both regular resources and non-resource URLs'));
+      errs.push(invalid(p.child('nonResourceURLs'), goStringSlice(nonResource), 'rules cannot apply to both regular resources and non-resource URLs'));
     }
     return;
   }

@@ -1,6 +1,6 @@
 // Services: type, ports, target ports, selector, cluster IPs, node ports.
 
-import { type FieldError, FieldPath, duplicate, forbidden, invalid, notSupported, required } from './errors.js';
+import { type FieldError, FieldPath, duplicate, forbidden, goStringSlice, invalid, notSupported, required } from './errors.js';
 import { type JsonObject, arr, has, num, obj, objs, str, strMap } from './json.js';
 import { isDNS1123Label, isDNS1123Subdomain, isValidCIDR, isValidIP, nameIsDNS1035Label } from './names.js';
 import { validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
@@ -116,7 +116,7 @@ export function validateService(svc: JsonObject, opts: ServiceOptions = {}, old?
     });
     const single = str(spec, 'clusterIP');
     const plural = arr(spec, 'clusterIPs');
-    if (single && plural.length > 0 && plural[0] !== single) errs.push(invalid(sp.child('clusterIPs'), plural, 'first value must match `clusterIP`'));
+    if (single && plural.length > 0 && plural[0] !== single) errs.push(invalid(sp.child('clusterIPs'), goStringSlice(plural), 'first value must match `clusterIP`'));
     if (headless && type !== 'ClusterIP') errs.push(invalid(sp.child('clusterIPs').index(0), 'None', 'may not be set to \'None\' for LoadBalancer or NodePort services'));
   }
   const policy = str(spec, 'ipFamilyPolicy');
@@ -157,12 +157,12 @@ function validateServiceUpdate(spec: JsonObject, oldSpec: JsonObject, sp: FieldP
   const oldIPs = clusterIPsOf(oldSpec);
   if (oldIPs.length === 0) return errs;
   if (ips.length === 0) {
-    errs.push(invalid(sp.child('clusterIPs').index(0), ips, 'primary clusterIP can not be unset'));
+    errs.push(invalid(sp.child('clusterIPs').index(0), goStringSlice(ips), 'primary clusterIP can not be unset'));
     return errs;
   }
   const n = Math.min(ips.length, oldIPs.length);
   for (let i = 0; i < n; i++) {
-    if (ips[i] !== oldIPs[i]) errs.push(invalid(sp.child('clusterIPs').index(i), ips, 'may not change once set'));
+    if (ips[i] !== oldIPs[i]) errs.push(invalid(sp.child('clusterIPs').index(i), goStringSlice(ips), 'may not change once set'));
   }
   return errs;
 }

@@ -140,7 +140,7 @@ test('services', () => {
   assert.deepEqual(check(r, svc({ sessionAffinity: 'ClientIP', ports: [{ port: 80 }] })), []);
   const old = svc({ clusterIP: '10.43.0.5', ports: [{ port: 80 }] });
   applyDefaults(r, old);
-  assert.deepEqual(check(r, svc({ clusterIP: '10.43.0.6', ports: [{ port: 80 }] }), old), ['spec.clusterIPs[0]: Invalid value: ["10.43.0.6"]: may not change once set']);
+  assert.deepEqual(check(r, svc({ clusterIP: '10.43.0.6', ports: [{ port: 80 }] }), old), ['spec.clusterIPs[0]: Invalid value: []string{"10.43.0.6"}: may not change once set']);
 });
 
 const deployment = (selector: unknown, labels: Record<string, string>): Record<string, unknown> => ({
@@ -152,7 +152,7 @@ test('deployments: selector must match the template, and is immutable', () => {
   const r = rt('apps', 'Deployment');
   assert.deepEqual(check(r, deployment({ matchLabels: { app: 'web' } }, { app: 'web' })), []);
   assert.deepEqual(check(r, deployment({ matchLabels: { app: 'web' } }, { app: 'other' })), [
-    'spec.template.metadata.labels: Invalid value: {"app":"other"}: `selector` does not match template `labels`',
+    'spec.template.metadata.labels: Invalid value: map[string]string{"app":"other"}: `selector` does not match template `labels`',
   ]);
   assert.deepEqual(check(r, deployment(undefined, { app: 'web' })), ['spec.selector: Required value']);
   const old = deployment({ matchLabels: { app: 'web' } }, { app: 'web', v: '1' });
@@ -193,7 +193,7 @@ test('namespaces use DNS labels, cluster-scoped kinds forbid a namespace', () =>
 test('rbac, priority classes, pdbs, hpas, leases', () => {
   assert.deepEqual(check(rt('rbac.authorization.k8s.io', 'Role'), { metadata: { name: 'r', namespace: 'd' }, rules: [{ verbs: [], nonResourceURLs: ['/x'] }] }), [
     'rules[0].verbs: Required value: verbs must contain at least one value',
-    'rules[0].nonResourceURLs: Invalid value: ["/x"]: namespaced rules cannot apply to non-resource URLs',
+    'rules[0].nonResourceURLs: Invalid value: []string{"/x"}: namespaced rules cannot apply to non-resource URLs',
   ]);
   const rbOld = { metadata: { name: 'b', namespace: 'd' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' } };
   assert.deepEqual(check(rt('rbac.authorization.k8s.io', 'RoleBinding'), { metadata: { name: 'b', namespace: 'd' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r2' } }, rbOld), [
@@ -219,7 +219,7 @@ test('every kind validates a minimal good object without throwing', () => {
 test('nodes: taints (reported under metadata.taints, as Kubernetes does) and pod CIDRs', () => {
   const errs = check(rt('', 'Node'), { metadata: { name: 'n1' }, spec: { podCIDRs: ['10.42.0.0/33'], taints: [{ key: 'k', effect: 'Sometimes' }, { key: 'a', effect: 'NoSchedule' }, { key: 'a', effect: 'NoSchedule' }] } });
   assert.deepEqual(errs, [
-    'spec.podCIDRs[0]: Invalid value: ["10.42.0.0/33"]: must be valid CIDR',
+    'spec.podCIDRs[0]: Invalid value: []string{"10.42.0.0/33"}: must be valid CIDR',
     'metadata.taints[0].effect: Unsupported value: "Sometimes": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
     'metadata.taints[2]: Duplicate value: {"effect":"NoSchedule","key":"a"}: taints must be unique by key and effect pair',
   ]);
