@@ -102,3 +102,10 @@ export class AbortedError extends ImageError {
     super('ERR_ABORTED', 'operation aborted');
   }
 }
+
+/** A response body (manifest, config, token) larger than such a thing can honestly be. */
+export class ResponseTooLargeError extends ImageError {
+  constructor(readonly limit: number) {
+    super('ERR_RESPONSE_TOO_LARGE', `response body over ${limit} bytes`);
+  }
+}

@@ -3,7 +3,7 @@
 // RegistryUnreachableError naming the host the caller meant to reach.
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
-import { AbortedError, RegistryUnreachableError } from './errors.js';
+import { AbortedError, RegistryUnreachableError, ResponseTooLargeError } from './errors.js';
 
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 16 });
@@ -76,7 +76,7 @@ export async function readBody(res: IncomingMessage, limit = 8 * 1024 * 1024): P
     n += (c as Buffer).length;
     if (n > limit) {
       res.destroy();
-      throw new Error(`response body over ${limit} bytes`);
+      throw new ResponseTooLargeError(limit);
     }
     parts.push(c as Buffer);
   }

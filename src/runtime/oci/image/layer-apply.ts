@@ -66,6 +66,7 @@ export class LayerApplier {
       this.stats.whiteouts++;
       return;
     }
+    if (base.startsWith(`${WHITEOUT}${WHITEOUT}`)) return; // aufs bookkeeping (.wh..wh.plnk, ...)
     if (base.startsWith(WHITEOUT)) {
       const name = base.slice(WHITEOUT.length);
       if (name === '' || name === '.' || name === '..') throw new InvalidArchiveError(`bad whiteout ${e.name}`);

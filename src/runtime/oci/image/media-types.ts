@@ -83,8 +83,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function descriptor(v: unknown, where: string): Descriptor {
-  if (!isObject(v) || typeof v.digest !== 'string' || typeof v.size !== 'number') {
-    throw new UnsupportedManifestError(`${where}: descriptor needs digest and size`);
+  if (!isObject(v) || typeof v.digest !== 'string' || typeof v.size !== 'number' || !Number.isSafeInteger(v.size) || v.size < 0) {
+    throw new UnsupportedManifestError(`${where}: descriptor needs a digest and a non-negative integer size`);
   }
   if (!/^sha256:[a-f0-9]{64}$/.test(v.digest)) throw new UnsupportedManifestError(`${where}: unsupported digest ${v.digest}`);
   const d: Descriptor = { mediaType: typeof v.mediaType === 'string' ? v.mediaType : '', digest: v.digest, size: v.size };

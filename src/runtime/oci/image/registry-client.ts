@@ -77,7 +77,8 @@ export class RegistryClient {
       throw new ImageNotFoundError(formatReference(ref), `blob ${desc.digest} missing`);
     }
     await this.expectOk(ref, res);
-    const bytes = await readBody(res, Math.max(desc.size, 0) + 1);
+    // Configs are kilobytes; a manifest claiming more than 16 MiB is not believed.
+    const bytes = await readBody(res, Math.min(desc.size, 16 * 1024 * 1024) + 1);
     const digest = sha256Digest(bytes);
     if (digest !== desc.digest) throw new DigestMismatchError(desc.digest, digest, 'blob');
     return bytes;
