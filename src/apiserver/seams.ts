@@ -44,6 +44,8 @@ export interface FieldManagement {
 }
 
 export interface FieldChecker {
+  /** kube's 400 message when a field has the wrong JSON type (`cannot unmarshal number into ...`), or undefined. */
+  typeError(r: ResourceType, obj: unknown): string | undefined;
   /** Paths of fields the kind's schema does not know, e.g. '.spec.foo'. */
   unknownFields(r: ResourceType, obj: unknown): string[];
   /** Paths of keys repeated in a JSON text (JSON.parse keeps only the last). */

@@ -115,7 +115,8 @@ export async function handleWatch(ctx: ServerContext, scope: RequestScope): Prom
   const sink: WatchSink = {
     deliver(batch) {
       if (closed) return true;
-      for (const d of batch) res.write(line(d));
+      // One write per batch: a committed batch of many events costs one TLS record, not many.
+      res.write(batch.length === 1 ? line(batch[0]) : Buffer.concat(batch.map((d) => { const l = line(d); return typeof l === 'string' ? Buffer.from(l) : l; })));
       return res.writableLength < maxBufferedBytes;
     },
     close: finish,

@@ -47,6 +47,9 @@ function checkObject(ctx: ServerContext, scope: RequestScope, raw: unknown, text
  * it as a decoding failure of the kind; a patch as the strict decoding error alone.
  */
 function checkFields(ctx: ServerContext, scope: RequestScope, obj: unknown, how: { text?: string; wholeObject: boolean }): void {
+  // A field of the wrong type fails decoding in every mode, before unknown fields count.
+  const typeError = ctx.seams.checker.typeError(scope.r, obj);
+  if (typeError) throw errors.badRequest(typeError);
   const mode = scope.query.get('fieldValidation') ?? 'Warn';
   if (mode !== 'Strict' && mode !== 'Warn' && mode !== 'Ignore') {
     throw errors.badRequest(`fieldValidation must be one of Ignore, Warn or Strict, not ${JSON.stringify(mode)}`);
