@@ -1,7 +1,7 @@
 // Workload controllers of apps/v1 (and the core ReplicationController): selectors that
 // must match their pod templates, replica counts, update strategies, immutability.
 
-import { type FieldError, FieldPath, fieldImmutable, forbidden, goStringMap, invalid, notSupported, required } from './errors.js';
+import { type FieldError, FieldPath, fieldImmutable, forbidden, goLabelSelector, goStringMap, invalid, notSupported, required } from './errors.js';
 import { type JsonObject, deepEqual, has, isObj, num, obj, str, strMap } from './json.js';
 import { nameIsDNSSubdomain } from './names.js';
 import { selectorIsEmpty, selectorMatches, validateAnnotations, validateLabelSelector, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
@@ -25,7 +25,7 @@ function validateSelectorAndTemplate(spec: JsonObject, what: string, errs: Field
   if (!isObj(sel)) errs.push(required(sp.child('selector')));
   else {
     errs.push(...validateLabelSelector(sel, sp.child('selector')));
-    if (selectorIsEmpty(sel)) errs.push(invalid(sp.child('selector'), sel, `empty selector is invalid for ${what === 'replicaset' ? 'deployment' : what}`));
+    if (selectorIsEmpty(sel)) errs.push(invalid(sp.child('selector'), goLabelSelector(sel), `empty selector is invalid for ${what === 'replicaset' ? 'deployment' : what}`));
   }
   const tpl = obj(spec, 'template');
   if (tpl && isObj(sel) && !selectorIsEmpty(sel) && !selectorMatches(sel, templateLabels(spec))) {
@@ -66,7 +66,7 @@ function validateRollingUpdate(ru: JsonObject, p: FieldPath, errs: FieldError[])
 function validateSelectorImmutable(o: JsonObject, old: JsonObject, errs: FieldError[]): void {
   const a = obj(o, 'spec')?.selector;
   const b = obj(old, 'spec')?.selector;
-  if (!deepEqual(a, b)) errs.push(invalid(sp.child('selector'), a ?? null, fieldImmutable));
+  if (!deepEqual(a, b)) errs.push(invalid(sp.child('selector'), goLabelSelector(a), fieldImmutable));
 }
 
 export function validateDeployment(d: JsonObject, old?: JsonObject): FieldError[] {

@@ -1,6 +1,6 @@
 // Jobs and CronJobs.
 
-import { type FieldError, FieldPath, fieldImmutable, goStringMap, invalid, notSupported, required } from './errors.js';
+import { type FieldError, FieldPath, fieldImmutable, goLabelSelector, goStringMap, invalid, notSupported, required } from './errors.js';
 import { type JsonObject, deepEqual, has, isObj, num, obj, str, strMap } from './json.js';
 import { nameIsDNSSubdomain } from './names.js';
 import { selectorMatches, validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
@@ -52,7 +52,7 @@ export function validateJob(job: JsonObject, old?: JsonObject): FieldError[] {
   if (old) {
     const oldSpec = obj(old, 'spec') ?? {};
     for (const k of ['selector', 'template', 'completionMode', 'podFailurePolicy', 'backoffLimitPerIndex', 'completions']) {
-      if (!deepEqual(spec[k], oldSpec[k])) errs.push(invalid(sp.child(k), spec[k] ?? null, fieldImmutable));
+      if (!deepEqual(spec[k], oldSpec[k])) errs.push(invalid(sp.child(k), k === 'selector' ? goLabelSelector(spec[k]) : spec[k] ?? null, fieldImmutable));
     }
   }
   return errs;

@@ -85,6 +85,21 @@ export function goStringSlice(a: readonly unknown[] | undefined): GoValue {
   return new GoValue(`[]string{${a.map((x) => goQuote(String(x))).join(', ')}}`);
 }
 
+/** A metav1.LabelSelector in Go syntax; undefined (a nil pointer) prints as null. */
+export function goLabelSelector(sel: unknown): GoValue | null {
+  if (typeof sel !== 'object' || sel === null || Array.isArray(sel)) return null;
+  const o = sel as Record<string, unknown>;
+  const ml = typeof o.matchLabels === 'object' && o.matchLabels !== null ? (o.matchLabels as Record<string, string>) : undefined;
+  const exprs = Array.isArray(o.matchExpressions) ? o.matchExpressions : undefined;
+  const req = (e: unknown): string => {
+    const r = (e ?? {}) as Record<string, unknown>;
+    const values = Array.isArray(r.values) ? goStringSlice(r.values).text : '[]string(nil)';
+    return `v1.LabelSelectorRequirement{Key:${goQuote(String(r.key ?? ''))}, Operator:${goQuote(String(r.operator ?? ''))}, Values:${values}}`;
+  };
+  const exprText = exprs ? `[]v1.LabelSelectorRequirement{${exprs.map(req).join(', ')}}` : '[]v1.LabelSelectorRequirement(nil)';
+  return new GoValue(`v1.LabelSelector{MatchLabels:${goStringMap(ml).text}, MatchExpressions:${exprText}}`);
+}
+
 /** How a bad value is shown: strings quoted, numbers and booleans bare, the rest as JSON. */
 export function formatBadValue(v: unknown): string {
   if (v instanceof GoValue) return v.text;

@@ -33,7 +33,7 @@ test('daemonsets and replicasets', () => {
     'spec.updateStrategy: Unsupported value: {"type":"Sometimes"}: supported values: "RollingUpdate", "OnDelete"',
   ]);
   const rs = { metadata: m('rs'), spec: { selector: {}, template: tpl({ a: 'b' }) } };
-  assert.deepEqual(check(rt('apps', 'ReplicaSet'), rs), ['spec.selector: Invalid value: {}: empty selector is invalid for deployment']);
+  assert.deepEqual(check(rt('apps', 'ReplicaSet'), rs), ['spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment']);
   const never = { metadata: m('rs'), spec: { selector: { matchLabels: { a: 'b' } }, template: { ...tpl({ a: 'b' }), spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'i' }] } } } };
   assert.deepEqual(check(rt('apps', 'ReplicaSet'), never), ['spec.template.spec.restartPolicy: Unsupported value: "Never": supported values: "Always"']);
 });

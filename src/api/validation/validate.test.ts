@@ -158,7 +158,7 @@ test('deployments: selector must match the template, and is immutable', () => {
   const old = deployment({ matchLabels: { app: 'web' } }, { app: 'web', v: '1' });
   applyDefaults(r, old);
   assert.deepEqual(check(r, deployment({ matchLabels: { app: 'web', v: '1' } }, { app: 'web', v: '1' }), old), [
-    'spec.selector: Invalid value: {"matchLabels":{"app":"web","v":"1"}}: field is immutable',
+    'spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"web", "v":"1"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable',
   ]);
   const zero = deployment({ matchLabels: { a: 'b' } }, { a: 'b' });
   (zero.spec as Record<string, unknown>).strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 0 } };
