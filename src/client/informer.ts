@@ -73,10 +73,18 @@ export class Informer<T extends KObject = KObject> {
     return this.cache;
   }
 
-  /** Registers handlers; once synced, a late handler first gets onAdd for every cached object. */
-  addEventHandler(h: EventHandlers<T>): void {
+  /**
+   * Registers handlers; once synced, a late handler first gets onAdd for every cached
+   * object. Answers a function that removes them again (for controllers sharing an
+   * informer that stop before it does).
+   */
+  addEventHandler(h: EventHandlers<T>): () => void {
     this.handlers.push(h);
     if (this.synced) for (const o of this.cache.list()) this.call(() => h.onAdd?.(o));
+    return () => {
+      const i = this.handlers.indexOf(h);
+      if (i >= 0) this.handlers.splice(i, 1);
+    };
   }
 
   start(): void {

@@ -8,7 +8,7 @@
 import { realClock, type Clock } from '../../client/clock.js';
 import { runWorkers, type SyncResult } from '../../client/controller.js';
 import { isConflict, isNotFound } from '../../client/errors.js';
-import { Informer } from '../../client/informer.js';
+import { InformerFactory } from '../../client/informer-factory.js';
 import type { Logger } from '../../client/log.js';
 import type { RestClient } from '../../client/rest-client.js';
 import type { KObject } from '../../client/types.js';
@@ -37,6 +37,8 @@ export interface NamespaceControllerOptions {
   requeueAfterMs?: number;
   /** Informer resync period. Default 5 minutes, as Kubernetes. */
   resyncMs?: number;
+  /** Shared informers; by default the controller makes (and stops) its own. */
+  informers?: InformerFactory;
   clock?: Clock;
 }
 
@@ -50,29 +52,28 @@ export function startNamespaceController(opts: NamespaceControllerOptions): Stop
   const { client, log } = opts;
   const clock = opts.clock ?? realClock;
   const queue = new WorkQueue<string>({ clock });
-  const informer = new Informer<Namespace>({
-    client,
+  const factory = opts.informers ?? new InformerFactory({ client, clock, log });
+  const informer = factory.informer<Namespace>({
     resource: { group: '', version: 'v1', resource: 'namespaces' },
     resyncMs: opts.resyncMs ?? 5 * 60_000,
-    clock,
-    log,
-    name: 'namespace-controller/namespaces',
+    name: 'namespaces',
   });
   // Only namespaces being deleted are work; enqueue on every update of one, since a
   // missed update must not leave it waiting for the resync.
   const enqueue = (ns: Namespace) => {
     if (ns.metadata.deletionTimestamp && ns.metadata.name) queue.add(ns.metadata.name);
   };
-  informer.addEventHandler({ onAdd: enqueue, onUpdate: (_old, ns) => enqueue(ns) });
+  const unsubscribe = informer.addEventHandler({ onAdd: enqueue, onUpdate: (_old, ns) => enqueue(ns) });
 
   const sync = (name: string) => syncNamespace(name, { client, log, clock, requeueAfterMs: opts.requeueAfterMs ?? 3000 });
-  informer.start();
+  factory.start();
   const workers = runWorkers({ queue, sync, workers: opts.workers ?? 5, name: 'namespace-controller', log });
-  log.info('namespace-controller: started');
+  log.info('namespace controller started');
   return {
     async stop() {
-      await informer.stop();
+      unsubscribe();
       await workers.stop();
+      if (!opts.informers) await factory.stop();
     },
   };
 }
@@ -106,7 +107,7 @@ export async function syncNamespace(name: string, d: SyncDeps): Promise<SyncResu
   }
   if (report.remaining.size) {
     const left = [...report.remaining.entries()].map(([r, n]) => `${r}=${n}`).join(' ');
-    d.log.info(`namespace-controller: namespace ${name}: waiting for content to go: ${left}`);
+    d.log.info(`namespace ${name}: waiting for content to go: ${left}`);
     const wait = report.podGraceSeconds > 0 ? Math.max(d.requeueAfterMs, report.podGraceSeconds * 1000) : d.requeueAfterMs;
     return { requeueAfterMs: wait };
   }
@@ -119,7 +120,7 @@ export async function syncNamespace(name: string, d: SyncDeps): Promise<SyncResu
     if (isNotFound(err)) return;
     throw err;
   }
-  d.log.info(`namespace-controller: namespace ${name}: content deleted (${discovery.resources.map(resourceLabel).length} resource types checked), finalizer removed`);
+  d.log.info(`namespace ${name}: content deleted (${discovery.resources.map(resourceLabel).length} resource types checked), finalizer removed`);
 }
 
 /** Writes the deletion conditions when they changed; answers the namespace as now stored. */
@@ -132,7 +133,7 @@ async function updateConditions(ns: Namespace, next: ReturnType<typeof deletionC
   } catch (err) {
     // Conditions are advice for humans; a lost race here is fixed by the next pass.
     if (isConflict(err) || isNotFound(err)) {
-      d.log.warn(`namespace-controller: namespace ${ns.metadata.name}: conditions not written: ${(err as Error).message}`);
+      d.log.warn(`namespace ${ns.metadata.name}: conditions not written: ${(err as Error).message}`);
       return isNotFound(err) ? ns : await d.client.get<Namespace>(nsPath(ns.metadata.name!));
     }
     throw err;

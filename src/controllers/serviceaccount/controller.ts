@@ -4,7 +4,7 @@
 
 import { runWorkers } from '../../client/controller.js';
 import { ApiStatusError, isAlreadyExists, isNotFound } from '../../client/errors.js';
-import { Informer } from '../../client/informer.js';
+import { InformerFactory } from '../../client/informer-factory.js';
 import type { Logger } from '../../client/log.js';
 import type { Lister } from '../../client/lister.js';
 import type { RestClient } from '../../client/rest-client.js';
@@ -20,6 +20,8 @@ export interface ServiceAccountControllerOptions {
   workers?: number;
   /** Informer resync period. Default 5 minutes. */
   resyncMs?: number;
+  /** Shared informers; by default the controller makes (and stops) its own. */
+  informers?: InformerFactory;
 }
 
 interface Namespace extends KObject {
@@ -31,17 +33,17 @@ export function startServiceAccountController(opts: ServiceAccountControllerOpti
   const names = opts.serviceAccounts ?? ['default'];
   const queue = new WorkQueue<string>();
   const resyncMs = opts.resyncMs ?? 5 * 60_000;
-  const namespaces = new Informer<Namespace>({ client, resource: { group: '', version: 'v1', resource: 'namespaces' }, resyncMs, log, name: 'serviceaccount-controller/namespaces' });
-  const accounts = new Informer<KObject>({ client, resource: { group: '', version: 'v1', resource: 'serviceaccounts' }, log, name: 'serviceaccount-controller/serviceaccounts' });
+  const factory = opts.informers ?? new InformerFactory({ client, log });
+  const namespaces = factory.informer<Namespace>({ resource: { group: '', version: 'v1', resource: 'namespaces' }, resyncMs, name: 'namespaces' });
+  const accounts = factory.informer<KObject>({ resource: { group: '', version: 'v1', resource: 'serviceaccounts' }, name: 'serviceaccounts' });
   const enqueueNs = (ns: Namespace) => ns.metadata.name && queue.add(ns.metadata.name);
-  namespaces.addEventHandler({ onAdd: enqueueNs, onUpdate: (_o, ns) => enqueueNs(ns) });
-  accounts.addEventHandler({
+  const unsubscribeNs = namespaces.addEventHandler({ onAdd: enqueueNs, onUpdate: (_o, ns) => enqueueNs(ns) });
+  const unsubscribeSa = accounts.addEventHandler({
     onDelete: (sa) => {
       if (sa.metadata.namespace && names.includes(sa.metadata.name ?? '')) queue.add(sa.metadata.namespace);
     },
   });
-  namespaces.start();
-  accounts.start();
+  factory.start();
 
   const abort = new AbortController();
   let workers: { stop(): Promise<void> } | undefined;
@@ -55,15 +57,17 @@ export function startServiceAccountController(opts: ServiceAccountControllerOpti
       log,
       sync: (ns) => syncServiceAccounts(ns, { client, log, names, namespaces: namespaces.lister, accounts: accounts.lister }),
     });
-    log.info('serviceaccount-controller: started');
+    log.info('serviceaccount controller started');
   });
   return {
     async stop() {
       abort.abort();
+      unsubscribeNs();
+      unsubscribeSa();
       await ready;
-      await Promise.all([namespaces.stop(), accounts.stop()]);
       if (workers) await workers.stop();
       else queue.shutDown();
+      if (!opts.informers) await factory.stop();
     },
   };
 }
@@ -87,7 +91,7 @@ export async function syncServiceAccounts(namespace: string, d: SyncDeps): Promi
         kind: 'ServiceAccount',
         metadata: { name, namespace },
       });
-      d.log.info(`serviceaccount-controller: created serviceaccount ${namespace}/${name}`);
+      d.log.info(`created serviceaccount ${namespace}/${name}`);
     } catch (err) {
       // The cache may lag behind a create made by someone else; that is success.
       if (isAlreadyExists(err)) continue;
