@@ -46,6 +46,23 @@ test('import an OCI layout directory with an index: the amd64 image is chosen', 
   assert.equal((await store.getRecord(images.amd64.config.digest))?.indexDigest, images.indexDigest);
 });
 
+test('archives written by skopeo (docker-archive with symlinked layers, oci-archive) import', async (t) => {
+  const dir = await tempDir(t);
+  const images = await writeTestImages(dir);
+  const docker = join(dir, 'skopeo-docker.tar');
+  const oci = join(dir, 'skopeo-oci.tar');
+  execFileSync('skopeo', ['copy', '--quiet', `oci-archive:${images.ociArchive}`, `docker-archive:${docker}:k8ts.test/sk:v1`]);
+  execFileSync('skopeo', ['copy', '--quiet', `oci-archive:${images.ociArchive}`, `oci-archive:${oci}:k8ts.test/sko:v2`]);
+  const store = new ImageStore({ root: join(dir, 'store') });
+  const [a] = await store.importArchive(docker);
+  const [b] = await store.importArchive(oci);
+  assert.equal(a?.id, images.busybox.config.digest);
+  assert.deepEqual(b?.repoTags, ['k8ts.test/sk:v1', 'k8ts.test/sko:v2']);
+  const { rootfs } = await store.prepareRootfs('sk', b!.id);
+  t.after(() => store.releaseRootfs('sk'));
+  assert.equal(execFileSync('chroot', [rootfs, '/bin/echo', 'ok'], { encoding: 'utf8' }), 'ok\n');
+});
+
 test('an OCI archive whose blob does not match its name is refused', async (t) => {
   const dir = await tempDir(t);
   const img = buildImage({ layers: [markerLayer('x', 'x')] });
