@@ -1,7 +1,7 @@
 // Namespaces, nodes, storage (PVs, PVCs), quotas, limit ranges, endpoints, endpoint
 // slices, leases and events.
 
-import { type FieldError, FieldPath, duplicate, fieldImmutable, goStringSlice, forbidden, invalid, notSupported, required, tooLong, tooMany } from './errors.js';
+import { type FieldError, FieldPath, GoValue, duplicate, fieldImmutable, goQuote, goStringSlice, forbidden, invalid, notSupported, required, tooLong, tooMany } from './errors.js';
 import { type JsonObject, arr, deepEqual, has, num, obj, objs, str } from './json.js';
 import { isDNS1123Label, isLabelValue, isQualifiedName, isValidCIDR, isValidIP, isIPv4, isIPv6, nameIsDNSLabel, nameIsDNSSubdomain, nameIsPathSegment } from './names.js';
 import { validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
@@ -51,7 +51,7 @@ export function validateNode(node: JsonObject, old?: JsonObject): FieldError[] {
     else if (!taintEffects.includes(effect)) errs.push(notSupported(ip.child('effect'), effect, taintEffects));
     const k = `${key}\u0000${effect}`;
     if (seen.has(k)) {
-      const d = duplicate(ip, t);
+      const d = duplicate(ip, new GoValue(`core.Taint{Key:${goQuote(key)}, Value:${goQuote(value)}, Effect:${goQuote(effect)}, TimeAdded:${t.timeAdded ? goQuote(String(t.timeAdded)) : '(*v1.Time)(nil)'}}`));
       errs.push({ ...d, message: `${d.message}: taints must be unique by key and effect pair` });
     }
     seen.add(k);

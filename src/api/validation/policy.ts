@@ -1,7 +1,7 @@
 // RBAC, disruption budgets, priority classes, autoscalers, storage classes and the
 // networking kinds.
 
-import { type FieldError, FieldPath, fieldImmutable, forbidden, goStringSlice, invalid, notSupported, required, root } from './errors.js';
+import { type FieldError, FieldPath, GoValue, fieldImmutable, forbidden, goQuote, goStringSlice, invalid, notSupported, required, root } from './errors.js';
 import { type JsonObject, arr, deepEqual, has, isObj, num, obj, objs, str } from './json.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidCIDR, isValidPortName, nameIsDNSSubdomain, nameIsPathSegment } from './names.js';
 import { validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
@@ -67,7 +67,10 @@ export function validateRoleBinding(rb: JsonObject, namespaced: boolean, old?: J
   if (!name) errs.push(required(rp.child('name')));
   else for (const m of nameIsPathSegment(name, false)) errs.push(invalid(rp.child('name'), name, m));
   objs(rb, 'subjects').forEach((s, i) => validateSubject(s, new FieldPath('subjects').index(i), namespaced, errs));
-  if (old && !deepEqual(rb.roleRef, old.roleRef)) errs.push(invalid(rp, rb.roleRef ?? null, 'cannot change roleRef'));
+  if (old && !deepEqual(rb.roleRef, old.roleRef)) {
+    const shown = new GoValue(`rbac.RoleRef{APIGroup:${goQuote(str(ref, 'apiGroup'))}, Kind:${goQuote(str(ref, 'kind'))}, Name:${goQuote(name)}}`);
+    errs.push(invalid(rp, shown, 'cannot change roleRef'));
+  }
   return errs;
 }
 

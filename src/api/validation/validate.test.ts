@@ -197,7 +197,7 @@ test('rbac, priority classes, pdbs, hpas, leases', () => {
   ]);
   const rbOld = { metadata: { name: 'b', namespace: 'd' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' } };
   assert.deepEqual(check(rt('rbac.authorization.k8s.io', 'RoleBinding'), { metadata: { name: 'b', namespace: 'd' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r2' } }, rbOld), [
-    'roleRef: Invalid value: {"apiGroup":"rbac.authorization.k8s.io","kind":"Role","name":"r2"}: cannot change roleRef',
+    'roleRef: Invalid value: rbac.RoleRef{APIGroup:"rbac.authorization.k8s.io", Kind:"Role", Name:"r2"}: cannot change roleRef',
   ]);
   assert.deepEqual(check(rt('scheduling.k8s.io', 'PriorityClass'), { metadata: { name: 'high' }, value: 2000000000 }), ['value: Forbidden: maximum allowed value of a user defined priority is 1000000000']);
   assert.deepEqual(check(rt('policy', 'PodDisruptionBudget'), { metadata: { name: 'p', namespace: 'd' }, spec: { minAvailable: '150%' } }), ['spec.minAvailable: Invalid value: "150%": must not be greater than 100%']);
@@ -221,7 +221,7 @@ test('nodes: taints (reported under metadata.taints, as Kubernetes does) and pod
   assert.deepEqual(errs, [
     'spec.podCIDRs[0]: Invalid value: []string{"10.42.0.0/33"}: must be valid CIDR',
     'metadata.taints[0].effect: Unsupported value: "Sometimes": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
-    'metadata.taints[2]: Duplicate value: {"effect":"NoSchedule","key":"a"}: taints must be unique by key and effect pair',
+    'metadata.taints[2]: Duplicate value: core.Taint{Key:"a", Value:"", Effect:"NoSchedule", TimeAdded:(*v1.Time)(nil)}: taints must be unique by key and effect pair',
   ]);
 });
 
