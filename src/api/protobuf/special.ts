@@ -24,10 +24,15 @@ function lastBytes(fields: Map<number, RawField[]>, num: number, where: string):
 const int64 = (v: bigint): number => Number(BigInt.asIntN(64, v));
 const int32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
 
+// Go's Time.MarshalJSON refuses years outside 0..9999, so such a time has no JSON form.
+const minSeconds = -62167219200; // 0000-01-01T00:00:00Z
+const maxSeconds = 253402300799; // 9999-12-31T23:59:59Z
+
 function isoSeconds(seconds: number, where: string): string {
-  const d = new Date(seconds * 1000);
-  if (Number.isNaN(d.getTime())) throw new ProtobufDecodeError('bad-value', `${where}: seconds ${seconds} out of range`);
-  return d.toISOString().slice(0, 19);
+  if (!(seconds >= minSeconds && seconds <= maxSeconds)) {
+    throw new ProtobufDecodeError('bad-value', `${where}: seconds ${seconds} is outside the years 0 to 9999`);
+  }
+  return new Date(seconds * 1000).toISOString().slice(0, 19);
 }
 
 /** metav1.Time: seconds only (apimachinery drops nanos); an empty message is the zero time, JSON null. */
