@@ -142,3 +142,28 @@ test('stop before sync makes waitForSync answer false', async (t) => {
   assert.equal(await p, false);
   fake.intercept = undefined;
 });
+
+test('resync re-reports every cached object as an update', async (t) => {
+  const { FakeClock } = await import('./clock.js');
+  const fake = new FakeApiServer();
+  const client = new RestClient({ server: await fake.start() });
+  const clock = new FakeClock();
+  const informer = new Informer<KObject>({ client, resource: { group: '', version: 'v1', resource: 'configmaps' }, resyncMs: 60_000, clock });
+  t.after(async () => {
+    await informer.stop();
+    client.close();
+    await fake.stop();
+  });
+  fake.put('configmaps', { metadata: { namespace: 'a', name: 'c1' } });
+  fake.put('configmaps', { metadata: { namespace: 'b', name: 'c2' } });
+  const updates: string[] = [];
+  informer.addEventHandler({ onUpdate: (a, b) => a === b && updates.push(b.metadata.name!) });
+  informer.start();
+  await informer.waitForSync();
+  clock.advance(59_999);
+  assert.deepEqual(updates, []);
+  clock.advance(1);
+  assert.deepEqual(updates.sort(), ['c1', 'c2']);
+  clock.advance(60_000);
+  assert.equal(updates.length, 4, 'and again every period');
+});

@@ -159,3 +159,23 @@ test('aborting a watch resolves quietly; a cut connection rejects with NetworkEr
   await c.watch('/api/v1/pods', {}, () => ac.abort(), ac.signal);
   await assert.rejects(c.watch('/cut', {}, () => {}), NetworkError);
 });
+
+test('429 with Retry-After is retried, up to maxRetries', async (t) => {
+  let calls = 0;
+  const s = await serve((req, res) => {
+    calls++;
+    if (req.url === '/always' || calls < 3) {
+      res.writeHead(429, { 'Retry-After': '0', 'Content-Type': 'application/json' });
+      return res.end(JSON.stringify({ kind: 'Status', code: 429, reason: 'TooManyRequests', message: 'slow down' }));
+    }
+    res.end(JSON.stringify({ metadata: { name: 'ok' } }));
+  });
+  t.after(() => s.close());
+  const c = new RestClient({ server: s.url, maxRetries: 2 });
+  t.after(() => c.close());
+  assert.equal((await c.create('/x', {})).metadata.name, 'ok');
+  assert.equal(calls, 3);
+  calls = 0;
+  await assert.rejects(c.get('/always'), (e: unknown) => e instanceof ApiStatusError && e.code === 429 && e.reason === 'TooManyRequests');
+  assert.equal(calls, 3, 'first try and two retries');
+});

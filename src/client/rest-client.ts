@@ -4,6 +4,7 @@
 
 import type { Readable } from 'node:stream';
 import { ApiStatusError, DecodeError, NetworkError } from './errors.js';
+import { realClock, sleep, type Clock } from './clock.js';
 import { readKubeconfig } from './kubeconfig.js';
 import { withQuery, type Query } from './resource-path.js';
 import { HttpTransport, type Headers, type Transport, type TransportResponse } from './transport.js';
@@ -27,6 +28,12 @@ export interface RestClientOptions {
   insecureSkipTLSVerify?: boolean;
   /** Replaces HTTPS entirely (in-process transport, tests). */
   transport?: Transport;
+  /**
+   * How often a request answered 429 with Retry-After is sent again (the server did not
+   * act on it, so any verb is safe to repeat). Default 5; waits are capped at 10 s.
+   */
+  maxRetries?: number;
+  clock?: Clock;
 }
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
@@ -48,8 +55,12 @@ export interface RequestOptions {
 export class RestClient {
   readonly transport: Transport;
   private readonly baseHeaders: Headers;
+  private readonly maxRetries: number;
+  private readonly clock: Clock;
 
   constructor(opts: RestClientOptions) {
+    this.maxRetries = opts.maxRetries ?? 5;
+    this.clock = opts.clock ?? realClock;
     if (opts.transport) this.transport = opts.transport;
     else if (opts.server) {
       this.transport = new HttpTransport({
@@ -121,8 +132,15 @@ export class RestClient {
 
   /** Any request, answering the decoded JSON body; for paths the typed methods do not cover. */
   async json<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-    const res = await this.send(method, path, opts);
-    const text = await readAll(res.body, method, path);
+    let res: TransportResponse;
+    let text: string;
+    for (let attempt = 0; ; attempt++) {
+      res = await this.send(method, path, opts);
+      text = await readAll(res.body, method, path);
+      const wait = retryAfterMs(res);
+      if (res.status !== 429 || wait === undefined || attempt >= this.maxRetries || opts.signal?.aborted) break;
+      await sleep(this.clock, wait, opts.signal);
+    }
     if (res.status < 200 || res.status > 299) throw errorFromBody(text, res.status);
     if (text.length === 0) return {} as T;
     try {
@@ -146,6 +164,14 @@ export class RestClient {
   close(): void {
     this.transport.close?.();
   }
+}
+
+/** The Retry-After header in ms (seconds form only, as the API server sends it), capped at 10 s. */
+function retryAfterMs(res: TransportResponse): number | undefined {
+  const h = res.headers['retry-after'];
+  const v = Number(Array.isArray(h) ? h[0] : h);
+  if (h === undefined || !Number.isFinite(v) || v < 0) return undefined;
+  return Math.min(10, v) * 1000;
 }
 
 async function readAll(body: Readable, method: string, path: string): Promise<string> {
