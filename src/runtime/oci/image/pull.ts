@@ -105,7 +105,11 @@ export async function fetchLayers(deps: FetchDeps, ref: ImageReference, layers: 
       emit(layer, 'unpacking', layer.size);
       await afterEach(layer, i);
     } else {
-      await downloadAndUnpack(deps, ref, layer, () => emit(layer, 'downloaded', layer.size), (done) => emit(layer, 'downloading', done), (stream) => afterEach(layer, i, stream));
+      const finished = (): void => {
+        emit(layer, 'downloaded', layer.size);
+        emit(layer, 'unpacking', layer.size); // what is left of it
+      };
+      await downloadAndUnpack(deps, ref, layer, finished, (done) => emit(layer, 'downloading', done), (stream) => afterEach(layer, i, stream));
     }
     emit(layer, 'unpacked', layer.size);
   });

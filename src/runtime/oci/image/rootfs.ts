@@ -52,7 +52,11 @@ export class RootfsManager {
       options = `lowerdir=${lowers.join(':')},upperdir=${join(base, 'upper')},workdir=${join(base, 'work')}`;
     }
     // Relative lowerdirs (resolved against cwd by the kernel) keep long chains under
-    // the one-page limit on mount options.
+    // the one-page limit on mount options: about 58 layers fit.
+    if (options.length > 4000) {
+      await rm(base, { recursive: true, force: true });
+      throw new SnapshotError(`image ${image.id} has ${image.chainIds.length} layers: too many for one overlay mount`);
+    }
     try {
       await mountOverlay(rootfs, `index=off,${options}`, this.snapshots.dir);
     } catch (e) {
