@@ -103,3 +103,21 @@ test('quotas, limit ranges, storage classes, events', () => {
     'involvedObject.namespace: Invalid value: "other": does not match event.namespace',
   ]);
 });
+
+test('tolerations', () => {
+  const r = rt('', 'Pod');
+  const p = (tolerations: unknown[]): Record<string, unknown> => ({ metadata: m('p'), spec: { containers: [{ name: 'c', image: 'i' }], tolerations } });
+  assert.deepEqual(check(r, p([{ key: 'k', operator: 'Exists', value: 'v' }, { key: 'k', operator: 'Maybe' }, { key: 'k', operator: 'Equal', value: 'v', effect: 'NoSchedule', tolerationSeconds: 5 }])), [
+    'spec.tolerations[0].operator: Invalid value: core.Toleration{Key:"k", Operator:"Exists", Value:"v", Effect:"", TolerationSeconds:(*int64)(nil)}: value must be empty when `operator` is \'Exists\'',
+    'spec.tolerations[1].operator: Unsupported value: "Maybe": supported values: "Equal", "Exists"',
+    "spec.tolerations[2].effect: Invalid value: \"NoSchedule\": effect must be 'NoExecute' when `tolerationSeconds` is set",
+  ]);
+  const old = p([{ key: 'a', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 60 }]);
+  applyDefaults(r, old);
+  const added = structuredClone(old);
+  ((added.spec as Record<string, unknown[]>).tolerations).push({ key: 'b', operator: 'Exists' });
+  assert.deepEqual(validateObject(r, added, old), []);
+  const removed = structuredClone(old);
+  (removed.spec as Record<string, unknown>).tolerations = [];
+  assert.equal(validateObject(r, removed, old).map(formatFieldError)[0], 'spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds');
+});

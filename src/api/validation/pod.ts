@@ -1,6 +1,6 @@
 // Pod specs (for pods and for the templates of workloads) and pod updates.
 
-import { type FieldError, FieldPath, forbidden, invalid, notSupported, required } from './errors.js';
+import { type FieldError, FieldPath, GoValue, forbidden, goQuote, invalid, notSupported, required } from './errors.js';
 import { type JsonObject, arr, bool, deepEqual, isObj, num, obj, objs, str, strMap } from './json.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidIP, isLabelValue, nameIsDNSSubdomain } from './names.js';
 import { validateContainer } from './container.js';
@@ -24,7 +24,11 @@ export function validateTolerations(tolerations: JsonObject[], p: FieldPath): Fi
     const op = str(t, 'operator');
     if (!key && op !== 'Exists') errs.push(invalid(ip.child('operator'), op, 'operator must be Exists when `key` is empty, which means "match all values and all keys"'));
     const value = str(t, 'value');
-    if (op === 'Exists' && value) errs.push(invalid(ip.child('operator'), t, 'value must be empty when `operator` is \'Exists\''));
+    if (op === 'Exists' && value) {
+      const secs = num(t, 'tolerationSeconds');
+      const shown = new GoValue(`core.Toleration{Key:${goQuote(key)}, Operator:${goQuote(op)}, Value:${goQuote(value)}, Effect:${goQuote(str(t, 'effect'))}, TolerationSeconds:${secs === undefined ? '(*int64)(nil)' : `(*int64)(${secs})`}}`);
+      errs.push(invalid(ip.child('operator'), shown, 'value must be empty when `operator` is \'Exists\''));
+    }
     else if (op && !tolerationOperators.includes(op)) errs.push(notSupported(ip.child('operator'), op, tolerationOperators));
     else if (op !== 'Exists') for (const m of isLabelValue(value)) errs.push(invalid(ip.child('value'), value, m));
     const effect = str(t, 'effect');
