@@ -11,6 +11,7 @@ import { signalName } from './defaults.js';
 import type { OciCli } from './ocicli.js';
 import type { RootfsProvider } from './rootfs.js';
 import { sandboxPaths } from './sandbox.js';
+import { ensureMountPoints } from './mountpoints.js';
 import { generateSpec } from './spec.js';
 import type { ContainerRecord, SandboxRecord, StateStore } from './state.js';
 import { resolveUser } from './user.js';
@@ -55,10 +56,11 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
     const spec = generateSpec({
       rootfs, image: img.config, config, cgroupsPath, hostname: sb.hostname,
       user: await resolveUser(rootfs, sc?.user ?? img.config.User),
-      sandboxNamespaces: { net: sb.netnsPath || undefined, ipc: sb.ipcPath, uts: sb.utsPath },
+      sandboxNamespaces: { net: sb.netnsPath || undefined, ipc: sb.ipcPath, uts: sb.utsPath, ...(sb.config.linux?.userNamespace ? { user: p.user } : {}) },
       etc: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
       shmPath: sb.shmPath, userNamespace: sb.config.linux?.userNamespace,
     });
+    await ensureMountPoints(rootfs, spec);
     await writeFile(join(dir, 'config.json'), JSON.stringify(spec));
     await mkdir(dirname(logPath), { recursive: true });
     const started = await startConmon(env.cli, {

@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newOciTestEnv } from './testing/harness.js';
 import { runScript } from './testing/run.js';
@@ -102,6 +102,23 @@ for (const name of ['crun', 'runc'] as const) {
     assert.ok(forks > 0 && forks < 8, `forked ${forks} times under a limit of 8`);
     assert.match(r.stderr, /can't fork/);
     assert.notEqual(r.status.exitCode, 0);
+  });
+
+  test(`oci/${name}: user namespace maps container root to an unprivileged host uid`, async (t) => {
+    const env = await newOciTestEnv(name);
+    t.after(() => env.cleanup());
+    // The mapped root must be able to reach the rootfs inside the test's temp dir.
+    chmodSync(env.dir, 0o755);
+    const map = [{ containerId: 0, hostId: 200000, length: 65536 }];
+    const r = await runScript(env.runtime, 'id -u; tr -s " " < /proc/self/uid_map; hostname; ls -ln /bin/busybox | tr -s " " | cut -d" " -f3',
+      {}, { hostname: 'userns-pod', linux: { userNamespace: { uids: map, gids: map } } });
+    assert.equal(r.status.exitCode, 0, r.stderr);
+    const [uid, uidMap, host, owner] = r.stdout.split('\n');
+    assert.equal(uid, '0');
+    assert.equal(uidMap?.trim(), '0 200000 65536');
+    assert.equal(host, 'userns-pod');
+    // Host root's files are unmapped inside: they show as the overflow uid.
+    assert.equal(owner, '65534');
   });
 
   test(`oci/${name}: default capabilities and seccomp block mount and module loading`, async (t) => {

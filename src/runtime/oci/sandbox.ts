@@ -10,6 +10,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { OciRuntimeError, type PodSandboxConfig } from '../cri.js';
 import { DEFAULT_SHM_BYTES } from './defaults.js';
+import { createUserNamespaceSandbox } from './userns.js';
 
 const run = promisify(execFile);
 
@@ -18,6 +19,7 @@ export interface SandboxPaths {
   netns: string;
   ipc: string;
   uts: string;
+  user: string;
   shm: string;
   hosts: string;
   resolvConf: string;
@@ -27,7 +29,7 @@ export interface SandboxPaths {
 export function sandboxPaths(root: string, id: string): SandboxPaths {
   const dir = join(root, 'sandboxes', id);
   return {
-    dir, netns: join(root, 'netns', id), ipc: join(dir, 'ns', 'ipc'), uts: join(dir, 'ns', 'uts'), shm: join(dir, 'shm'),
+    dir, netns: join(root, 'netns', id), ipc: join(dir, 'ns', 'ipc'), uts: join(dir, 'ns', 'uts'), user: join(dir, 'ns', 'user'), shm: join(dir, 'shm'),
     hosts: join(dir, 'hosts'), resolvConf: join(dir, 'resolv.conf'), hostname: join(dir, 'hostname'),
   };
 }
@@ -56,8 +58,13 @@ export async function setupSandbox(p: SandboxPaths, config: PodSandboxConfig, ho
     await etcFiles(p, config, hostname);
     const size = config.linux?.shmSizeBytes ?? DEFAULT_SHM_BYTES;
     await run('mount', ['-t', 'tmpfs', '-o', `mode=1777,nosuid,nodev,noexec,size=${size}`, 'shm', p.shm]);
-    const nsFiles = [p.ipc, p.uts, ...(hostNetwork ? [] : [p.netns])];
+    const userns = config.linux?.userNamespace;
+    const nsFiles = [p.ipc, p.uts, ...(hostNetwork ? [] : [p.netns]), ...(userns ? [p.user] : [])];
     for (const f of nsFiles) await writeFile(f, '');
+    if (userns) {
+      await createUserNamespaceSandbox({ user: p.user, ipc: p.ipc, uts: p.uts, ...(hostNetwork ? {} : { net: p.netns }) }, userns, hostname);
+      return;
+    }
     const flags = [`--ipc=${p.ipc}`, `--uts=${p.uts}`, ...(hostNetwork ? [] : [`--net=${p.netns}`])];
     // The shell runs inside the new namespaces: name the host and raise loopback there.
     const script = hostNetwork ? 'hostname "$1"' : 'hostname "$1" && ip link set lo up';
@@ -81,7 +88,7 @@ async function isMounted(path: string): Promise<boolean> {
 
 /** Unmounts namespaces and shm and removes the sandbox's files; safe to repeat. */
 export async function teardownSandbox(p: SandboxPaths): Promise<void> {
-  for (const m of [p.netns, p.ipc, p.uts, p.shm]) {
+  for (const m of [p.netns, p.ipc, p.uts, p.user, p.shm]) {
     for (let i = 0; i < 5 && (await isMounted(m)); i++) await unmount(m);
   }
   await rm(p.netns, { force: true });

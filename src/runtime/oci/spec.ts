@@ -52,7 +52,7 @@ export interface SpecInput {
   user: ResolvedUser;
   cgroupsPath: string;
   /** Namespace files of the sandbox to join; absent `net` with hostNetwork means the host's. */
-  sandboxNamespaces: { net?: string; ipc: string; uts: string };
+  sandboxNamespaces: { net?: string; ipc: string; uts: string; user?: string };
   /** Files made by the sandbox and bind-mounted into every container. */
   etc: { hosts: string; resolvConf: string; hostname: string };
   /** A tmpfs of the sandbox, shared as /dev/shm by its containers (POSIX shm across them). */
@@ -142,7 +142,8 @@ function namespaces(input: SpecInput): OciNamespace[] {
     { type: 'uts', path: input.sandboxNamespaces.uts },
   ];
   if (input.sandboxNamespaces.net) ns.push({ type: 'network', path: input.sandboxNamespaces.net });
-  if (input.userNamespace) ns.push({ type: 'user' });
+  // With a user namespace the sandbox's namespaces belong to it, so it is joined too.
+  if (input.userNamespace) ns.push(input.sandboxNamespaces.user ? { type: 'user', path: input.sandboxNamespaces.user } : { type: 'user' });
   return ns;
 }
 
