@@ -61,7 +61,9 @@ async function kubectlWithAnswer(args: string[], answer: Uint8Array): Promise<st
   try {
     const port = (server.address() as AddressInfo).port;
     return await new Promise((resolve, reject) => {
-      execFile(kubectl, ['--server', `http://127.0.0.1:${port}`, ...args, '-o', 'json', '--show-managed-fields'],
+      // kubectl drops managedFields from what it prints unless asked (create token cannot be).
+      const flags = args[1] === 'token' ? ['-o', 'json'] : ['-o', 'json', '--show-managed-fields'];
+      execFile(kubectl, ['--server', `http://127.0.0.1:${port}`, ...args, ...flags],
         { env: { ...process.env, HOME: home, KUBECONFIG: join(home, 'none') }, timeout: 30000, maxBuffer: 64 << 20 },
         (err, stdout, stderr) => (err ? reject(new Error(`kubectl ${args.join(' ')}: ${stderr || err.message}`)) : resolve(stdout)));
     });
@@ -92,6 +94,7 @@ const cases: [string, string, string[]][] = [
   ['autoscaling/v2', 'HorizontalPodAutoscaler', ['autoscale', 'deployment', 'web', '--max=3']],
   // A list read with the typed client, not a create answer.
   ['v1', 'EventList', ['events']],
+  ['authentication.k8s.io/v1', 'TokenRequest', ['create', 'token', 'sa']],
 ];
 
 // A list's continue token would make kubectl fetch the next page for ever.
@@ -116,7 +119,8 @@ for (const [apiVersion, kind, args] of cases) {
   test(`Go decodes our ${kind} and prints what we decode`, { skip }, async () => {
     const schema = defaultSchema();
     for (const [seed, zeroRate] of [[1, 0], [2, 0.25], [3, 0.5]]) {
-      const sample = { kind, apiVersion, ...sampleObject(schema, messageForKind(schema, apiVersion, kind), { seed, zeroRate, omit }) };
+      const skipped = kind === 'TokenRequest' ? new Set([...omit, 'meta/v1.ObjectMeta.managedFields']) : omit;
+      const sample = { kind, apiVersion, ...sampleObject(schema, messageForKind(schema, apiVersion, kind), { seed, zeroRate, omit: skipped }) };
       const bytes = encodeKubernetesProtobuf(sample);
       const printed = JSON.parse(await kubectlWithAnswer(args, bytes)) as Record<string, unknown>;
       const ours = decodeKubernetesProtobuf(bytes).object;
