@@ -300,11 +300,33 @@ export function validateContainer(c: JsonObject, p: FieldPath, names: Set<string
     const h = obj(lifecycle, k);
     if (h) errs.push(...validateHandler(h, p.child('lifecycle', k)));
   }
-  const sc = obj(c, 'securityContext');
-  for (const k of ['runAsUser', 'runAsGroup']) {
+  errs.push(...validateSecurityContext(obj(c, 'securityContext'), p.child('securityContext')));
+  return errs;
+}
+
+/** The checks pod- and container-level security contexts share. */
+export function validateSecurityContext(sc: JsonObject | undefined, p: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!sc) return errs;
+  for (const k of ['runAsUser', 'runAsGroup', 'fsGroup']) {
     const v = num(sc, k);
-    if (v !== undefined && (v < 0 || v > 2147483647)) errs.push(invalid(p.child('securityContext', k), v, 'must be between 0 and 2147483647, inclusive'));
+    if (v !== undefined && (v < 0 || v > 2147483647)) errs.push(invalid(p.child(k), v, 'must be between 0 and 2147483647, inclusive'));
   }
+  for (const [k, types, localKey] of [
+    ['seccompProfile', ['Localhost', 'RuntimeDefault', 'Unconfined'], 'localhostProfile'],
+    ['appArmorProfile', ['Localhost', 'RuntimeDefault', 'Unconfined'], 'localhostProfile'],
+  ] as const) {
+    const prof = obj(sc, k);
+    if (!prof) continue;
+    const type = str(prof, 'type');
+    if (!type) errs.push(required(p.child(k, 'type')));
+    else if (!types.includes(type)) errs.push(notSupported(p.child(k, 'type'), type, types));
+    const local = str(prof, localKey);
+    if (type === 'Localhost' && !local) errs.push(required(p.child(k, localKey), `must be set when ${k === 'seccompProfile' ? 'seccomp' : 'AppArmor'} type is Localhost`));
+    if (type !== 'Localhost' && local) errs.push(invalid(p.child(k, localKey), local, `can only be set when ${k === 'seccompProfile' ? 'seccomp' : 'AppArmor'} type is Localhost`));
+  }
+  const pm = str(sc, 'procMount');
+  if (pm && pm !== 'Default' && pm !== 'Unmasked') errs.push(notSupported(p.child('procMount'), pm, ['Default', 'Unmasked']));
   return errs;
 }
 

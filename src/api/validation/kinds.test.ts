@@ -121,3 +121,14 @@ test('tolerations', () => {
   (removed.spec as Record<string, unknown>).tolerations = [];
   assert.equal(validateObject(r, removed, old).map(formatFieldError)[0], 'spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds');
 });
+
+test('security contexts', () => {
+  const r = rt('', 'Pod');
+  const errs = check(r, { metadata: m('p'), spec: { securityContext: { runAsUser: -1, seccompProfile: { type: 'Localhost' } }, containers: [{ name: 'c', image: 'i', securityContext: { seccompProfile: { type: 'RuntimeDefault', localhostProfile: 'x.json' }, procMount: 'Weird' } }] } });
+  assert.deepEqual(errs, [
+    'spec.containers[0].securityContext.seccompProfile.localhostProfile: Invalid value: "x.json": can only be set when seccomp type is Localhost',
+    'spec.containers[0].securityContext.procMount: Unsupported value: "Weird": supported values: "Default", "Unmasked"',
+    'spec.securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive',
+    'spec.securityContext.seccompProfile.localhostProfile: Required value: must be set when seccomp type is Localhost',
+  ]);
+});

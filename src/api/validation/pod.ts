@@ -3,7 +3,7 @@
 import { type FieldError, FieldPath, GoValue, forbidden, goQuote, invalid, notSupported, required } from './errors.js';
 import { type JsonObject, arr, bool, deepEqual, isObj, num, obj, objs, str, strMap } from './json.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidIP, isLabelValue, nameIsDNSSubdomain } from './names.js';
-import { validateContainer } from './container.js';
+import { validateContainer, validateSecurityContext } from './container.js';
 import { validateVolumes } from './volumes.js';
 import { validateAffinity, validateSchedulingGates, validateTopologySpreadConstraints } from './scheduling.js';
 import { validateAnnotations, validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
@@ -97,6 +97,7 @@ export function validatePodSpec(spec: JsonObject, p: FieldPath, _opts: PodSpecOp
     const t = str(g, 'conditionType');
     for (const m of isQualifiedName(t)) errs.push(invalid(p.child('readinessGates').index(i).child('conditionType'), t, m));
   });
+  errs.push(...validateSecurityContext(obj(spec, 'securityContext'), p.child('securityContext')));
   errs.push(...validateAffinity(obj(spec, 'affinity'), p.child('affinity')));
   errs.push(...validateTopologySpreadConstraints(objs(spec, 'topologySpreadConstraints'), p.child('topologySpreadConstraints')));
   errs.push(...validateSchedulingGates(objs(spec, 'schedulingGates'), p.child('schedulingGates')));
