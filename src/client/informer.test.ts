@@ -49,6 +49,7 @@ test('lists in pages, then follows the watch into the cache and handlers', async
   assert.equal(lists.length, 2, 'three pods in pages of two');
   assert.match(lists[1], /continue=/);
   assert.equal(informer.lister.list().length, 3);
+  assert.deepEqual([informer.lister.get('a', 'p1')?.kind, informer.lister.get('a', 'p1')?.apiVersion], ['Pod', 'v1'], 'type meta filled in from the list');
   assert.deepEqual(informer.lister.byIndex('node', 'n1').map((p) => p.metadata.name).sort(), ['p1', 'p3']);
   await until(() => fake.watcherCount() === 1, 'watch');
   const watchReq = fake.requests.find((r) => r.includes('watch=true'))!;

@@ -175,14 +175,15 @@ export class Informer<T extends KObject = KObject> {
     try {
       do {
         const page = await this.opts.client.list<T>(this.path, this.query({ limit, continue: cont }), signal);
-        items.push(...page.items);
+        items.push(...withTypeMeta(page));
         cont = page.metadata?.continue || undefined;
         rv = page.metadata?.resourceVersion ?? rv;
       } while (cont && !signal.aborted);
     } catch (err) {
       // An expired continue token: the snapshot is gone, so take the whole list in one go.
       if (!(isGone(err) && cont)) throw err;
-      return this.opts.client.list<T>(this.path, this.query({}), signal);
+      const whole = await this.opts.client.list<T>(this.path, this.query({}), signal);
+      return { metadata: whole.metadata, items: withTypeMeta(whole) };
     }
     return { metadata: { resourceVersion: rv }, items };
   }
@@ -251,4 +252,21 @@ export class Informer<T extends KObject = KObject> {
       this.log.error(`informer ${this.name}: handler failed: ${(err as Error).message}`);
     }
   }
+}
+
+/**
+ * List items arrive without apiVersion and kind (the list carries them), watch events
+ * with them; filling them in keeps every cached object alike, so owner references and
+ * event references can be built from any of them.
+ */
+function withTypeMeta<T extends KObject>(list: KList<T>): T[] {
+  const kind = typeof list.kind === 'string' && list.kind.endsWith('List') ? list.kind.slice(0, -4) : undefined;
+  const apiVersion = list.apiVersion;
+  const items = Array.isArray(list.items) ? list.items : [];
+  if (!kind || !apiVersion) return items;
+  for (const o of items) {
+    o.kind ??= kind;
+    o.apiVersion ??= apiVersion;
+  }
+  return items;
 }

@@ -286,7 +286,9 @@ export class FakeApiServer {
     const more = limit > 0 && start + limit < items.length;
     const metadata: Record<string, unknown> = { resourceVersion: rv };
     if (more) metadata.continue = Buffer.from(JSON.stringify({ start: start + limit, rv })).toString('base64');
-    return { kind: `${r.kind}List`, apiVersion: r.group ? `${r.group}/${r.version}` : r.version, metadata, items: page };
+    // Like the real server, items leave their apiVersion and kind to the list.
+    const bare = page.map(({ apiVersion: _a, kind: _k, ...rest }) => rest);
+    return { kind: `${r.kind}List`, apiVersion: r.group ? `${r.group}/${r.version}` : r.version, metadata, items: bare };
   }
 
   private watch(r: FakeResource, ns: string | undefined, q: URLSearchParams, res: http.ServerResponse): void {
