@@ -320,7 +320,7 @@ export function validateSecurityContext(sc: JsonObject | undefined, p: FieldPath
     if (!prof) continue;
     const type = str(prof, 'type');
     if (!type) errs.push(required(p.child(k, 'type')));
-    else if (!types.includes(type)) errs.push(notSupported(p.child(k, 'type'), type, types));
+    else if (!(types as readonly string[]).includes(type)) errs.push(notSupported(p.child(k, 'type'), type, types));
     const local = str(prof, localKey);
     if (type === 'Localhost' && !local) errs.push(required(p.child(k, localKey), `must be set when ${k === 'seccompProfile' ? 'seccomp' : 'AppArmor'} type is Localhost`));
     if (type !== 'Localhost' && local) errs.push(invalid(p.child(k, localKey), local, `can only be set when ${k === 'seccompProfile' ? 'seccomp' : 'AppArmor'} type is Localhost`));
