@@ -79,3 +79,22 @@ test('read-only roots refuse writes; release leaves no mount', async (t) => {
   assert.deepEqual(await mountsUnder(root), []);
   assert.ok(!(await readFile('/proc/mounts', 'utf8')).includes(rootfs));
 });
+
+test('an image of 100 layers mounts (short lowerdir links), the top layer winning', async (t) => {
+  const dir = await tempDir(t);
+  const { buildTar } = await import('./tar-writer.js');
+  const { buildImage, entryOf, ociArchive } = await import('./testing/image-builder.js');
+  const layers = Array.from({ length: 100 }, (_, i) => buildTar([
+    { name: 'top', type: 'file', data: Buffer.from(String(i)) },
+    { name: `only-${i}`, type: 'file', data: Buffer.from('x') },
+  ]));
+  const archive = join(dir, 'tall.tar');
+  await writeFile(archive, ociArchive([entryOf('k8ts.test/tall:1', buildImage({ layers, gzip: false }))]));
+  const store = new ImageStore({ root: join(dir, 'store') });
+  const [img] = await store.importArchive(archive);
+  const { rootfs } = await store.prepareRootfs('tall', img!.id);
+  assert.equal(await readFile(join(rootfs, 'top'), 'utf8'), '99');
+  assert.equal((await readdir(rootfs)).filter((n) => n.startsWith('only-')).length, 100);
+  await store.releaseRootfs('tall');
+  assert.deepEqual(await mountsUnder(dir), []);
+});

@@ -1,7 +1,7 @@
 // Container root filesystems: an overlayfs mount per container at
 // <containers>/<id>/rootfs, with the image's snapshot chain as lowerdir (top first)
 // and the container's own upper and work dirs, so writes never reach the snapshots.
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SnapshotError } from './errors.js';
 import type { ImageRecord } from './image-records.js';
@@ -28,37 +28,34 @@ export class RootfsManager {
     const base = join(this.dir, containerId);
     const rootfs = join(base, 'rootfs');
     if (await isMounted(rootfs)) return { rootfs };
-    if (/[,:]/.test(base)) throw new SnapshotError(`store path ${base} has a comma or colon, which overlay options cannot carry`);
     await mkdir(rootfs, { recursive: true });
     // Record the chain before mounting so a gc running meanwhile keeps the snapshots.
     const meta: ContainerMeta = { imageId: image.id, chainIds: image.chainIds, readOnly };
     await writeFile(join(base, 'meta.json'), JSON.stringify(meta));
-    const lowers = image.chainIds.map((c) => this.snapshots.relPath(c)).reverse();
-    let options: string;
-    if (readOnly) {
-      // Without an upper dir overlayfs wants two lowers; an empty one pads a 1-layer image.
-      while (lowers.length < 2) {
-        await mkdir(join(base, 'empty'), { recursive: true });
-        lowers.push(join(base, 'empty'));
-      }
-      options = `lowerdir=${lowers.join(':')}`;
-    } else {
-      if (lowers.length === 0) {
-        await mkdir(join(base, 'empty'), { recursive: true });
-        lowers.push(join(base, 'empty'));
-      }
+    // Mount options must fit in one page: rather than the snapshots' long paths, the
+    // lowerdirs are short symlinks l/0, l/1, ... (top first) resolved from cwd = base,
+    // as Docker's overlay2 does. The kernel follows them once, at mount time.
+    await mkdir(join(base, 'l'), { recursive: true });
+    const lowers: string[] = [];
+    const chain = [...image.chainIds].reverse();
+    for (let i = 0; i < chain.length; i++) {
+      await rm(join(base, 'l', String(i)), { force: true });
+      await symlink(this.snapshots.path(chain[i]!), join(base, 'l', String(i)));
+      lowers.push(`l/${i}`);
+    }
+    // Without an upper dir overlayfs wants two lowers; an empty one pads short chains.
+    while (lowers.length < (readOnly ? 2 : 1)) {
+      await mkdir(join(base, 'empty'), { recursive: true });
+      lowers.push('empty');
+    }
+    let options = `index=off,lowerdir=${lowers.join(':')}`;
+    if (!readOnly) {
       await mkdir(join(base, 'upper'), { recursive: true });
       await mkdir(join(base, 'work'), { recursive: true });
-      options = `lowerdir=${lowers.join(':')},upperdir=${join(base, 'upper')},workdir=${join(base, 'work')}`;
-    }
-    // Relative lowerdirs (resolved against cwd by the kernel) keep long chains under
-    // the one-page limit on mount options: about 58 layers fit.
-    if (options.length > 4000) {
-      await rm(base, { recursive: true, force: true });
-      throw new SnapshotError(`image ${image.id} has ${image.chainIds.length} layers: too many for one overlay mount`);
+      options += ',upperdir=upper,workdir=work';
     }
     try {
-      await mountOverlay(rootfs, `index=off,${options}`, this.snapshots.dir);
+      await mountOverlay(rootfs, options, base);
     } catch (e) {
       await rm(base, { recursive: true, force: true });
       throw e;
