@@ -127,7 +127,7 @@ test('Eviction carries DeleteOptions: gracePeriodSeconds=0 and preconditions kep
 });
 
 test('DeleteOptions on its own, in any group version', () => {
-  for (const av of ['v1', 'meta.k8s.io/v1', 'apps/v1']) {
+  for (const av of ['v1', 'meta.k8s.io/v1', 'apps/v1', 'certificates.k8s.io/v1', 'example.com/v1beta1']) {
     const got = decodeKubernetesProtobuf(frame(av, 'DeleteOptions', m((d) => d.varint(3, true).string(5, 'All'))));
     assert.deepEqual(got.object, { kind: 'DeleteOptions', apiVersion: av, orphanDependents: true, dryRun: ['All'] });
   }
@@ -146,6 +146,14 @@ test('ControllerRevision data: JSON raw bytes, or a nested protobuf object', () 
   const got = decodeKubernetesProtobuf(frame('apps/v1', 'ControllerRevision', m((w) => w.bytes(2, m((r) => r.bytes(1, nested))).varint(3, 1)))).object;
   assert.deepEqual(got.data, { kind: 'ConfigMap', apiVersion: 'v1', metadata: { creationTimestamp: null }, data: { a: 'b' } });
   assert.equal(got.revision, 1);
+});
+
+test('objects nested in RawExtensions too deep are refused, not a stack overflow', () => {
+  let inner: Uint8Array = frame('v1', 'ConfigMap', new Uint8Array(0));
+  for (let i = 0; i < 20; i++) inner = frame('apps/v1', 'ControllerRevision', m((w) => w.bytes(2, m((r) => r.bytes(1, inner)))));
+  const e = decodeError(inner);
+  assert.equal(e.code, 'malformed');
+  assert.match(e.message, /nested more than 8/);
 });
 
 test('unknown field numbers are skipped, as Go does for newer senders', () => {

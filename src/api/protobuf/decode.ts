@@ -14,7 +14,12 @@ export interface DecodeContext {
   schema: Schema;
   /** The qualified message for a kind, for objects nested in a RawExtension as protobuf. */
   messageForKind(apiVersion: string, kind: string): string;
+  /** How many protobuf objects this one sits inside (RawExtension); default 0. */
+  nesting?: number;
 }
+
+/** Objects nested in RawExtensions deeper than this are refused, so no input can exhaust the stack. */
+export const maxNesting = 8;
 
 const empty = new Uint8Array(0);
 
@@ -134,8 +139,11 @@ function decodeValue(ctx: DecodeContext, t: ValueType, bytes: Uint8Array, where:
       if (!raw || raw.length === 0) return null;
       if (!hasMagic(raw)) return parseJsonBytes(raw, where);
       // A nested object its sender encoded as protobuf too.
+      const nesting = (ctx.nesting ?? 0) + 1;
+      if (nesting > maxNesting) throw new ProtobufDecodeError('malformed', `${where}: objects nested more than ${maxNesting} deep`);
       const env = readEnvelope(raw, where);
-      const obj = decodeMessage(ctx, ctx.messageForKind(env.apiVersion, env.kind), env.raw, `${where}(${env.kind})`);
+      const inner = { ...ctx, nesting };
+      const obj = decodeMessage(inner, ctx.messageForKind(env.apiVersion, env.kind), env.raw, `${where}(${env.kind})`);
       return { kind: env.kind, apiVersion: env.apiVersion, ...(obj as Record<string, unknown>) };
     }
   }

@@ -1,6 +1,6 @@
 // Which table message a (apiVersion, kind) pair names. Kinds live in their group's
 // package; the meta/v1 option kinds (DeleteOptions, ...) are accepted in every group
-// version, as Kubernetes registers them everywhere.
+// version, as Kubernetes registers them in every one.
 import { ProtobufDecodeError } from './errors.js';
 import type { Schema } from './table.js';
 
@@ -28,11 +28,11 @@ const metaKinds = new Set(['DeleteOptions', 'CreateOptions', 'UpdateOptions', 'P
 export function messageForKind(schema: Schema, apiVersion: string, kind: string): string {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/', 2) : ['', apiVersion];
   const pkg = packageOfGroup[group];
-  if (pkg !== undefined && kind !== '') {
+  if (pkg !== undefined && pkg !== 'meta' && kind !== '') {
     const name = `${pkg}/${version}.${kind}`;
     // Only top-level kinds, not nested types such as PodSpec: those carry metadata.
-    if (pkg !== 'meta' && schema.has(name) && schema.message(name).fields.some((f) => f.json === 'metadata')) return name;
-    if (metaKinds.has(kind) && version === 'v1') return `meta/v1.${kind}`;
+    if (schema.has(name) && schema.message(name).fields.some((f) => f.json === 'metadata')) return name;
   }
+  if (metaKinds.has(kind) && version !== undefined && version !== '') return `meta/v1.${kind}`;
   throw new ProtobufDecodeError('unknown-kind', `no protobuf decoding for kind ${JSON.stringify(kind)} in ${JSON.stringify(apiVersion)}`);
 }
