@@ -36,7 +36,11 @@ export interface HttpTransportOptions {
   insecureSkipTLSVerify?: boolean;
   /** Overrides the TLS server name checked against the certificate. */
   tlsServerName?: string;
-  /** Maximum sockets per host kept by the keep-alive agent. Default 64. */
+  /**
+   * Maximum concurrent connections. Default unlimited: every watch holds a connection
+   * for minutes (HTTP/1.1 has no multiplexing), so a cap would make ordinary requests
+   * queue behind open watches.
+   */
   maxSockets?: number;
   /** Connect through a Unix socket instead of host:port (plain HTTP only). */
   socketPath?: string;
@@ -53,7 +57,7 @@ export class HttpTransport implements Transport {
   constructor(private readonly opts: HttpTransportOptions) {
     this.url = new URL(opts.server);
     this.secure = this.url.protocol === 'https:';
-    const common = { keepAlive: true, maxSockets: opts.maxSockets ?? 64 };
+    const common = { keepAlive: true, maxSockets: opts.maxSockets ?? Infinity };
     const create = opts.createConnection;
     this.agent = this.secure
       ? new https.Agent({
