@@ -38,7 +38,8 @@ export async function prepareHybridCgroups(): Promise<string | null> {
   if (owned.some((c) => c !== 'hugetlb')) return `cgroup2 at ${CG}/unified owns ${owned.join(', ')}`;
   try {
     await mkdir(join(CG, 'hugetlb'), { recursive: true });
-    await run('mount', ['-t', 'cgroup', '-o', 'hugetlb', 'cgroup', join(CG, 'hugetlb')]);
+    // Another runtime process may have just done it; do not stack a second mount.
+    if (!(await exists(join(CG, 'hugetlb', 'cgroup.procs')))) await run('mount', ['-t', 'cgroup', '-o', 'hugetlb', 'cgroup', join(CG, 'hugetlb')]);
   } catch (e) {
     return `could not move hugetlb off cgroup2: ${(e as Error).message.trim()}`;
   }
