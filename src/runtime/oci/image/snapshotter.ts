@@ -3,7 +3,7 @@
 // is its image's chain of them, top first. Images sharing a chain prefix share those
 // directories. A snapshot is unpacked into a temp dir and renamed into place, so a
 // reader never sees half of one, and concurrent unpacks of one chain do the work once.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rename, rm, writeFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openUncompressed, uncompressStream } from './decompress.js';
@@ -11,7 +11,6 @@ import { digestHex } from './digest.js';
 import { DigestMismatchError } from './errors.js';
 import { LayerApplier } from './layer-apply.js';
 import { readTar } from './tar-reader.js';
-import { createHash } from 'node:crypto';
 
 /** The layer's bytes as they download, so unpacking need not wait for the file. */
 export interface LayerStream {
@@ -43,13 +42,9 @@ export class Snapshotter {
     await mkdir(this.dir, { recursive: true });
   }
 
-  /** Directory name of a chain's snapshot, relative to `dir` (short paths for mount options). */
-  relPath(chainId: string): string {
-    return `${digestHex(chainId)}/fs`;
-  }
-
+  /** The directory holding a chain's files (a lowerdir). */
   path(chainId: string): string {
-    return join(this.dir, this.relPath(chainId));
+    return join(this.dir, digestHex(chainId), 'fs');
   }
 
   async has(chainId: string): Promise<boolean> {
