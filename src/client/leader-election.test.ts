@@ -108,6 +108,7 @@ test('stopping the leader releases the lease so a successor need not wait', asyn
   assert.equal(lease()!.spec?.holderIdentity, '');
   await until(() => b.elector.isLeader(), 'b leads');
   assert.ok(Date.now() - releasedAt < 900, 'faster than the lease duration');
+  assert.equal(lease()!.spec?.leaseTransitions, 1);
 });
 
 test('racing candidates: only one write wins', async (t) => {

@@ -154,7 +154,8 @@ export class LeaderElector {
         leaseDurationSeconds: durationS,
         renewTime: microTime(now),
         acquireTime: mine && spec.acquireTime ? spec.acquireTime : microTime(now),
-        leaseTransitions: mine ? (spec.leaseTransitions ?? 0) : (spec.leaseTransitions ?? 0) + (holder === '' ? 0 : 1),
+        // Any change of holder counts, a takeover after a release included, as in client-go.
+        leaseTransitions: mine ? (spec.leaseTransitions ?? 0) : (spec.leaseTransitions ?? 0) + 1,
       },
     };
     try {
