@@ -146,20 +146,20 @@ class ResourceCache {
     return out;
   }
 
-  sortedEntries(): CacheEntry[] {
+  /** Every entry in key order; the array is immutable (a new one is built after a change). */
+  sortedEntries(): readonly CacheEntry[] {
     if (!this.sorted) this.sorted = [...this.entries.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     return this.sorted;
   }
 
+  /** Snapshots of sortedEntries by revision, for paged lists whose later pages must see the first page's state. */
+  readonly snapshots = new Map<number, { entries: readonly CacheEntry[]; taken: number }>();
+
   apply(ev: CacheEvent): void {
     if (ev.type === 'DELETED') this.entries.delete(ev.entry.key);
     else this.entries.set(ev.entry.key, ev.entry);
-    if (ev.type !== 'MODIFIED') this.sorted = undefined;
-    else if (this.sorted) {
-      const i = this.sorted.indexOf(ev.prev as CacheEntry);
-      if (i >= 0) this.sorted[i] = ev.entry;
-      else this.sorted = undefined;
-    }
+    // The sorted array is never changed in place: lists and paging snapshots share it.
+    this.sorted = undefined;
     if (this.ring.length < this.capacity) this.ring.push(ev);
     else {
       this.ringStart = this.ring[this.ringHead].entry.rev;
@@ -331,9 +331,30 @@ export class WatchCache {
   }
 
   /** Current entries of a resource, in key order, optionally only those under keyPrefix. */
-  list(resource: string, keyPrefix?: string): CacheEntry[] {
+  list(resource: string, keyPrefix?: string): readonly CacheEntry[] {
     const all = this.resources.get(resource)?.sortedEntries() ?? [];
-    return keyPrefix ? all.filter((e) => e.key.startsWith(keyPrefix)) : all;
+    return keyPrefix ? all.slice(lowerBound(all, keyPrefix), lowerBound(all, keyPrefix + '\uffff')) : all;
+  }
+
+  /**
+   * The entries of a resource as of the cache's current revision, remembered for a while
+   * so that the later pages of a paged list read the same state as the first.
+   */
+  snapshot(resource: string): { rev: number; entries: readonly CacheEntry[] } {
+    const rc = this.resource(resource);
+    const entries = rc.sortedEntries();
+    const now = Date.now();
+    for (const [rev, snap] of rc.snapshots) if (now - snap.taken > snapshotTtlMs) rc.snapshots.delete(rev);
+    if (!rc.snapshots.has(this.revision)) {
+      rc.snapshots.set(this.revision, { entries, taken: now });
+      if (rc.snapshots.size > maxSnapshots) rc.snapshots.delete(rc.snapshots.keys().next().value as number);
+    }
+    return { rev: this.revision, entries };
+  }
+
+  /** A snapshot taken earlier at rev, if it is still kept. */
+  snapshotAt(resource: string, rev: number): readonly CacheEntry[] | undefined {
+    return this.resources.get(resource)?.snapshots.get(rev)?.entries;
   }
 
   get(resource: string, key: string): CacheEntry | undefined {
@@ -382,6 +403,21 @@ export class WatchCache {
       rc.triggered.clear();
     }
   }
+}
+
+const snapshotTtlMs = 60_000;
+const maxSnapshots = 16;
+
+/** The index of the first entry whose key is >= key. */
+export function lowerBound(entries: readonly CacheEntry[], key: string): number {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (entries[mid].key < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The event type a watcher with this filter sees, or undefined if it sees nothing. */

@@ -9,7 +9,7 @@ import { KeyExistsError, KeyNotFoundError, RevisionMismatchError, CompactedError
 import { ApiError, errors } from '../errors.js';
 import { clone, type KObject } from '../kobject.js';
 import type { CacheEntry, ObjectFilter, WatchCache } from '../watch-cache.js';
-import { CacheNotReadyError } from '../watch-cache.js';
+import { CacheNotReadyError, lowerBound } from '../watch-cache.js';
 import type { AdmissionRequest, ObjectHooks, UserInfo } from './hooks.js';
 import { listPrefix, objectKey } from './keys.js';
 import { gracePeriodFor, prepareForCreate, specFinalizers, specOf, tracksGeneration } from './strategy.js';
@@ -100,12 +100,24 @@ export class ObjectStore {
 
   async list(r: ResourceType, namespace: string | undefined, opts: ListOptions = {}): Promise<ListResult> {
     const filter = opts.filter ?? (() => true);
-    const exact = opts.resourceVersionMatch === 'Exact';
-    if (opts.limit || opts.continueToken || exact) return this.listFromStore(r, namespace, filter, opts);
+    if (opts.resourceVersionMatch === 'Exact') return this.listFromStore(r, namespace, filter, opts);
+    const prefix = listPrefix(r, namespace);
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+    if (opts.continueToken) {
+      // Later pages read the first page's snapshot while the cache keeps it, else the datastore at its revision.
+      const token = decodeContinue(opts.continueToken);
+      const snap = this.opts.cache.snapshotAt(r.storageResource, token.rv);
+      if (!snap) return this.listFromStore(r, namespace, filter, opts);
+      return page(snap, token.rv, prefix, prefix + token.start, filter, limit, !opts.filter);
+    }
     const rv = opts.resourceVersion;
     if (rv === undefined || rv === '') await this.syncCache();
     else if (rv !== '0') await this.syncCache(parseResourceVersion(rv));
-    const items = this.opts.cache.list(r.storageResource, namespace && r.namespaced ? listPrefix(r, namespace) : undefined).filter((e) => filter(e.obj));
+    if (limit) {
+      const snap = this.opts.cache.snapshot(r.storageResource);
+      return page(snap.entries, snap.rev, prefix, prefix, filter, limit, !opts.filter);
+    }
+    const items = this.opts.cache.list(r.storageResource, namespace && r.namespaced ? prefix : undefined).filter((e) => filter(e.obj));
     return { items, resourceVersion: String(this.opts.cache.currentRevision()) };
   }
 
@@ -344,6 +356,20 @@ export class ObjectStore {
     }
     throw errors.conflict(r.group, r.plural, name, 'too many concurrent updates; please try again');
   }
+}
+
+/** One page of a key-ordered snapshot: up to limit matching entries from startKey on, within prefix. */
+function page(entries: readonly CacheEntry[], rev: number, prefix: string, startKey: string, filter: ObjectFilter, limit: number, countRemaining: boolean): ListResult {
+  const end = lowerBound(entries, prefix + '\uffff');
+  let i = lowerBound(entries, startKey);
+  const items: CacheEntry[] = [];
+  for (; i < end && (!limit || items.length < limit); i++) if (filter(entries[i].obj)) items.push(entries[i]);
+  const result: ListResult = { items, resourceVersion: String(rev) };
+  if (i < end && items.length > 0) {
+    result.continueToken = encodeContinue(rev, items[items.length - 1].key.slice(prefix.length) + '\u0000');
+    if (countRemaining) result.remainingItemCount = end - i;
+  }
+  return result;
 }
 
 /** An object marked for deletion whose finalizers are all gone, with no grace left to wait, goes now. */
