@@ -166,3 +166,20 @@ test('service updates keep allocated cluster IPs and node ports', async () => {
   prepareServiceForUpdate(toExternal, old);
   assert.deepEqual(toExternal.spec, { type: 'ExternalName', externalName: 'x.example.com' });
 });
+
+test('defaulting is idempotent for every kind', () => {
+  const tpl = { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 80 }], livenessProbe: { httpGet: { port: 80 } } }], volumes: [{ name: 'v' }] } };
+  const specs: Record<string, unknown> = {
+    Pod: tpl.spec, Deployment: { template: tpl }, ReplicaSet: { template: tpl }, StatefulSet: { template: tpl, volumeClaimTemplates: [{ metadata: { name: 'd' }, spec: {} }] },
+    DaemonSet: { template: tpl }, Job: { template: tpl }, CronJob: { jobTemplate: { spec: { template: tpl } } }, ReplicationController: { template: tpl },
+    Service: { type: 'LoadBalancer', ports: [{ port: 80 }], selector: { a: 'b' } }, HorizontalPodAutoscaler: { maxReplicas: 3, behavior: {} },
+    NetworkPolicy: { egress: [{ ports: [{ port: 53 }] }] }, PersistentVolume: {}, PersistentVolumeClaim: {}, LimitRange: { limits: [{ type: 'Container', max: { cpu: '1' } }] },
+  };
+  for (const r of resourceTypes) {
+    const o: Record<string, unknown> = { metadata: { name: 'x', namespace: 'd' }, spec: structuredClone(specs[r.kind] ?? {}), data: {}, stringData: { k: 'v' }, subsets: [{ ports: [{ port: 1 }] }], ports: [{ port: 1 }], roleRef: { kind: 'Role', name: 'r' } };
+    applyDefaults(r, o);
+    const once = structuredClone(o);
+    applyDefaults(r, o);
+    assert.deepEqual(o, once, `${r.group}/${r.version}/${r.kind}`);
+  }
+});
