@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runWorkers } from './controller.js';
+import { enqueueHandlers, runWorkers } from './controller.js';
 import { WorkQueue } from './work-queue.js';
 
 test('workers sync keys, requeue failures with back-off, and forget on success', async () => {
@@ -84,4 +84,16 @@ test('a sync may ask to be looked at again later', async () => {
   } finally {
     await w.stop();
   }
+});
+
+test('enqueueHandlers add namespace/name keys, filtered', async () => {
+  const q = new WorkQueue<string>();
+  const h = enqueueHandlers<{ metadata: { namespace?: string; name?: string; labels?: Record<string, string> } }>(q, (o) => o.metadata.labels?.skip !== 'yes');
+  h.onAdd?.({ metadata: { namespace: 'a', name: 'x' } });
+  h.onUpdate?.({ metadata: { namespace: 'a', name: 'x' } }, { metadata: { namespace: 'a', name: 'x' } });
+  h.onDelete?.({ metadata: { name: 'cluster-wide' } });
+  h.onAdd?.({ metadata: { namespace: 'a', name: 'y', labels: { skip: 'yes' } } });
+  assert.equal(q.len(), 2);
+  assert.equal(await q.get(), 'a/x');
+  assert.equal(await q.get(), 'cluster-wide');
 });

@@ -3,7 +3,9 @@
 // functions are level-triggered: they read the current state and converge on it, so a
 // retry is always safe.
 
+import type { EventHandlers } from './informer.js';
 import { silentLogger, type Logger } from './log.js';
+import { objectKey, type KObject } from './types.js';
 import type { WorkQueue } from './work-queue.js';
 
 /** A sync may ask for a later look without counting as a failure. */
@@ -56,4 +58,16 @@ async function workerLoop<K>(opts: RunWorkersOptions<K>, log: Logger): Promise<v
       q.done(key);
     }
   }
+}
+
+/**
+ * Informer handlers that only enqueue the object's `namespace/name` key on add, update
+ * and delete (when filter, if given, accepts it): the edge carries no meaning, the sync
+ * that follows reads the current state.
+ */
+export function enqueueHandlers<T extends KObject>(queue: WorkQueue<string>, filter?: (obj: T) => boolean): EventHandlers<T> {
+  const add = (o: T) => {
+    if (!filter || filter(o)) queue.add(objectKey(o));
+  };
+  return { onAdd: add, onUpdate: (_old, o) => add(o), onDelete: add };
 }
