@@ -8,6 +8,7 @@ import { mkdir, open, readFile, readdir, rename, rm, stat, unlink, writeFile, ty
 import { join } from 'node:path';
 import { digestHex, sha256Digest } from './digest.js';
 import { DigestMismatchError } from './errors.js';
+import { tryLock } from './file-lock.js';
 
 export class ContentStore {
   readonly blobsDir: string;
@@ -119,7 +120,7 @@ export class Ingest {
     const lock = join(store.ingestDir, `${hex}.lock`);
     let file = join(store.ingestDir, `${hex}.partial`);
     let lockHeld: string | undefined;
-    if (await takeLock(lock)) lockHeld = lock;
+    if (await tryLock(lock)) lockHeld = lock;
     else file = join(store.ingestDir, `${hex}.${process.pid}-${randomBytes(4).toString('hex')}.partial`);
     const hash = createHash('sha256');
     let offset = 0;
@@ -202,32 +203,5 @@ export class Ingest {
 
   private async release(): Promise<void> {
     if (this.lock !== undefined) await unlink(this.lock).catch(() => undefined);
-  }
-}
-
-async function takeLock(path: string): Promise<boolean> {
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fh = await open(path, 'wx');
-      await fh.writeFile(String(process.pid));
-      await fh.close();
-      return true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (pid > 0 && pid !== process.pid && isAlive(pid)) return false;
-      if (pid === process.pid) return false;
-      await unlink(path).catch(() => undefined); // stale: its owner is gone
-    }
-  }
-  return false;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

@@ -13,6 +13,7 @@ import { fetchLayers, resolveImage, type PullProgress } from './pull.js';
 import { digestName, formatReference, parseReference, taggedName } from './reference.js';
 import { RegistryClient } from './registry-client.js';
 import { collectGarbage, diskUsage, type GcResult } from './gc.js';
+import { withFileLock } from './file-lock.js';
 import { Leases, type Lease } from './leases.js';
 import { RootfsManager } from './rootfs.js';
 import { Snapshotter } from './snapshotter.js';
@@ -138,7 +139,7 @@ export class ImageStore {
       await this.snapshots.ensure({ chainId: chains[i]!, diffId: diffIds[i]!, blobPath: this.content.path(s.manifest.layers[i]!.digest) });
     }
     const id = s.manifest.config.digest;
-    return this.names.run(async () => {
+    return this.withNames(async () => {
       const existing = await this.records.read(id);
       const rec: ImageRecord = {
         id,
@@ -189,7 +190,7 @@ export class ImageStore {
    */
   async remove(refOrId: string): Promise<boolean> {
     await this.init();
-    return this.names.run(async () => {
+    return this.withNames(async () => {
       const rec = await this.find(refOrId);
       if (!rec) return false;
       const byName = this.normaliseName(refOrId);
@@ -210,7 +211,7 @@ export class ImageStore {
   /** Delete blobs and snapshots no image or container references. */
   async gc(): Promise<GcResult> {
     await this.init();
-    return this.gcLock.withExclusive(() => this.names.run(() =>
+    return this.gcLock.withExclusive(() => this.withNames(() =>
       collectGarbage(async () => ({ images: await this.records.list(), containerChains: await this.rootfs.referencedChains(), leased: await this.leases.held() }), this.content, this.snapshots)));
   }
 
@@ -231,6 +232,15 @@ export class ImageStore {
   async releaseRootfs(containerId: string): Promise<void> {
     await this.init();
     await this.rootfs.release(containerId);
+  }
+
+  /**
+   * Name changes read and rewrite several records (a tag moving between images), so
+   * they run one at a time: in this process by the mutex, across processes by a lock
+   * file beside the records.
+   */
+  private withNames<T>(fn: () => Promise<T>): Promise<T> {
+    return this.names.run(() => withFileLock(join(this.records.dir, '.lock'), fn));
   }
 
   private normaliseName(s: string): string | undefined {

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { pidAlive } from './file-lock.js';
 
 interface LeaseFile {
   pid: number;
@@ -76,21 +77,12 @@ export class Leases {
       } catch {
         continue; // released while we read
       }
-      if (!isAlive(lease.pid)) {
+      if (!pidAlive(lease.pid)) {
         await rm(p, { force: true });
         continue;
       }
       for (const r of lease.refs) out.add(r);
     }
     return out;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
