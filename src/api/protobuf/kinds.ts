@@ -19,6 +19,10 @@ const packageOfGroup: Record<string, string> = {
   'authentication.k8s.io': 'authentication',
   'authorization.k8s.io': 'authorization',
   policy: 'policy',
+  'certificates.k8s.io': 'certificates',
+  'node.k8s.io': 'node',
+  'admissionregistration.k8s.io': 'admissionregistration',
+  'flowcontrol.apiserver.k8s.io': 'flowcontrol',
   'meta.k8s.io': 'meta',
 };
 

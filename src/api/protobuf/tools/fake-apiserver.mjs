@@ -19,6 +19,7 @@ export const groups = {
   'policy/v1': [res('poddisruptionbudgets', 'PodDisruptionBudget', true)],
   'networking.k8s.io/v1': [res('ingresses', 'Ingress', true)],
   'authentication.k8s.io/v1': [res('selfsubjectreviews', 'SelfSubjectReview', false, ['create'])],
+  'certificates.k8s.io/v1': [res('certificatesigningrequests', 'CertificateSigningRequest', false, ['create', 'get', 'list', 'update']), res('certificatesigningrequests/approval', 'CertificateSigningRequest', false, ['get', 'update', 'patch'])],
   'authorization.k8s.io/v1': [res('selfsubjectaccessreviews', 'SelfSubjectAccessReview', false, ['create'])],
 };
 const apiGroups = Object.keys(groups).filter((g) => g !== 'v1').map((gv) => ({

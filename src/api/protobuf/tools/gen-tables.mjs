@@ -27,7 +27,8 @@ const outDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'tables');
 const packages = [
   { key: 'meta/v1', repo: machineryDir, dir: 'pkg/apis/meta/v1', proto: 'k8s.io.apimachinery.pkg.apis.meta.v1' },
   ...['core', 'apps', 'batch', 'autoscaling', 'autoscaling/v2', 'coordination', 'discovery', 'events', 'rbac',
-    'scheduling', 'storage', 'networking', 'authentication', 'authentication/v1beta1', 'authorization', 'policy'].map((g) => {
+    'scheduling', 'storage', 'networking', 'authentication', 'authentication/v1beta1', 'authorization', 'policy',
+    'certificates', 'node', 'admissionregistration', 'flowcontrol'].map((g) => {
     const [group, version] = g.includes('/') ? g.split('/') : [g, 'v1'];
     return { key: `${group}/${version}`, repo: apiDir, dir: `${group}/${version}`, proto: `k8s.io.api.${group}.${version}` };
   }),

@@ -20,6 +20,11 @@ const existing = {
     kind: 'CronJob', apiVersion: 'batch/v1', metadata: { name: 'cj', namespace: 'default', uid: 'cj-uid' },
     spec: { schedule: '* * * * *', jobTemplate: { metadata: { labels: { t: 'x' } }, spec: { backoffLimit: 0, template: { spec: { containers: [{ name: 'c', image: 'i' }], restartPolicy: 'OnFailure' } } } } },
   },
+  '/apis/certificates.k8s.io/v1/certificatesigningrequests/csr1': {
+    kind: 'CertificateSigningRequest', apiVersion: 'certificates.k8s.io/v1', metadata: { name: 'csr1', uid: 'csr-uid', resourceVersion: '3' },
+    spec: { request: 'AAAA', signerName: 'kubernetes.io/kube-apiserver-client', usages: ['client auth'], username: 'bob', groups: ['g'] },
+    status: {},
+  },
   '/apis/apps/v1/namespaces/default/deployments/web': {
     kind: 'Deployment', apiVersion: 'apps/v1', metadata: { name: 'web', namespace: 'default' },
     spec: { selector: { matchLabels: { app: 'web' } }, template: { spec: { containers: [{ name: 'c', image: 'i' }] } } },
@@ -62,6 +67,7 @@ const cases = [
   ['hpa', ['autoscale', 'deployment', 'web', '--max=3', '--min=0', '--cpu-percent=50'], true],
   ['debug-node-pod', ['debug', 'node/n1', '--image=busybox', '--profile=general'], false],
   ['can-i-list', ['auth', 'can-i', '--list', '-n', 'ns'], false],
+  ['certificate-approve', ['certificate', 'approve', 'csr1'], false],
   ['token', ['create', 'token', 'sa1', '--duration=1h', '--audience=a1', '--audience=a2'], false],
   ['whoami', ['auth', 'whoami'], false],
   ['can-i', ['auth', 'can-i', 'create', 'pods', '-n', 'kube-system'], false],
