@@ -23,7 +23,7 @@ export function validateNamespace(ns: JsonObject, old?: JsonObject): FieldError[
     if (typeof f !== 'string') return;
     const msgs = isQualifiedName(f);
     for (const m of msgs) errs.push(invalid(fp, f, m));
-    if (msgs.length === 0 && !f.includes('/') && f !== 'kubernetes') errs.push(invalid(fp, f, 'name is neither a standard finalizer name nor is it fully qualified'));
+    if (msgs.length === 0 && !f.includes('/') && !['kubernetes', 'orphan', 'foregroundDeletion'].includes(f)) errs.push(invalid(fp, f, 'name is neither a standard finalizer name nor is it fully qualified'));
   });
   return errs;
 }
