@@ -84,12 +84,16 @@ async function dryRun(args) {
 }
 
 const out = [];
-for (const [name, args, hasDryRun] of cases) {
-  const r = await captureKubectl(kubectl, args, answer);
-  const w = r.writes.find((x) => x.contentType === 'application/vnd.kubernetes.protobuf');
-  if (!w) { console.error(`${name}: no protobuf body (exit ${r.code}): ${r.output}`); continue; }
-  out.push({ name, command: `kubectl ${args.join(' ')}`, path: w.path, hex: w.body.toString('hex'), json: hasDryRun ? await dryRun(args) : null });
-  console.log(`${name}: ${w.body.length} bytes`);
+try {
+  for (const [name, args, hasDryRun] of cases) {
+    const r = await captureKubectl(kubectl, args, answer);
+    const w = r.writes.find((x) => x.contentType === 'application/vnd.kubernetes.protobuf');
+    if (!w) { console.error(`${name}: no protobuf body (exit ${r.code}): ${r.output}`); continue; }
+    out.push({ name, command: `kubectl ${args.join(' ')}`, path: w.path, hex: w.body.toString('hex'), json: hasDryRun ? await dryRun(args) : null });
+    console.log(`${name}: ${w.body.length} bytes`);
+  }
+} finally {
+  rmSync(blobDir, { recursive: true, force: true });
 }
 
 const file = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', `kubectl-${label.replace('.', '_')}.ts`);
@@ -108,5 +112,4 @@ export const kubectlFixtures: KubectlFixture[] = [
 ${lines.join('\n')}
 ];
 `);
-rmSync(blobDir, { recursive: true, force: true });
 console.log(`wrote ${file}`);
