@@ -158,8 +158,8 @@ function eventPrinter(newAPI: boolean): Printer {
     ],
     row(o, now) {
       const f = newAPI
-        ? { first: 'deprecatedFirstTimestamp', last: 'deprecatedLastTimestamp', count: 'deprecatedCount', ref: 'regarding', message: 'note', source: 'deprecatedSource' }
-        : { first: 'firstTimestamp', last: 'lastTimestamp', count: 'count', ref: 'involvedObject', message: 'message', source: 'source' };
+        ? { first: 'deprecatedFirstTimestamp', last: 'deprecatedLastTimestamp', count: 'deprecatedCount', ref: 'regarding', message: 'note', source: 'deprecatedSource', controller: 'reportingController' }
+        : { first: 'firstTimestamp', last: 'lastTimestamp', count: 'count', ref: 'involvedObject', message: 'message', source: 'source', controller: 'reportingComponent' };
       const first = str(o, f.first) ? since(str(o, f.first), now) : since(str(o, 'eventTime'), now);
       let last = str(o, f.last) ? since(str(o, f.last), now) : first;
       let count = num(o, f.count) ?? 0;
@@ -174,7 +174,7 @@ function eventPrinter(newAPI: boolean): Printer {
       const kind = str(ref, 'kind').toLowerCase();
       const target = str(ref, 'name') ? `${kind}/${str(ref, 'name')}` : kind;
       const src = obj(o, f.source) ?? {};
-      const component = str(src, 'component') || str(o, 'reportingController');
+      const component = str(src, 'component') || str(o, f.controller);
       const host = str(src, 'host') || str(o, 'reportingInstance');
       return [last, str(o, 'type'), str(o, 'reason'), target, str(ref, 'fieldPath'), host ? `${component}, ${host}` : component, str(o, f.message).trim(), first, count, name(o)];
     },
