@@ -168,3 +168,27 @@ test('resync re-reports every cached object as an update', async (t) => {
   clock.advance(60_000);
   assert.equal(updates.length, 4, 'and again every period');
 });
+
+test('label and field selectors narrow both the list and the watch', async (t) => {
+  const fake = new FakeApiServer();
+  const client = new RestClient({ server: await fake.start() });
+  const informer = new Informer<KObject>({ client, resource: { group: '', version: 'v1', resource: 'pods' }, labelSelector: 'app=web,!canary', fieldSelector: 'metadata.namespace!=kube-system' });
+  t.after(async () => {
+    await informer.stop();
+    client.close();
+    await fake.stop();
+  });
+  fake.put('pods', { metadata: { namespace: 'a', name: 'web1', labels: { app: 'web' } } });
+  fake.put('pods', { metadata: { namespace: 'a', name: 'db', labels: { app: 'db' } } });
+  fake.put('pods', { metadata: { namespace: 'a', name: 'canary', labels: { app: 'web', canary: 'true' } } });
+  fake.put('pods', { metadata: { namespace: 'kube-system', name: 'sys', labels: { app: 'web' } } });
+  informer.start();
+  await informer.waitForSync();
+  assert.deepEqual(informer.lister.list().map((p) => p.metadata.name), ['web1']);
+  await until(() => fake.watcherCount() === 1, 'watch');
+  fake.put('pods', { metadata: { namespace: 'b', name: 'db2', labels: { app: 'db' } } });
+  fake.put('pods', { metadata: { namespace: 'b', name: 'web2', labels: { app: 'web' } } });
+  await until(() => informer.lister.list().length === 2, 'web2 arrives');
+  assert.deepEqual(informer.lister.list().map((p) => p.metadata.name).sort(), ['web1', 'web2']);
+  assert.ok(fake.requests.some((r) => r.includes('labelSelector=app%3Dweb%2C%21canary') && r.includes('watch=true')));
+});

@@ -41,6 +41,7 @@ interface LogEntry {
 interface Watcher {
   resource: FakeResource;
   namespace?: string;
+  query: URLSearchParams;
   res: http.ServerResponse;
 }
 
@@ -167,7 +168,7 @@ export class FakeApiServer {
   }
 
   private matches(w: Watcher, e: LogEntry): boolean {
-    return w.resource === e.resource && (!w.namespace || w.namespace === e.obj.metadata.namespace);
+    return w.resource === e.resource && (!w.namespace || w.namespace === e.obj.metadata.namespace) && selected(e.obj, w.query);
   }
 
   private handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
@@ -265,13 +266,7 @@ export class FakeApiServer {
 
   private list(r: FakeResource, ns: string | undefined, q: URLSearchParams): unknown {
     let items = this.listObjects(r.resource, ns).sort((a, b) => this.key(r, a.metadata.namespace, a.metadata.name!).localeCompare(this.key(r, b.metadata.namespace, b.metadata.name!)));
-    const field = q.get('fieldSelector');
-    if (field) {
-      for (const term of field.split(',')) {
-        const [f, v] = term.split('=');
-        items = items.filter((o) => (f === 'metadata.name' ? o.metadata.name === v : f === 'metadata.namespace' ? o.metadata.namespace === v : true));
-      }
-    }
+    items = items.filter((o) => selected(o, q));
     let start = 0;
     let rv = String(this.rv);
     const cont = q.get('continue');
@@ -294,12 +289,12 @@ export class FakeApiServer {
   private watch(r: FakeResource, ns: string | undefined, q: URLSearchParams, res: http.ServerResponse): void {
     res.writeHead(200, { 'Content-Type': 'application/json' });
     const from = q.get('resourceVersion') ?? '';
-    const w: Watcher = { resource: r, namespace: ns, res };
+    const w: Watcher = { resource: r, namespace: ns, query: q, res };
     if (from && from !== '0' && Number(from) < this.compactedRv) {
       res.end(JSON.stringify({ type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 410, reason: 'Expired', message: `too old resource version: ${from} (${this.compactedRv})` } }) + '\n');
       return;
     }
-    if (!from || from === '0') for (const o of this.listObjects(r.resource, ns)) res.write(JSON.stringify({ type: 'ADDED', object: o }) + '\n');
+    if (!from || from === '0') for (const o of this.listObjects(r.resource, ns).filter((x) => selected(x, q))) res.write(JSON.stringify({ type: 'ADDED', object: o }) + '\n');
     else for (const e of this.log) if (e.rv > Number(from) && this.matches(w, e)) res.write(JSON.stringify({ type: e.type, object: e.obj }) + '\n');
     this.watchers.add(w);
     const timeout = Number(q.get('timeoutSeconds') ?? 0);
@@ -327,6 +322,31 @@ export class FakeApiServer {
     ]);
     return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
   }
+}
+
+/**
+ * Equality-based label selectors (`a=b`, `a==b`, `a!=b`, `a`, `!a`) and the field
+ * selectors metadata.name / metadata.namespace (`=`, `!=`): enough for tests. Unlike the
+ * real server, a watch does not turn an object that stops matching into a DELETED event.
+ */
+function selected(o: Obj, q: URLSearchParams): boolean {
+  const labels = (o.metadata.labels ?? {}) as Record<string, string>;
+  for (const term of (q.get('labelSelector') ?? '').split(',').filter(Boolean)) {
+    const m = /^\s*(!?)([^=!\s]+)\s*(?:(==|=|!=)\s*(\S*))?\s*$/.exec(term);
+    if (!m) return false;
+    const [, not, key, op, value] = m;
+    if (!op) {
+      if ((key in labels) === (not === '!')) return false;
+    } else if (op === '!=' ? labels[key] === value : labels[key] !== value) return false;
+  }
+  for (const term of (q.get('fieldSelector') ?? '').split(',').filter(Boolean)) {
+    const m = /^([^=!]+)(==|=|!=)(.*)$/.exec(term);
+    if (!m) return false;
+    const [, field, op, value] = m;
+    const actual = field === 'metadata.name' ? o.metadata.name : field === 'metadata.namespace' ? o.metadata.namespace : undefined;
+    if (op === '!=' ? actual === value : actual !== value) return false;
+  }
+  return true;
 }
 
 class FakeStatus extends Error {
