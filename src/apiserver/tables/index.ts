@@ -87,6 +87,7 @@ export interface TableOptions {
   /** The list's resourceVersion and continue token, copied into the Table's metadata. */
   resourceVersion?: string;
   continue?: string;
+  remainingItemCount?: number;
   /** Leave out the column definitions (kubectl asks so for watch events after the first). */
   noHeaders?: boolean;
 }
@@ -97,6 +98,7 @@ export function buildTable(r: ResourceType, items: Record<string, unknown>[], no
   const meta: JsonObject = {};
   if (opts.resourceVersion) meta.resourceVersion = opts.resourceVersion;
   if (opts.continue) meta.continue = opts.continue;
+  if (opts.remainingItemCount !== undefined) meta.remainingItemCount = opts.remainingItemCount;
   const rows = items.map((item) => {
     const row: JsonObject = { cells: tableRow(r, item, now) };
     const conditions = tableRowConditions(r, item);
