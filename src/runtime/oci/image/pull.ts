@@ -123,6 +123,7 @@ async function downloadAndUnpack(deps: FetchDeps, ref: ImageReference, layer: De
   done.catch(() => undefined); // observed through the unpack
   // Once the unpack is over (or never read at all), nothing may hold the download up.
   const unpacking = unpack({ chunks: channel, abandon: () => channel.abandon(), downloaded: done }).finally(() => channel.abandon());
+  unpacking.catch(() => undefined); // may fail while we still await the download; awaited below
   try {
     await deps.downloads.do(layer.digest, () => deps.client.fetchBlob(ref, layer, deps.store, onBytes, (c) => channel.push(c), () => channel.abandon()));
   } catch (e) {
