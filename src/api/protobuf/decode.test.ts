@@ -2,7 +2,7 @@
 // written with the bare wire writer so these tests do not lean on the tables they check.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeKubernetesProtobuf, encodeKubernetesProtobuf, ProtobufDecodeError } from './index.js';
+import { decodeKubernetesProtobuf, encodeKubernetesProtobuf, ProtobufDecodeError, ProtobufEncodeError } from './index.js';
 import { WireWriter } from './wire.js';
 
 type Build = (w: WireWriter) => WireWriter;
@@ -203,4 +203,12 @@ test('encode then decode gives the object back for a full Pod', () => {
   };
   const back = decodeKubernetesProtobuf(encodeKubernetesProtobuf(pod)).object;
   assert.deepEqual(back, pod);
+});
+
+test('encoding refuses unknown kinds and values of the wrong type with ProtobufEncodeError', () => {
+  assert.throws(() => encodeKubernetesProtobuf({ apiVersion: 'v1', kind: 'Widget' }), ProtobufEncodeError);
+  assert.throws(() => encodeKubernetesProtobuf({ kind: 'ConfigMap' }), ProtobufEncodeError);
+  assert.throws(() => encodeKubernetesProtobuf({ apiVersion: 'v1', kind: 'ConfigMap', data: ['x'] }), /core\/v1\.ConfigMap\.data: expected an object/);
+  assert.throws(() => encodeKubernetesProtobuf({ apiVersion: 'apps/v1', kind: 'Deployment', spec: { replicas: 'three' } }), /spec\.replicas: expected a number/);
+  assert.throws(() => encodeKubernetesProtobuf({ apiVersion: 'v1', kind: 'Namespace', metadata: { creationTimestamp: 'soon' } }), /creationTimestamp/);
 });

@@ -46,7 +46,12 @@ export function decodeKubernetesProtobuf(body: Uint8Array, schema: Schema = defa
 export function encodeKubernetesProtobuf(obj: Record<string, unknown>, schema: Schema = defaultSchema()): Uint8Array {
   const { apiVersion, kind } = obj;
   if (typeof apiVersion !== 'string' || typeof kind !== 'string') throw new ProtobufEncodeError('object needs string apiVersion and kind');
-  const name = messageForKind(schema, apiVersion, kind);
+  let name: string;
+  try {
+    name = messageForKind(schema, apiVersion, kind);
+  } catch (err) {
+    throw new ProtobufEncodeError(`no protobuf encoding for kind ${JSON.stringify(kind)} in ${JSON.stringify(apiVersion)}`, { cause: err });
+  }
   const ctx: EncodeContext = { schema };
   return writeEnvelope({ apiVersion, kind, raw: encodeMessage(ctx, name, obj, name) });
 }
