@@ -107,3 +107,12 @@ test('namespaces without the kubernetes finalizer or not being deleted are left 
   assert.equal(fake.listObjects('configmaps').length, 2);
   assert.ok(!fake.requests.some((r) => r.startsWith('DELETE')));
 });
+
+test('a deleted namespace not yet marked Terminating is marked so', async (t) => {
+  const { fake, start } = await setup(t);
+  const ns = fake.put('namespaces', { metadata: { name: 'odd' } });
+  fake.put('configmaps', obj('odd', 'held', { finalizers: ['example.com/hold'] }));
+  fake.put('namespaces', { ...ns, metadata: { ...ns.metadata, deletionTimestamp: '2026-01-01T00:00:00Z' }, status: { phase: 'Active' } });
+  start();
+  await until(() => (fake.getObject('namespaces', undefined, 'odd')?.status as { phase?: string }).phase === 'Terminating', 'phase Terminating');
+});

@@ -123,13 +123,16 @@ export async function syncNamespace(name: string, d: SyncDeps): Promise<SyncResu
   d.log.info(`namespace ${name}: content deleted (${discovery.resources.map(resourceLabel).length} resource types checked), finalizer removed`);
 }
 
-/** Writes the deletion conditions when they changed; answers the namespace as now stored. */
+/** Writes the phase and deletion conditions when they changed; answers the namespace as now stored. */
 async function updateConditions(ns: Namespace, next: ReturnType<typeof deletionConditions>, d: SyncDeps): Promise<Namespace> {
   const now = new Date(d.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const merged = mergeConditions(ns.status?.conditions ?? [], next, now);
-  if (!merged) return ns;
+  // The API server marks a deleted namespace Terminating; make sure of it, as Kubernetes does.
+  const phaseOk = ns.status?.phase === 'Terminating';
+  if (!merged && phaseOk) return ns;
   try {
-    return await d.client.update<Namespace>(`${nsPath(ns.metadata.name!)}/status`, { ...ns, status: { ...ns.status, conditions: merged } });
+    const status = { ...ns.status, phase: 'Terminating', conditions: merged ?? ns.status?.conditions ?? [] };
+    return await d.client.update<Namespace>(`${nsPath(ns.metadata.name!)}/status`, { ...ns, status });
   } catch (err) {
     // Conditions are advice for humans; a lost race here is fixed by the next pass.
     if (isConflict(err) || isNotFound(err)) {
