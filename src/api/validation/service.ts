@@ -1,6 +1,6 @@
 // Services: type, ports, target ports, selector, cluster IPs, node ports.
 
-import { type FieldError, FieldPath, duplicate, forbidden, goStringSlice, invalid, notSupported, required } from './errors.js';
+import { type FieldError, FieldPath, GoValue, duplicate, forbidden, goQuote, goStringSlice, invalid, notSupported, required } from './errors.js';
 import { type JsonObject, arr, has, num, obj, objs, str, strMap } from './json.js';
 import { isDNS1123Label, isDNS1123Subdomain, isValidCIDR, isValidIP, nameIsDNS1035Label } from './names.js';
 import { validateLabels, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
@@ -71,7 +71,9 @@ export function validateService(svc: JsonObject, opts: ServiceOptions = {}, old?
     else if (!portProtocols.includes(proto)) errs.push(notSupported(ip.child('protocol'), proto, portProtocols));
     if (has(port, 'targetPort')) errs.push(...validatePortNumOrName(port.targetPort, ip.child('targetPort')));
     const key = `${p}/${proto}`;
-    if (seen.has(key)) errs.push(duplicate(ip, { port: p, protocol: proto }));
+    if (seen.has(key)) {
+      errs.push(duplicate(ip, new GoValue(`core.ServicePort{Name:"", Protocol:${goQuote(proto)}, AppProtocol:(*string)(nil), Port:${p}, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}`)));
+    }
     seen.add(key);
     const np = num(port, 'nodePort') ?? 0;
     if (np !== 0) {

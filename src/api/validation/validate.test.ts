@@ -134,6 +134,9 @@ test('services', () => {
   assert.equal(validateObject(r, np, undefined, { nodePortRange: [9000, 9100] }).length, 1);
   assert.deepEqual(check(r, svc({ ports: [{ port: 80, nodePort: 30080 }] })), ["spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"]);
   assert.deepEqual(check(r, svc({ ports: [] })), ['spec.ports: Required value']);
+  assert.deepEqual(check(r, svc({ ports: [{ name: 'a', port: 80 }, { name: 'b', port: 80 }] })), [
+    'spec.ports[1]: Duplicate value: core.ServicePort{Name:"", Protocol:"TCP", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:0}',
+  ]);
   assert.deepEqual(check(r, svc({ sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 90000 } }, ports: [{ port: 80 }] })), [
     'spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 90000: must be greater than 0 and less than 86400',
   ]);
