@@ -101,7 +101,14 @@ export function validatePodSpec(spec: JsonObject, p: FieldPath, _opts: PodSpecOp
   errs.push(...validateAffinity(obj(spec, 'affinity'), p.child('affinity')));
   errs.push(...validateTopologySpreadConstraints(objs(spec, 'topologySpreadConstraints'), p.child('topologySpreadConstraints')));
   errs.push(...validateSchedulingGates(objs(spec, 'schedulingGates'), p.child('schedulingGates')));
-  if (hostNetwork && bool(spec, 'hostUsers') === false) errs.push(forbidden(p.child('hostUsers'), 'when `hostUsers` is false `hostNetwork` must be false'));
+  if (bool(spec, 'shareProcessNamespace') === true && bool(spec, 'hostPID') === true) {
+    errs.push(invalid(p.child('shareProcessNamespace'), true, 'ShareProcessNamespace and HostPID cannot both be enabled'));
+  }
+  if (bool(spec, 'hostUsers') === false) {
+    for (const k of ['hostNetwork', 'hostPID', 'hostIPC']) {
+      if (bool(spec, k) === true) errs.push(forbidden(p.child('hostUsers'), `when \`hostUsers\` is false \`${k}\` must be false`));
+    }
+  }
   return errs;
 }
 
