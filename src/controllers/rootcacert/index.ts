@@ -1,0 +1,1 @@
+export { startRootCACertPublisher, syncRootCA, rootCAConfigMapName, rootCAKey, type RootCACertPublisherOptions } from './controller.js';
