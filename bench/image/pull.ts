@@ -2,7 +2,8 @@
 // `skopeo copy docker://... oci:DIR` of the same image, in the same run, alternating.
 //   node dist/bench/image/pull.js [--runs N] [--mb SIZE]
 // Prints each median and the ratio. `k8ts fetch` is download + verify only (what
-// skopeo does); `k8ts pull` also unpacks the layer into a snapshot.
+// skopeo does); `k8ts pull` also unpacks the layers into snapshots; `k8ts unpack` is
+// a pull whose blobs are already stored (manifest round trip + unpacking only).
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -48,10 +49,13 @@ async function main(): Promise<void> {
     await skopeoPush(`oci-archive:${archive}`, `${reg.host}/big:latest`);
     const ref = `${reg.host}/big:latest`;
     const bytes = img.layers.reduce((n, l) => n + l.size, 0);
-    const results: Record<string, number[]> = { 'k8ts pull': [], 'k8ts fetch': [], 'skopeo copy': [] };
+    const results: Record<string, number[]> = { 'k8ts pull': [], 'k8ts fetch': [], 'k8ts unpack': [], 'skopeo copy': [] };
     for (let i = 0; i < runs; i++) {
       const dir = join(work, `run-${i}`);
       results['k8ts pull']!.push(await timed(() => new ImageStore({ root: join(dir, 'pull') }).pull(ref)));
+      await rm(join(dir, 'pull', 'snapshots'), { recursive: true });
+      await rm(join(dir, 'pull', 'images'), { recursive: true });
+      results['k8ts unpack']!.push(await timed(() => new ImageStore({ root: join(dir, 'pull') }).pull(ref)));
       results['k8ts fetch']!.push(await timed(async () => {
         const store = new ContentStore(join(dir, 'fetch'));
         await store.init();
