@@ -51,9 +51,24 @@ export function validateJob(job: JsonObject, old?: JsonObject): FieldError[] {
   }
   if (old) {
     const oldSpec = obj(old, 'spec') ?? {};
-    for (const k of ['selector', 'template', 'completionMode', 'podFailurePolicy', 'backoffLimitPerIndex', 'completions']) {
+    for (const k of ['selector', 'completionMode', 'podFailurePolicy', 'backoffLimitPerIndex']) {
       if (!deepEqual(spec[k], oldSpec[k])) errs.push(invalid(sp.child(k), k === 'selector' ? goLabelSelector(spec[k]) : spec[k] ?? null, fieldImmutable));
     }
+    // Elastic indexed jobs scale completions together with parallelism.
+    const elastic = str(spec, 'completionMode') === 'Indexed' && num(spec, 'completions') === num(spec, 'parallelism');
+    if (!elastic && !deepEqual(spec.completions, oldSpec.completions)) errs.push(invalid(sp.child('completions'), spec.completions ?? null, fieldImmutable));
+    // A suspended job that never started may have its pods' placement changed (queueing
+    // controllers do this): labels, annotations, node selector, affinity, tolerations, gates.
+    const neverStarted = oldSpec.suspend === true && !has(obj(old, 'status'), 'startTime');
+    const placement = (t: unknown): unknown => {
+      if (!neverStarted || !isObj(t)) return t;
+      const c = structuredClone(t);
+      delete c.metadata;
+      const ts = obj(c, 'spec');
+      if (ts) for (const k of ['nodeSelector', 'affinity', 'tolerations', 'schedulingGates']) delete ts[k];
+      return c;
+    };
+    if (!deepEqual(placement(spec.template), placement(oldSpec.template))) errs.push(invalid(sp.child('template'), spec.template ?? null, fieldImmutable));
   }
   return errs;
 }

@@ -36,7 +36,8 @@ export function validateConfigMap(cm: JsonObject, old?: JsonObject): FieldError[
     for (const m of isConfigMapKey(k)) errs.push(invalid(new FieldPath('binaryData').key(k), k, m));
     if (typeof v === 'string') size += Math.floor((v.replace(/=+$/, '').length * 3) / 4);
   }
-  if (size > maxDataSize) errs.push(tooLong('', maxDataSize));
+  // Kubernetes reports this against the empty path, which prints as "[]".
+  if (size > maxDataSize) errs.push(tooLong('[]', maxDataSize));
   if (old) validateImmutableData(cm, old, ['data', 'binaryData'], errs);
   return errs;
 }

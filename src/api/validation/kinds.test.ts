@@ -132,3 +132,14 @@ test('security contexts', () => {
     'spec.securityContext.seccompProfile.localhostProfile: Required value: must be set when seccomp type is Localhost',
   ]);
 });
+
+test('job updates: immutable template unless suspended and never started', () => {
+  const r = rt('batch', 'Job');
+  const job = (nodeSelector: Record<string, string>, suspend: boolean): Record<string, unknown> => ({
+    metadata: m('j'), spec: { suspend, selector: { matchLabels: { a: 'b' } }, template: { metadata: { labels: { a: 'b' } }, spec: { restartPolicy: 'Never', nodeSelector, containers: [{ name: 'c', image: 'i' }] } } },
+  });
+  assert.deepEqual(check(r, job({ zone: 'b' }, true), job({ zone: 'a' }, true)), []);
+  const errs = check(r, job({ zone: 'b' }, false), job({ zone: 'a' }, false));
+  assert.equal(errs.length, 1);
+  assert.match(errs[0], /^spec\.template: Invalid value: .*: field is immutable$/);
+});
