@@ -192,3 +192,40 @@ test('label and field selectors narrow both the list and the watch', async (t) =
   assert.deepEqual(informer.lister.list().map((p) => p.metadata.name).sort(), ['web1', 'web2']);
   assert.ok(fake.requests.some((r) => r.includes('labelSelector=app%3Dweb%2C%21canary') && r.includes('watch=true')));
 });
+
+test('a BOOKMARK moves the resourceVersion the next watch resumes from', async (t) => {
+  const { fake, informer } = await setup(t);
+  let watches = 0;
+  fake.intercept = (_req, res, url) => {
+    if (url.searchParams.get('watch') !== 'true') return false;
+    watches++;
+    if (watches > 1) return false;
+    res.writeHead(200);
+    res.end(JSON.stringify({ type: 'BOOKMARK', object: { kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: '9999' } } }) + '\n');
+    return true;
+  };
+  informer.start();
+  await informer.waitForSync();
+  await until(() => watches >= 2, 'second watch');
+  const second = fake.requests.filter((r) => r.includes('watch=true'))[1];
+  assert.match(second, /resourceVersion=9999/);
+  assert.equal(informer.lister.list().length, 0, 'bookmarks carry no object');
+});
+
+test('an expired continue token falls back to one unpaged list', async (t) => {
+  const { fake, informer } = await setup(t);
+  for (let i = 0; i < 5; i++) fake.put('pods', pod('a', `p${i}`));
+  let pages = 0;
+  fake.intercept = (_req, res, url) => {
+    if (url.pathname !== '/api/v1/pods' || url.searchParams.has('watch') || !url.searchParams.has('continue')) return false;
+    if (++pages > 1) return false;
+    res.writeHead(410, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ kind: 'Status', code: 410, reason: 'Expired', message: 'The provided continue parameter is too old' }));
+    return true;
+  };
+  informer.start();
+  await informer.waitForSync();
+  assert.equal(informer.lister.list().length, 5);
+  const lists = fake.requests.filter((r) => r.startsWith('GET /api/v1/pods') && !r.includes('watch='));
+  assert.ok(lists.some((r) => !r.includes('limit=')), 'one list without a limit');
+});
