@@ -2,6 +2,7 @@
 // see what is left. Objects still present are usually on their way out (pods in graceful
 // termination, objects held by finalizers); the caller looks again later.
 
+import { ApiStatusError } from '../../client/errors.js';
 import { groupVersionPath } from '../../client/resource-path.js';
 import type { KList, KObject } from '../../client/types.js';
 import type { DeletableResource } from './discovery.js';
@@ -34,7 +35,8 @@ export async function deleteNamespaceContent(client: ContentClient, namespace: s
       const label = resourceLabel(r);
       try {
         // Background propagation, as Kubernetes does: dependents are collected later by the GC.
-        await client.delete(path, { propagationPolicy: 'Background' });
+        if (r.deleteCollection) await client.delete(path, { propagationPolicy: 'Background' });
+        else await deleteEach(client, path);
       } catch (err) {
         report.failures.set(label, (err as Error).message);
       }
@@ -54,6 +56,20 @@ export async function deleteNamespaceContent(client: ContentClient, namespace: s
     }),
   );
   return report;
+}
+
+/** For resources without deletecollection: list, then delete every object not already going. */
+async function deleteEach(client: ContentClient, path: string): Promise<void> {
+  const { items } = await client.list(path);
+  for (const o of items) {
+    if (o.metadata.deletionTimestamp || !o.metadata.name) continue;
+    try {
+      await client.delete(`${path}/${encodeURIComponent(o.metadata.name)}`, { propagationPolicy: 'Background' });
+    } catch (err) {
+      // Gone already is what we wanted.
+      if (!(err instanceof ApiStatusError && err.code === 404)) throw err;
+    }
+  }
 }
 
 /** How long until a terminating pod's grace period runs out. */

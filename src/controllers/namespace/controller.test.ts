@@ -8,7 +8,11 @@ import { startNamespaceController } from './controller.js';
 import { discoverDeletableResources } from './discovery.js';
 import type { NamespaceCondition } from './conditions.js';
 
-const resources = [...coreResources, { group: 'example.com', version: 'v1', resource: 'widgets', kind: 'Widget', namespaced: true, verbs: ['get', 'list', 'create'] }];
+const resources = [
+  ...coreResources,
+  { group: 'example.com', version: 'v1', resource: 'widgets', kind: 'Widget', namespaced: true, verbs: ['get', 'list', 'create'] },
+  { group: 'example.com', version: 'v1', resource: 'gadgets', kind: 'Gadget', namespaced: true, verbs: ['get', 'list', 'create', 'delete'] },
+];
 
 async function setup(t: { after(fn: () => Promise<void> | void): void }) {
   const fake = new FakeApiServer(resources);
@@ -31,11 +35,13 @@ async function setup(t: { after(fn: () => Promise<void> | void): void }) {
 
 const obj = (ns: string, name: string, extra: Partial<KObject['metadata']> = {}): KObject => ({ metadata: { namespace: ns, name, ...extra } });
 
-test('discovery keeps namespaced resources with list and deletecollection, no subresources', async (t) => {
+test('discovery keeps namespaced resources with list and delete, no subresources', async (t) => {
   const { client } = await setup(t);
   const d = await discoverDeletableResources(client);
   const names = d.resources.map((r) => (r.group ? `${r.resource}.${r.group}` : r.resource)).sort();
-  assert.deepEqual(names, ['configmaps', 'deployments.apps', 'events', 'leases.coordination.k8s.io', 'pods', 'serviceaccounts']);
+  assert.deepEqual(names, ['configmaps', 'deployments.apps', 'events', 'gadgets.example.com', 'leases.coordination.k8s.io', 'pods', 'serviceaccounts']);
+  assert.equal(d.resources.find((r) => r.resource === 'gadgets')?.deleteCollection, false);
+  assert.equal(d.resources.find((r) => r.resource === 'pods')?.deleteCollection, true);
   assert.equal(d.failures.size, 0);
 });
 
@@ -46,6 +52,8 @@ test('a deleted namespace is emptied, waits for held content, then is finalized'
   fake.put('pods', obj('doomed', 'held', { finalizers: ['example.com/hold'] }));
   fake.put('configmaps', obj('doomed', 'cfg'));
   fake.put('deployments', obj('doomed', 'app'));
+  fake.put('gadgets', obj('doomed', 'g1'));
+  fake.put('gadgets', obj('doomed', 'g2'));
   fake.put('pods', obj('keep', 'survivor'));
   start();
   await client.delete('/api/v1/namespaces/doomed');
@@ -67,7 +75,10 @@ test('a deleted namespace is emptied, waits for held content, then is finalized'
   await until(() => fake.getObject('namespaces', undefined, 'doomed') === undefined, 'namespace deleted');
   assert.ok(fake.requests.includes('PUT /api/v1/namespaces/doomed/finalize'));
   assert.ok(fake.requests.includes('DELETE /apis/apps/v1/namespaces/doomed/deployments'));
-  assert.ok(!fake.requests.some((r) => r.includes('widgets') && r.startsWith('DELETE')), 'no deletecollection where not served');
+  assert.ok(!fake.requests.some((r) => r.includes('widgets') && r.startsWith('DELETE')), 'nothing deleted where delete is not served');
+  assert.ok(fake.requests.includes('DELETE /apis/example.com/v1/namespaces/doomed/gadgets/g1'), 'one by one without deletecollection');
+  assert.ok(!fake.requests.includes('DELETE /apis/example.com/v1/namespaces/doomed/gadgets'));
+  assert.equal(fake.listObjects('gadgets', 'doomed').length, 0);
   assert.ok(!fake.requests.some((r) => r.startsWith('DELETE') && r.includes('/status')), 'subresources skipped');
   assert.ok(!fake.requests.some((r) => r.startsWith('DELETE /api/v1/namespaces/keep')), 'other namespaces untouched');
   assert.equal(fake.listObjects('pods', 'keep').length, 1);

@@ -10,7 +10,10 @@ export interface DiscoveryClient {
   json<T>(method: string, path: string): Promise<T>;
 }
 
-export interface DeletableResource extends Pick<ResourceRef, 'group' | 'version' | 'resource'> {}
+export interface DeletableResource extends Pick<ResourceRef, 'group' | 'version' | 'resource'> {
+  /** Serves DELETE of the whole collection; otherwise objects are deleted one by one. */
+  deleteCollection: boolean;
+}
 
 export interface DiscoveryResult {
   resources: DeletableResource[];
@@ -24,7 +27,10 @@ interface APIResource {
   verbs?: unknown;
 }
 
-/** Namespaced resources (no subresources) that support both list and deletecollection. */
+/**
+ * Namespaced resources (no subresources) that can be listed and deleted, as Kubernetes
+ * chooses them: deletecollection where served, else one delete per object.
+ */
 export async function discoverDeletableResources(client: DiscoveryClient): Promise<DiscoveryResult> {
   const failures = new Map<string, string>();
   const groupVersions: { group: string; version: string }[] = [{ group: '', version: 'v1' }];
@@ -58,8 +64,8 @@ export async function discoverDeletableResources(client: DiscoveryClient): Promi
     for (const r of rs) {
       if (typeof r.name !== 'string' || r.name.includes('/') || r.namespaced !== true) continue;
       const verbs = Array.isArray(r.verbs) ? r.verbs : [];
-      if (!verbs.includes('list') || !verbs.includes('deletecollection')) continue;
-      resources.push({ group: gv.group, version: gv.version, resource: r.name });
+      if (!verbs.includes('list') || !(verbs.includes('delete') || verbs.includes('deletecollection'))) continue;
+      resources.push({ group: gv.group, version: gv.version, resource: r.name, deleteCollection: verbs.includes('deletecollection') });
     }
   }
   return { resources, failures };
