@@ -1,9 +1,10 @@
 // Pulls from a real Debian docker-registry on loopback, images pushed with skopeo.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ImageNotFoundError, RegistryUnreachableError } from './errors.js';
 import { ImageStore } from './image-store.js';
 import { MediaType } from './media-types.js';
@@ -92,6 +93,16 @@ test('concurrent pulls of one image, in one store and in two on one root, unpack
   assert.equal(snaps.length, 1);
   assert.deepEqual((await readdir(join(root, 'snapshots'))).filter((n) => n.startsWith('tmp-')), []);
   assert.deepEqual((await a.get(ref))?.repoTags.sort(), [ref, `${reg.host}/busybox:v2s2`].sort());
+});
+
+test('scripts/test-image/push.sh pushes the built image (here as Docker schema 2)', async (t) => {
+  const out = await tempDir(t);
+  const script = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', '..', 'scripts', 'test-image', 'push.sh');
+  execFileSync(script, [reg.host, 'scripted:v1', '--v2s2', out], { stdio: 'pipe' });
+  const store = new ImageStore({ root: await tempDir(t) });
+  const info = await store.pull(`${reg.host}/scripted:v1`);
+  assert.equal(info.id, images.busybox.config.digest, 'the script builds the same image as the tests');
+  assert.equal((await store.getRecord(info.id))?.manifestMediaType, MediaType.dockerManifest);
 });
 
 test('unknown image and unreachable registry give named errors', async (t) => {
