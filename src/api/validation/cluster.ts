@@ -95,6 +95,7 @@ export function validatePersistentVolume(pv: JsonObject, old?: JsonObject): Fiel
   if (hp && !str(hp, 'path')) errs.push(required(sp.child('hostPath', 'path')));
   const local = obj(spec, 'local');
   if (local && !str(local, 'path')) errs.push(required(sp.child('local', 'path')));
+  if (local && !has(spec, 'nodeAffinity')) errs.push(required(sp.child('nodeAffinity'), 'Local volume requires node affinity'));
   if (old && !deepEqual(spec.volumeMode, obj(old, 'spec')?.volumeMode)) errs.push(invalid(sp.child('volumeMode'), spec.volumeMode ?? null, fieldImmutable));
   return errs;
 }

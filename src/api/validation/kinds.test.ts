@@ -143,3 +143,13 @@ test('job updates: immutable template unless suspended and never started', () =>
   assert.equal(errs.length, 1);
   assert.match(errs[0], /^spec\.template: Invalid value: .*: field is immutable$/);
 });
+
+test('hpa metric targets', () => {
+  const r = rt('autoscaling', 'HorizontalPodAutoscaler');
+  const h = (metrics: unknown[]): Record<string, unknown> => ({ metadata: m('h'), spec: { scaleTargetRef: { kind: 'Deployment', name: 'web' }, maxReplicas: 3, metrics } });
+  assert.deepEqual(check(r, h([{ type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: '500Mi' } } }])), []);
+  assert.deepEqual(check(r, h([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization' } } }, { type: 'Pods', pods: { metric: { name: 'qps' }, target: { type: 'AverageValue', averageValue: '0' } } }])), [
+    'spec.metrics[0].resource.target.averageUtilization: Required value: must set either a target raw value or a target utilization',
+    'spec.metrics[1].pods.target.averageValue: Invalid value: "0": must be positive',
+  ]);
+});

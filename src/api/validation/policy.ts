@@ -6,6 +6,7 @@ import { type JsonObject, arr, deepEqual, has, isObj, num, obj, objs, str } from
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidCIDR, isValidPortName, nameIsDNSSubdomain, nameIsPathSegment } from './names.js';
 import { validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { portProtocols } from './container.js';
+import { isValidQuantity, parseQuantityExact } from './quantity.js';
 import { notMoreThan100Percent, validatePositiveIntOrPercent } from './intorpercent.js';
 
 const rbacGroup = 'rbac.authorization.k8s.io';
@@ -139,6 +140,7 @@ export function validateHorizontalPodAutoscaler(hpa: JsonObject, old?: JsonObjec
     else {
       const key = type.charAt(0).toLowerCase() + type.slice(1);
       if (!has(m, key)) errs.push(required(mp.child(key), `must populate information for the given metric source (type ${type})`));
+      else validateMetricSource(type, obj(m, key) ?? {}, mp.child(key), errs);
     }
   });
   const behavior = obj(spec, 'behavior');
@@ -161,6 +163,34 @@ export function validateHorizontalPodAutoscaler(hpa: JsonObject, old?: JsonObjec
     });
   }
   return errs;
+}
+
+function validateMetricTarget(t: JsonObject, p: FieldPath, errs: FieldError[]): void {
+  const type = str(t, 'type');
+  if (!type) errs.push(required(p.child('type'), 'must specify a metric target type'));
+  if (!['Utilization', 'Value', 'AverageValue'].includes(type)) errs.push(invalid(p.child('type'), type, 'must be either Utilization, Value, or AverageValue'));
+  for (const k of ['value', 'averageValue']) {
+    if (has(t, k) && !(isValidQuantity(t[k]) && parseQuantityExact(t[k] as string).nanos > 0n)) errs.push(invalid(p.child(k), t[k], 'must be positive'));
+  }
+  const u = num(t, 'averageUtilization');
+  if (u !== undefined && u < 1) errs.push(invalid(p.child('averageUtilization'), u, 'must be greater than 0'));
+}
+
+function validateMetricSource(type: string, src: JsonObject, p: FieldPath, errs: FieldError[]): void {
+  const target = obj(src, 'target') ?? {};
+  validateMetricTarget(target, p.child('target'), errs);
+  if (type === 'Resource' || type === 'ContainerResource') {
+    if (!str(src, 'name')) errs.push(required(p.child('name'), 'must specify a resource name'));
+    if (type === 'ContainerResource' && !str(src, 'container')) errs.push(required(p.child('container'), 'must specify a container'));
+    if (!has(target, 'averageUtilization') && !has(target, 'averageValue')) {
+      errs.push(required(p.child('target', 'averageUtilization'), 'must set either a target raw value or a target utilization'));
+    }
+    if (has(target, 'averageUtilization') && has(target, 'averageValue')) {
+      errs.push(forbidden(p.child('target', 'averageValue'), 'may not set both a target raw value and a target utilization'));
+    }
+  } else if (!str(obj(src, 'metric'), 'name')) {
+    errs.push(required(p.child('metric', 'name'), 'must specify a metric name'));
+  }
 }
 
 export function validateStorageClass(sc: JsonObject, old?: JsonObject): FieldError[] {
