@@ -15,8 +15,9 @@ import {
   validateEndpointSlice, validateEndpoints, validateEvent, validateLease, validateLimitRange, validateNamespace, validateNode,
   validatePersistentVolume, validatePersistentVolumeClaim, validateResourceQuota,
 } from './cluster.js';
+import { validateHorizontalPodAutoscaler } from './autoscaling.js';
 import {
-  validateHorizontalPodAutoscaler, validateIngress, validateIngressClass, validateNetworkPolicy, validatePodDisruptionBudget,
+  validateIngress, validateIngressClass, validateNetworkPolicy, validatePodDisruptionBudget,
   validatePriorityClass, validateRole, validateRoleBinding, validateStorageClass,
 } from './policy.js';
 
