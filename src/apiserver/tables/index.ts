@@ -17,7 +17,7 @@ import {
 } from './workloads.js';
 import {
   clusterRoleBindingPrinter, endpointSlicePrinter, hpaV1Printer, hpaV2Printer, ingressClassPrinter, ingressPrinter, leasePrinter,
-  networkPolicyPrinter, podDisruptionBudgetPrinter, priorityClassPrinter, roleBindingPrinter, storageClassPrinter,
+  networkPolicyPrinter, podDisruptionBudgetPrinter, priorityClassPrinter, roleBindingPrinter, scalePrinter, storageClassPrinter,
 } from './other.js';
 
 export type { ColumnDefinition } from './types.js';
@@ -58,6 +58,8 @@ const printers: Record<string, Printer> = {
   'networking.k8s.io/IngressClass': ingressClassPrinter,
   'networking.k8s.io/NetworkPolicy': networkPolicyPrinter,
   'policy/PodDisruptionBudget': podDisruptionBudgetPrinter,
+  // Not a resource of its own: the scale subresource's kind, for callers that print it.
+  'autoscaling/Scale': scalePrinter,
 };
 
 function printerFor(r: ResourceType): Printer {

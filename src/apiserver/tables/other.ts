@@ -225,3 +225,14 @@ export const podDisruptionBudgetPrinter: Printer = {
     return [name(o), v('minAvailable'), v('maxUnavailable'), num(obj(o, 'status'), 'disruptionsAllowed') ?? 0, age(o, now)];
   },
 };
+
+/** autoscaling/v1 Scale, for `kubectl get --subresource=scale` (its Name column has no name format, as in Kubernetes). */
+export const scalePrinter: Printer = {
+  columns: [
+    { ...nameCol, format: '' },
+    col('Desired', 'integer', 'The desired number of replicas.'),
+    col('Available', 'integer', 'The current number of replicas.'),
+    ageCol,
+  ],
+  row: (o, now) => [name(o), num(obj(o, 'spec'), 'replicas') ?? 0, num(obj(o, 'status'), 'replicas') ?? 0, age(o, now)],
+};

@@ -168,3 +168,9 @@ test('buildTable wraps rows with partial metadata and marks finished pods', () =
   assert.equal((t.columnDefinitions as unknown[]).length, 9);
   assert.equal(buildTable(r, [pod], now, { noHeaders: true, includeObject: 'None' }).columnDefinitions, undefined);
 });
+
+test('the scale subresource prints desired and available replicas', () => {
+  const scaleType = { ...rt('apps', 'Deployment'), group: 'autoscaling', version: 'v1', kind: 'Scale' };
+  assert.deepEqual(tableColumns(scaleType).map((c) => [c.name, c.format]), [['Name', ''], ['Desired', ''], ['Available', ''], ['Age', '']]);
+  assert.deepEqual(tableRow(scaleType, { metadata: meta('web'), spec: { replicas: 3 }, status: { replicas: 2, selector: 'app=web' } }, now), ['web', 3, 2, '5m']);
+});
