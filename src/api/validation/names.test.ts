@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  isConfigMapKey, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isIPv4, isIPv6, isLabelValue,
+  isWildcardDNS1123Subdomain, isConfigMapKey, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isIPv4, isIPv6, isLabelValue,
   isPathSegmentName, isQualifiedName, isValidCIDR, isValidPortName, nameIsDNSSubdomain,
 } from './names.js';
 
@@ -54,4 +54,11 @@ test('IP addresses and CIDRs', () => {
   assert.ok(!isIPv6('1::2::3'));
   assert.ok(isValidCIDR('10.42.0.0/16'));
   assert.ok(!isValidCIDR('10.42.0.0/33'));
+});
+
+test('wildcard subdomains', () => {
+  assert.deepEqual(isWildcardDNS1123Subdomain('*.example.com'), []);
+  assert.deepEqual(isWildcardDNS1123Subdomain('a.*.com'), [
+    "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', regex used for validation is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+  ]);
 });

@@ -64,6 +64,17 @@ export function isDNS1123Subdomain(v: string): string[] {
   return errs;
 }
 
+const wildcardFmt = `\\*\\.${dns1123SubdomainFmt}`;
+
+export function isWildcardDNS1123Subdomain(v: string): string[] {
+  const errs: string[] = [];
+  if (byteLen(v) > 253) errs.push(maxLenError(253));
+  if (!re(wildcardFmt).test(v)) {
+    errs.push(regexError("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character", wildcardFmt, '*.example.com'));
+  }
+  return errs;
+}
+
 export function isDNS1035Label(v: string): string[] {
   const errs: string[] = [];
   if (byteLen(v) > 63) errs.push(maxLenError(63));

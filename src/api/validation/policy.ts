@@ -3,7 +3,7 @@
 
 import { type FieldError, FieldPath, GoValue, fieldImmutable, forbidden, goQuote, goStringSlice, invalid, notSupported, required, root } from './errors.js';
 import { type JsonObject, arr, deepEqual, has, isObj, num, obj, objs, str } from './json.js';
-import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidCIDR, isValidPortName, nameIsDNSSubdomain, nameIsPathSegment } from './names.js';
+import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidCIDR, isValidIP, isValidPortName, isWildcardDNS1123Subdomain, nameIsDNSSubdomain, nameIsPathSegment } from './names.js';
 import { validateLabelSelector, validateObjectMeta, validateObjectMetaUpdate } from './meta.js';
 import { portProtocols } from './container.js';
 import { notMoreThan100Percent, validatePositiveIntOrPercent } from './intorpercent.js';
@@ -167,8 +167,9 @@ export function validateIngress(ing: JsonObject, old?: JsonObject): FieldError[]
     const rp = sp.child('rules').index(i);
     const host = str(r, 'host');
     if (host) {
-      const h = host.startsWith('*.') ? host.slice(2) : host;
-      for (const m of isDNS1123Subdomain(h)) errs.push(invalid(rp.child('host'), host, m));
+      if (isValidIP(host)) errs.push(invalid(rp.child('host'), host, 'must be a DNS name, not an IP address'));
+      const msgs = host.includes('*') ? isWildcardDNS1123Subdomain(host) : isDNS1123Subdomain(host);
+      for (const m of msgs) errs.push(invalid(rp.child('host'), host, m));
     }
     const http = obj(r, 'http');
     if (!http) return;
@@ -180,7 +181,7 @@ export function validateIngress(ing: JsonObject, old?: JsonObject): FieldError[]
       if (!pt) errs.push(required(pp.child('pathType'), 'pathType must be specified'));
       else if (!pathTypes.includes(pt)) errs.push(notSupported(pp.child('pathType'), pt, pathTypes));
       const path = str(pa, 'path');
-      if ((pt === 'Exact' || pt === 'Prefix') && !path.startsWith('/')) errs.push(invalid(pp.child('path'), path, "must be an absolute path"));
+      if ((pt === 'Exact' || pt === 'Prefix' || path !== '') && !path.startsWith('/')) errs.push(invalid(pp.child('path'), path, 'must be an absolute path'));
       const backend = obj(pa, 'backend');
       if (!backend) errs.push(required(pp.child('backend')));
       else validateIngressBackend(backend, pp.child('backend'), errs);
