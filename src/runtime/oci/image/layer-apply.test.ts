@@ -16,9 +16,12 @@ async function apply(dir: string, entries: TarWriteEntry[]): Promise<void> {
   await new LayerApplier(dir).apply(readTar(one()));
 }
 
+// getxattr(2) numbers: x86-64's and the generic table's (arm64).
+const GETXATTR = process.arch === 'x64' ? 191 : 8;
+
 function xattr(path: string, name: string): string | undefined {
   try {
-    return execFileSync('perl', ['-e', 'my $b = "\\0" x 64; my $n = syscall(191, $ARGV[0], $ARGV[1], $b, 64); print substr($b, 0, $n) if $n >= 0', path, name], { encoding: 'utf8' }) || undefined;
+    return execFileSync('perl', ['-e', 'my $b = "\\0" x 64; my $n = syscall($ARGV[2], $ARGV[0], $ARGV[1], $b, 64); print substr($b, 0, $n) if $n >= 0', path, name, String(GETXATTR)], { encoding: 'latin1' }) || undefined;
   } catch {
     return undefined;
   }
@@ -76,4 +79,17 @@ test('paths escaping the root are refused, also through symlinks', async (t) => 
   ]), InvalidArchiveError);
   await assert.rejects(lstat(join(base, 'pwned')));
   await assert.rejects(lstat(join(base, 'outside')));
+});
+
+test('pax xattrs: user.* and file capabilities applied, trusted.overlay.* from a layer refused', async (t) => {
+  const dir = await tempDir(t);
+  // cap_net_raw+ep, as setcap writes it (VFS_CAP_REVISION_2).
+  const cap = Buffer.from('0000000200200000000000000000000000000000', 'hex');
+  await apply(dir, [
+    { name: 'bin/ping', type: 'file', mode: 0o755, data: Buffer.from('x'), xattrs: { 'security.capability': cap, 'user.note': Buffer.from('hi') } },
+    { name: 'sneaky', type: 'directory', xattrs: { 'trusted.overlay.opaque': Buffer.from('y') } },
+  ]);
+  assert.equal(xattr(join(dir, 'bin/ping'), 'user.note'), 'hi');
+  assert.equal(Buffer.from(xattr(join(dir, 'bin/ping'), 'security.capability') ?? '', 'latin1').toString('hex'), cap.toString('hex'));
+  assert.equal(xattr(join(dir, 'sneaky'), 'trusted.overlay.opaque'), undefined);
 });

@@ -12,12 +12,21 @@ import { mkfifo, mknodWhiteout, setXattr } from './os-tools.js';
 import type { TarEntry } from './tar-reader.js';
 
 const WHITEOUT = '.wh.';
+
+/**
+ * Extended attributes a layer may set. Never trusted.* : trusted.overlay.* would let
+ * a layer forge whiteouts, opaque dirs or redirects in the overlay stack.
+ */
+export function allowedXattr(name: string): boolean {
+  return name === 'security.capability' || name.startsWith('user.');
+}
 const OPAQUE = '.wh..wh..opq';
 
 export interface ApplyStats {
   files: number;
   whiteouts: number;
   skippedDevices: number;
+  xattrs: number;
 }
 
 /** Normalise a tar path to a relative one inside the root; throws if it escapes. */
@@ -43,7 +52,7 @@ export class LayerApplier {
   private readonly setgidDirs = new Set<string>();
   private readonly dirTimes: Array<{ path: string; mtime: number }> = [];
   private readonly chown = process.getuid?.() === 0;
-  readonly stats: ApplyStats = { files: 0, whiteouts: 0, skippedDevices: 0 };
+  readonly stats: ApplyStats = { files: 0, whiteouts: 0, skippedDevices: 0, xattrs: 0 };
 
   constructor(private readonly root: string) {}
 
@@ -168,10 +177,15 @@ export class LayerApplier {
   }
 
   private async attrs(abs: string, parent: string, e: TarEntry, dir: boolean): Promise<void> {
-    // chown before chmod: chown clears setuid/setgid bits.
+    // chown first: it clears setuid/setgid bits and file capabilities.
     if (this.needsChown(parent, e)) await lchown(abs, e.uid, e.gid);
     // Files are created 0600 and dirs 0755 minus umask, so the mode is always set.
     await chmod(abs, e.mode);
+    for (const [name, value] of Object.entries(e.xattrs)) {
+      if (!allowedXattr(name)) continue;
+      await setXattr(abs, name, value);
+      this.stats.xattrs++;
+    }
     if (!dir) await utimes(abs, e.mtime, e.mtime);
   }
 }

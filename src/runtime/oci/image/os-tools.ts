@@ -39,12 +39,17 @@ export async function mkfifo(path: string, mode: number): Promise<void> {
 // setxattr(2) numbers: the generic table (arm64, riscv64) and x86-64's own.
 const SETXATTR: Partial<Record<string, number>> = { x64: 188, arm64: 5, riscv64: 5 };
 
-/** setxattr(2) through perl's syscall(), since Node has no xattr API. */
-export async function setXattr(path: string, name: string, value: string): Promise<void> {
+/**
+ * setxattr(2) through perl's syscall(), since Node has no xattr API. The value goes
+ * as hex (arguments cannot carry NUL bytes); lsetxattr is not needed: symlinks get
+ * no xattrs from us.
+ */
+export async function setXattr(path: string, name: string, value: string | Buffer): Promise<void> {
+  const hex = (Buffer.isBuffer(value) ? value : Buffer.from(value)).toString('hex');
   const nr = SETXATTR[process.arch];
-  if (nr === undefined) return runOk('setfattr', ['-n', name, '-v', value, path]);
-  const script = 'my ($nr,$p,$n,$v)=@ARGV; syscall($nr,$p,$n,$v,length($v),0)==0 or die "$!\\n"';
-  await runOk('perl', ['-e', script, String(nr), path, name, value]);
+  if (nr === undefined) return runOk('setfattr', ['-n', name, '-v', `0x${hex}`, path]);
+  const script = 'my ($nr,$p,$n,$h)=@ARGV; my $v = pack("H*", $h); syscall($nr,$p,$n,$v,length($v),0)==0 or die "$!\\n"';
+  await runOk('perl', ['-e', script, String(nr), path, name, hex]);
 }
 
 /** mount(8) with the given options; cwd lets overlay options use short relative paths. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { InvalidArchiveError } from './errors.js';
 import { readTar, type TarEntry } from './tar-reader.js';
 import { buildTar } from './tar-writer.js';
+import { setXattr } from './os-tools.js';
 import { tempDir } from './testing/fixtures.js';
 
 async function collect(bytes: Buffer, chunk = 700): Promise<Array<Omit<TarEntry, 'body'> & { data: string }>> {
@@ -67,4 +68,16 @@ test('corrupt headers and truncated bodies are refused', async () => {
   bad[10] = 0x41;
   await assert.rejects(collect(bad), InvalidArchiveError);
   await assert.rejects(collect(tar.subarray(0, 1200)), InvalidArchiveError);
+});
+
+test('xattrs written by GNU tar (pax SCHILY.xattr) come back as bytes', async (t) => {
+  const dir = await tempDir(t);
+  const src = join(dir, 'src');
+  await mkdir(src);
+  await writeFile(join(src, 'f'), 'x');
+  await setXattr(join(src, 'f'), 'user.k8ts', Buffer.from([0, 1, 2, 0x3d, 0xff]));
+  const out = join(dir, 'x.tar');
+  execFileSync('tar', ['--xattrs', '--xattrs-include=user.*', '--format', 'posix', '-C', src, '-cf', out, 'f']);
+  const f = (await collect(await readFile(out))).find((e) => e.name === 'f');
+  assert.deepEqual(f?.xattrs['user.k8ts'], Buffer.from([0, 1, 2, 0x3d, 0xff]));
 });

@@ -17,7 +17,8 @@ export interface TarHeader {
   linkname: string;
   devmajor: number;
   devminor: number;
-  xattrs: Record<string, string>;
+  /** From pax `SCHILY.xattr.<name>` records; values are raw bytes. */
+  xattrs: Record<string, Buffer>;
 }
 
 export interface TarEntry extends TarHeader {
@@ -63,17 +64,18 @@ function checksumOk(h: Buffer): boolean {
   return want === unsigned || want === signed;
 }
 
-function parsePax(data: Buffer): Record<string, string> {
-  const out: Record<string, string> = {};
+/** pax records as raw values: xattr values are bytes, not text. */
+function parsePax(data: Buffer): Record<string, Buffer> {
+  const out: Record<string, Buffer> = {};
   let pos = 0;
   while (pos < data.length) {
     const sp = data.indexOf(0x20, pos);
     if (sp < 0) break;
     const len = parseInt(data.subarray(pos, sp).toString('ascii'), 10);
     if (!Number.isFinite(len) || len <= 0 || pos + len > data.length) throw new InvalidArchiveError('bad pax record');
-    const rec = data.subarray(sp + 1, pos + len - 1).toString('utf8');
-    const eq = rec.indexOf('=');
-    if (eq > 0) out[rec.slice(0, eq)] = rec.slice(eq + 1);
+    const rec = data.subarray(sp + 1, pos + len - 1);
+    const eq = rec.indexOf(0x3d);
+    if (eq > 0) out[rec.subarray(0, eq).toString('utf8')] = Buffer.from(rec.subarray(eq + 1));
     pos += len;
   }
   return out;
@@ -84,8 +86,8 @@ const pad = (n: number): number => (512 - (n % 512)) % 512;
 /** Iterate the entries of an (already decompressed) tar stream. */
 export async function* readTar(source: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<TarEntry> {
   const r = new ByteReader(source);
-  let globalPax: Record<string, string> = {};
-  let pax: Record<string, string> = {};
+  let globalPax: Record<string, Buffer> = {};
+  let pax: Record<string, Buffer> = {};
   let longName: string | undefined;
   let longLink: string | undefined;
   try {
@@ -119,9 +121,13 @@ export async function* readTar(source: AsyncIterable<Buffer | Uint8Array | strin
         const prefix = cstring(h, 345, 155);
         if (prefix) name = `${prefix}/${name}`;
       }
-      const p = { ...globalPax, ...pax };
-      const xattrs: Record<string, string> = {};
-      for (const [k, v] of Object.entries(p)) if (k.startsWith('SCHILY.xattr.')) xattrs[k.slice(13)] = v;
+      const raw = { ...globalPax, ...pax };
+      const p: Record<string, string | undefined> = {};
+      const xattrs: Record<string, Buffer> = {};
+      for (const [k, v] of Object.entries(raw)) {
+        if (k.startsWith('SCHILY.xattr.')) xattrs[k.slice(13)] = v;
+        else p[k] = v.toString('utf8');
+      }
       const hdr: TarHeader = {
         name: p.path ?? longName ?? name,
         type,

@@ -15,6 +15,8 @@ export interface TarWriteEntry {
   devminor?: number;
   /** File contents (type 'file' only). */
   data?: Buffer;
+  /** Extended attributes, written as pax `SCHILY.xattr.<name>` records. */
+  xattrs?: Record<string, Buffer>;
 }
 
 const FLAGS: Record<TarEntryType, string> = { file: '0', hardlink: '1', symlink: '2', char: '3', block: '4', directory: '5', fifo: '6' };
@@ -44,11 +46,11 @@ function header(name: string, flag: string, size: number, e: TarWriteEntry, link
   return h;
 }
 
-function paxRecord(key: string, value: string): string {
-  const body = ` ${key}=${value}\n`;
-  let len = Buffer.byteLength(body) + 1;
-  while (String(len).length + Buffer.byteLength(body) !== len) len = String(len).length + Buffer.byteLength(body);
-  return `${len}${body}`;
+function paxRecord(key: string, value: string | Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(` ${key}=`), Buffer.isBuffer(value) ? value : Buffer.from(value), Buffer.from('\n')]);
+  let len = body.length + 1;
+  while (String(len).length + body.length !== len) len = String(len).length + body.length;
+  return Buffer.concat([Buffer.from(String(len)), body]);
 }
 
 const padding = (n: number): Buffer => Buffer.alloc((512 - (n % 512)) % 512);
@@ -59,11 +61,12 @@ export function tarEntryBytes(e: TarWriteEntry): Buffer[] {
   const name = e.type === 'directory' && !e.name.endsWith('/') ? `${e.name}/` : e.name;
   const linkname = e.linkname ?? '';
   const out: Buffer[] = [];
-  const pax: string[] = [];
+  const pax: Buffer[] = [];
   if (Buffer.byteLength(name) > 100) pax.push(paxRecord('path', name));
   if (Buffer.byteLength(linkname) > 100) pax.push(paxRecord('linkpath', linkname));
+  for (const [k, v] of Object.entries(e.xattrs ?? {}).sort(([a], [b]) => a.localeCompare(b))) pax.push(paxRecord(`SCHILY.xattr.${k}`, v));
   if (pax.length > 0) {
-    const body = Buffer.from(pax.join(''));
+    const body = Buffer.concat(pax);
     out.push(header('PaxHeader', 'x', body.length, { name: 'PaxHeader', type: 'file', mtime: e.mtime ?? 0 }, ''), body, padding(body.length));
   }
   out.push(header(name.slice(0, 100), FLAGS[e.type], data.length, e, linkname.slice(0, 100)), data, padding(data.length));
