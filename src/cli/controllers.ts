@@ -1,8 +1,11 @@
 // The controllers `k8ts server` runs, as clients of its own API server over HTTPS
-// with the admin's credentials, as every other client.
+// with the admin's credentials, as every other client. They share one set of
+// informers, so each collection is listed and watched once.
 
+import { InformerFactory } from '../client/informer-factory.js';
 import { RestClient } from '../client/rest-client.js';
 import { startNamespaceController } from '../controllers/namespace/index.js';
+import { startRootCACertPublisher } from '../controllers/rootcacert/index.js';
 import { startServiceAccountController } from '../controllers/serviceaccount/index.js';
 import { logger, type Logger } from './log.js';
 
@@ -16,14 +19,18 @@ export interface ControllerCredentials {
 
 export async function startControllers(creds: ControllerCredentials): Promise<{ stop(): Promise<void> }> {
   const client = new RestClient({ server: creds.server, ca: creds.ca, cert: creds.cert, key: creds.key, userAgent: 'k8ts-controller-manager' });
+  const informers = new InformerFactory({ client, log: logger('informers') });
   const running = [
-    startNamespaceController({ client, log: logger('namespace-controller') }),
-    startServiceAccountController({ client, log: logger('serviceaccount-controller') }),
+    startNamespaceController({ client, informers, log: logger('namespace-controller') }),
+    startServiceAccountController({ client, informers, log: logger('serviceaccount-controller') }),
+    startRootCACertPublisher({ client, informers, log: logger('root-ca-cert-publisher'), caPem: creds.ca }),
   ];
-  creds.log.info(`controllers started: namespace, serviceaccount`);
+  informers.start();
+  creds.log.info('controllers started: namespace, serviceaccount, root-ca-cert-publisher');
   return {
     async stop() {
       await Promise.all(running.map((c) => c.stop()));
+      await informers.stop();
     },
   };
 }

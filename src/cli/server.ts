@@ -1,6 +1,6 @@
 // `k8ts server`: wires the control plane together and serves it.
 
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:https';
 import { hostname } from 'node:os';
@@ -18,6 +18,7 @@ import { createRequestHandler } from '../apiserver/server.js';
 import { bearerTokenAuthenticator, certificateAuthenticator, staticTokens, unionAuthenticator } from '../apiserver/authn.js';
 import { allowAll } from '../apiserver/handlers/reviews.js';
 import { ensureClusterPki } from '../apiserver/pki.js';
+import { ServiceAccountTokens } from '../apiserver/serviceaccount-tokens.js';
 import { ensureSystemNamespaces } from '../apiserver/bootstrap.js';
 import type { KObject } from '../apiserver/kobject.js';
 import { writeKubeconfig } from '../client/kubeconfig.js';
@@ -42,6 +43,17 @@ export const kubernetesVersion = { major: '1', minor: '32', gitVersion: 'v1.32.0
 const watchTriggers: TriggerIndexes = {
   pods: { 'spec.nodeName': (pod) => String((pod.spec as { nodeName?: string } | undefined)?.nodeName ?? '') },
 };
+
+/** The key service account tokens are signed with, made on first start. */
+async function readOrCreateServiceAccountKey(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+    await writeFile(path, pem, { mode: 0o600 });
+    return pem;
+  }
+}
 
 async function readOrCreateToken(path: string): Promise<string> {
   try {
@@ -98,7 +110,9 @@ export async function runServer(args: string[]): Promise<number> {
     ips: [...new Set(['127.0.0.1', advertise, '10.43.0.1'])],
   });
   const adminToken = await readOrCreateToken(join(dataDir, 'admin-token'));
-  const lookupToken = staticTokens({ [adminToken]: { username: 'admin', groups: ['system:masters'] } });
+  const tokens = new ServiceAccountTokens(await readOrCreateServiceAccountKey(join(dataDir, 'tls', 'service-account.key')));
+  const adminTokens = staticTokens({ [adminToken]: { username: 'admin', groups: ['system:masters'] } });
+  const lookupToken = (t: string) => adminTokens(t) ?? tokens.authenticate(t);
 
   const registry = new ResourceRegistry();
   const store = await openStore(datastore as StoreKind, { dataDir });
@@ -114,7 +128,7 @@ export async function runServer(args: string[]): Promise<number> {
   await ensureSystemNamespaces(registry, objects);
 
   const handler = createRequestHandler({
-    context: { registry, objects, cache, seams: builtinSeams(), authorizer: allowAll, now: () => new Date() },
+    context: { registry, objects, cache, seams: builtinSeams(), authorizer: allowAll, tokens, now: () => new Date() },
     authenticator: unionAuthenticator(certificateAuthenticator(), bearerTokenAuthenticator(lookupToken)),
     lookupToken,
     openapi: builtinOpenApi(registry),

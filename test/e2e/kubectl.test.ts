@@ -3,6 +3,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { writeKubeconfig } from '../../src/client/kubeconfig.js';
 import { kubectlPath, kubectlVersions, TestServer } from './harness.js';
 
 function appManifest(ns: string, second: boolean): string {
@@ -200,6 +204,23 @@ for (const v of kubectlVersions) {
       assert.match(k('explain', 'deployment.spec.replicas'), /replicas/);
       assert.match(k('explain', 'pods.spec.containers'), /image/);
       assert.match(k('auth', 'whoami'), /admin/);
+    });
+
+    test('service accounts: a default one per namespace, and tokens that authenticate as it', async () => {
+      const deadline = Date.now() + 30_000;
+      while (kTry('get', 'serviceaccount', 'default', '-n', ns).code !== 0) {
+        if (Date.now() > deadline) assert.fail('no default service account appeared');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const token = k('create', 'token', 'default', '-n', ns).trim();
+      assert.match(token, /^[\w-]+\.[\w-]+\.[\w-]+$/);
+      // A kubeconfig holding only the token: with a client certificate too, the certificate would win.
+      const kc = parse(readFileSync(server.kubeconfig, 'utf8'));
+      const tokenConfig = join(server.dataDir, `token-${v}.yaml`);
+      writeKubeconfig(tokenConfig, { server: server.url, caPem: Buffer.from(kc.clusters[0].cluster['certificate-authority-data'], 'base64').toString(), token, user: 'sa', cluster: 'k8ts', context: 'sa' });
+      const who = server.kubectl(v, ['auth', 'whoami', '--kubeconfig', tokenConfig]);
+      assert.equal(who.code, 0, who.stderr);
+      assert.match(who.stdout, new RegExp(`system:serviceaccount:${ns}:default`));
     });
 
     test('deleting a namespace deletes what is in it', async () => {

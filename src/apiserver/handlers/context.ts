@@ -12,6 +12,7 @@ import type { ResourceRequest } from '../request-info.js';
 import type { ApiSeams } from '../seams.js';
 import type { WatchCache } from '../watch-cache.js';
 import type { Authorizer } from './reviews.js';
+import type { ServiceAccountTokens } from '../serviceaccount-tokens.js';
 
 export interface ServerContext {
   registry: ResourceRegistry;
@@ -19,6 +20,8 @@ export interface ServerContext {
   cache: WatchCache;
   seams: ApiSeams;
   authorizer: Authorizer;
+  /** Issues service account tokens (serviceaccounts/NAME/token). */
+  tokens?: ServiceAccountTokens;
   now: () => Date;
 }
 

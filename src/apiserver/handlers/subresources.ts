@@ -133,3 +133,38 @@ export async function handleFinalize(ctx: ServerContext, scope: RequestScope): P
   }, { user: scope.user, subresource: 'finalize' });
   sendBody(scope.res, 200, obj, scope.out.yaml);
 }
+
+/** POST serviceaccounts/NAME/token: a TokenRequest answered with a signed token for that account. */
+export async function handleTokenRequest(ctx: ServerContext, scope: RequestScope): Promise<void> {
+  const { r, info, req } = scope;
+  if (info.verb !== 'create') throw errors.methodNotAllowed('only POST is allowed on serviceaccounts/token');
+  if (!ctx.tokens) throw errors.notFoundPath();
+  const format = bodyFormat(req.headers['content-type']);
+  if (!format) throw errors.unsupportedMediaType(req.headers['content-type'] ?? '');
+  const body = decode(await readBody(req), format);
+  const spec = isObject(body) && isObject(body.spec) ? body.spec : {};
+  const name = info.name as string;
+  const namespace = info.namespace as string;
+  const sa = (await ctx.objects.get(r, namespace, name)).obj;
+  const expirationSeconds = typeof spec.expirationSeconds === 'number' ? spec.expirationSeconds : 3600;
+  if (!Number.isInteger(expirationSeconds) || expirationSeconds < 600 || expirationSeconds > 2 ** 32) {
+    throw errors.invalid('authentication.k8s.io', 'TokenRequest', name, `TokenRequest.authentication.k8s.io "${name}" is invalid: spec.expirationSeconds: Invalid value: ${expirationSeconds}: may not specify a duration less than 10 minutes`, [{ reason: 'FieldValueInvalid', field: 'spec.expirationSeconds', message: 'may not specify a duration less than 10 minutes' }]);
+  }
+  const audiences = Array.isArray(spec.audiences) && spec.audiences.length > 0 ? (spec.audiences as string[]) : ['https://kubernetes.default.svc.cluster.local'];
+  let pod: { name: string; uid: string } | undefined;
+  const bound = isObject(spec.boundObjectRef) ? spec.boundObjectRef : undefined;
+  if (bound && bound.kind === 'Pod') {
+    const pods = ctx.registry.lookup('', 'v1', 'pods')!;
+    const p = (await ctx.objects.get(pods, namespace, String(bound.name))).obj;
+    if (bound.uid && bound.uid !== p.metadata.uid) throw errors.conflict('', 'pods', String(bound.name), `the UID in the bound object reference (${String(bound.uid)}) does not match the UID in record`);
+    pod = { name: String(p.metadata.name), uid: String(p.metadata.uid) };
+  }
+  const { token, expiresAt } = ctx.tokens.issue({ namespace, serviceAccount: { name, uid: String(sa.metadata.uid) }, pod, audiences, expirationSeconds });
+  sendBody(scope.res, 201, {
+    kind: 'TokenRequest',
+    apiVersion: 'authentication.k8s.io/v1',
+    metadata: { name, namespace, creationTimestamp: rfc3339(ctx.now()) },
+    spec: { audiences, expirationSeconds, boundObjectRef: bound ?? null },
+    status: { token, expirationTimestamp: rfc3339(expiresAt) },
+  }, scope.out.yaml);
+}

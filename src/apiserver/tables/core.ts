@@ -157,7 +157,8 @@ function eventPrinter(newAPI: boolean): Printer {
       { ...nameCol, priority: 1 },
     ],
     row(o, now) {
-      const f = newAPI
+      // An events.k8s.io request may be handed the stored core/v1 shape: print whichever it is.
+      const f = newAPI && (o.regarding !== undefined || o.involvedObject === undefined)
         ? { first: 'deprecatedFirstTimestamp', last: 'deprecatedLastTimestamp', count: 'deprecatedCount', ref: 'regarding', message: 'note', source: 'deprecatedSource', controller: 'reportingController' }
         : { first: 'firstTimestamp', last: 'lastTimestamp', count: 'count', ref: 'involvedObject', message: 'message', source: 'source', controller: 'reportingComponent' };
       const first = str(o, f.first) ? since(str(o, f.first), now) : since(str(o, 'eventTime'), now);

@@ -110,6 +110,7 @@ test('events, core and events.k8s.io', () => {
   assert.deepEqual(tableRow(r, ev, now), ['30s', 'Normal', 'Scheduled', 'pod/web', '', 'default-scheduler', 'Successfully assigned default/web to n1', '2m', 2, 'web.1']);
   const nev = { metadata: meta('x'), type: 'Warning', reason: 'BackOff', note: 'Back-off', regarding: { kind: 'Pod', name: 'p' }, eventTime: '2026-01-01T11:59:50.000000Z', reportingController: 'kubelet', reportingInstance: 'n1' };
   assert.deepEqual(tableRow(rt('events.k8s.io', 'Event'), nev, now), ['10s', 'Warning', 'BackOff', 'pod/p', '', 'kubelet, n1', 'Back-off', '10s', 1, 'x']);
+  assert.deepEqual(tableRow(rt('events.k8s.io', 'Event'), ev, now).slice(0, 4), ['30s', 'Normal', 'Scheduled', 'pod/web']);
   // core/v1 names the reporting controller reportingComponent.
   const cev = { metadata: meta('y'), type: 'Normal', reason: 'Started', message: 'ok', involvedObject: { kind: 'Pod', name: 'p' }, eventTime: '2026-01-01T11:59:50.000000Z', reportingComponent: 'kubelet', reportingInstance: 'n1' };
   assert.deepEqual(tableRow(r, cev, now).slice(5, 6), ['kubelet, n1']);
