@@ -11,3 +11,4 @@ export { isPodActive, isPodReady, isPodAvailable, podReadySinceMs, msUntilAvaila
 export { sortPodsForDeletion, deleteBefore, podDeletionCost, podDeletionCostAnnotation, type RankedPod } from './pod-ranking.js';
 export { slowStartBatch, type SlowStartResult } from './slow-start.js';
 export { byCreationTimestamp, bySizeOlder, bySizeNewer } from './replicaset-order.js';
+export { isNamespaceTerminating } from './errors.js';

@@ -3,8 +3,8 @@
 // first for deletion. Expectations are set before the requests, so the next pass waits
 // until the informer has shown every result.
 
-import { ApiStatusError, isNotFound } from '../../client/errors.js';
-import { podKey, slowStartBatch, sortPodsForDeletion, type Pod, type ReplicaSet } from '../controller-utils/index.js';
+import { isNotFound } from '../../client/errors.js';
+import { isNamespaceTerminating, podKey, slowStartBatch, sortPodsForDeletion, type Pod, type ReplicaSet } from '../controller-utils/index.js';
 import { podFromTemplate } from './pod-template.js';
 import { relatedPods } from './related-pods.js';
 import type { ReplicaSetSyncDeps } from './sync.js';
@@ -58,9 +58,4 @@ export async function manageReplicas(key: string, rs: ReplicaSet, pods: readonly
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   }
-}
-
-function isNamespaceTerminating(err: unknown): boolean {
-  if (!(err instanceof ApiStatusError) || err.code !== 403) return false;
-  return (err.status.details?.causes ?? []).some((c) => c.type === 'NamespaceTerminating') || /because it is being terminated/.test(err.message);
 }
