@@ -18,10 +18,17 @@ export function numFeasibleNodesToFind(numNodes: number, percentage = 0): number
   return Math.max(minFeasible, Math.floor((numNodes * pct) / 100));
 }
 
+/** No node fits; message is worded as kube-scheduler words it: "0/3 nodes are available: 3 Insufficient cpu." */
 export class FitError extends Error {
   override name = 'FitError';
-  constructor(readonly numAllNodes: number, readonly statuses: Map<string, Status>, readonly preFilterMsg = '', public postFilterMsg = '') {
+  constructor(readonly numAllNodes: number, readonly statuses: Map<string, Status>, readonly preFilterMsg = '', postFilterMsg = '') {
     super('');
+    this.setPostFilterMessage(postFilterMsg);
+  }
+
+  /** Adds what PostFilter (preemption) had to say, as the event's last sentence. */
+  setPostFilterMessage(msg: string): void {
+    this.message = fitMessage(this.numAllNodes, this.statuses, this.preFilterMsg) + (msg ? ` ${msg}` : '');
   }
 
   /** Plugins that rejected the pod on some node (for requeueing on their events). */
@@ -31,10 +38,6 @@ export class FitError extends Error {
     return s;
   }
 
-  /** Worded as kube-scheduler words it: "0/3 nodes are available: 3 Insufficient cpu." */
-  override get message(): string {
-    return fitMessage(this.numAllNodes, this.statuses, this.preFilterMsg) + (this.postFilterMsg ? ` ${this.postFilterMsg}` : '');
-  }
 }
 
 export function fitMessage(numAllNodes: number, statuses: Map<string, Status>, preFilterMsg = ''): string {

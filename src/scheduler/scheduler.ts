@@ -212,7 +212,7 @@ export class Scheduler {
       if (this.framework.hasPostFilter() && err.numAllNodes > 0) {
         const r = await this.framework.runPostFilter(state, info, err.statuses);
         if (r.status.code === 'Error') this.log.warn(`scheduler: preemption for ${info.key} failed: ${r.status.message()}`);
-        else if (!r.status.isSuccess() && r.status.message()) err.postFilterMsg = r.status.message();
+        else if (!r.status.isSuccess() && r.status.message()) err.setPostFilterMessage(r.status.message());
         nominated = r.result?.nominatedNodeName;
       }
       this.unschedulable(q, err, cycle, nominated);
@@ -288,8 +288,8 @@ export class Scheduler {
 
   /** Writes that must not hold up scheduling; bounded, and dropped when far behind. */
   private background(fn: () => Promise<void>): void {
-    if (this.writes.pending > 2000) return;
-    void this.writes.run(fn).catch((err: unknown) => this.log.warn(`scheduler: ${(err as Error).message}`));
+    if (this.writes.pending > 2000 || this.stopped) return;
+    void this.writes.run(() => (this.stopped ? Promise.resolve() : fn())).catch((err: unknown) => this.log.warn(`scheduler: ${(err as Error).message}`));
   }
 
   async stop(): Promise<void> {
@@ -297,6 +297,7 @@ export class Scheduler {
     this.queue.close();
     await this.loop;
     await this.binds.idle();
+    await this.writes.idle();
     for (const u of this.unsubscribe.splice(0)) u();
     if (!this.opts.informers) await this.factory.stop();
   }

@@ -19,6 +19,8 @@ export interface StartSchedulerOptions {
   /** Default true; false schedules at once (benchmarks, single-server tests). */
   leaderElection?: boolean;
   bindConcurrency?: number;
+  /** Record a Normal "Scheduled" event per bound pod. Default true. */
+  recordScheduledEvents?: boolean;
   /** Called with each Scheduler once it runs (benchmarks read its stats). */
   onStarted?(s: Scheduler): void;
 }
@@ -34,7 +36,7 @@ export function startScheduler(opts: StartSchedulerOptions): RunningScheduler {
   let current: Scheduler | undefined;
 
   const lead = async (signal: AbortSignal): Promise<void> => {
-    const s = new Scheduler({ client: opts.client, log, clock, config: opts.config, bindConcurrency: opts.bindConcurrency });
+    const s = new Scheduler({ client: opts.client, log, clock, config: opts.config, bindConcurrency: opts.bindConcurrency, recordScheduledEvents: opts.recordScheduledEvents });
     current = s;
     await s.start(signal);
     opts.onStarted?.(s);

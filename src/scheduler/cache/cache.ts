@@ -24,6 +24,7 @@ export class SchedulerCache implements Handle, ImageIndex {
   private readonly orphans = new Map<string, PodInfo[]>();
   private readonly imageNodes = new Map<string, Set<string>>();
   private readonly nsLabels = new Map<string, Record<string, string>>();
+  private readonly antiAffinityNodes = new Set<NodeInfo>();
 
   nodes(): readonly NodeInfo[] {
     return this.list;
@@ -31,6 +32,15 @@ export class SchedulerCache implements Handle, ImageIndex {
 
   node(name: string): NodeInfo | undefined {
     return this.byName.get(name);
+  }
+
+  nodesWithRequiredAntiAffinity(): Iterable<NodeInfo> {
+    return this.antiAffinityNodes;
+  }
+
+  private noteAntiAffinity(ni: NodeInfo): void {
+    if (ni.podsWithRequiredAntiAffinity.size > 0) this.antiAffinityNodes.add(ni);
+    else this.antiAffinityNodes.delete(ni);
   }
 
   namespaceLabels(ns: string): Record<string, string> | undefined {
@@ -58,6 +68,7 @@ export class SchedulerCache implements Handle, ImageIndex {
       this.list.push(ni);
       for (const pi of this.orphans.get(name) ?? []) ni.addPod(pi);
       this.orphans.delete(name);
+      this.noteAntiAffinity(ni);
     }
     this.indexImages(node, true);
   }
@@ -68,6 +79,7 @@ export class SchedulerCache implements Handle, ImageIndex {
     this.indexImages(ni.node, false);
     this.byName.delete(name);
     this.list = this.list.filter((n) => n !== ni);
+    this.antiAffinityNodes.delete(ni);
     // Its pods stay known: they still exist until the pod GC removes them.
     if (ni.pods.size) this.orphans.set(name, [...ni.pods.values()]);
   }
@@ -128,8 +140,10 @@ export class SchedulerCache implements Handle, ImageIndex {
 
   private attach(info: PodInfo, nodeName: string): void {
     const ni = this.byName.get(nodeName);
-    if (ni) ni.addPod(info);
-    else {
+    if (ni) {
+      ni.addPod(info);
+      this.noteAntiAffinity(ni);
+    } else {
       const list = this.orphans.get(nodeName) ?? [];
       list.push(info);
       this.orphans.set(nodeName, list);
@@ -138,8 +152,10 @@ export class SchedulerCache implements Handle, ImageIndex {
 
   private detach(s: PodState): void {
     const ni = this.byName.get(s.node);
-    if (ni) ni.removePod(s.info.uid);
-    else {
+    if (ni) {
+      ni.removePod(s.info.uid);
+      this.noteAntiAffinity(ni);
+    } else {
       const list = (this.orphans.get(s.node) ?? []).filter((p) => p.uid !== s.info.uid);
       if (list.length) this.orphans.set(s.node, list);
       else this.orphans.delete(s.node);

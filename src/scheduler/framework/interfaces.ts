@@ -27,6 +27,8 @@ export class CycleState {
 export interface Handle {
   /** Every node with its pods, as of this cycle. */
   nodes(): readonly NodeInfo[];
+  /** Nodes with at least one pod carrying required anti-affinity (usually none). */
+  nodesWithRequiredAntiAffinity(): Iterable<NodeInfo>;
   /** Labels of a namespace (for namespaceSelector in affinity terms). */
   namespaceLabels(ns: string): Record<string, string> | undefined;
 }

@@ -58,7 +58,7 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
     const nodes = this.handle.nodes();
     const hasOwn = pod.requiredAffinity.length > 0 || pod.requiredAntiAffinity.length > 0;
     const existingAnti: Counts = new Map();
-    for (const n of nodes) {
+    for (const n of this.handle.nodesWithRequiredAntiAffinity()) {
       for (const ex of n.podsWithRequiredAntiAffinity) {
         for (const t of ex.requiredAntiAffinity) if (this.matches(t, pod)) bump(existingAnti, t.topologyKey, n.labels[t.topologyKey]);
       }

@@ -63,7 +63,6 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin {
       { resource: 'Node', action: 'Add' },
       { resource: 'Node', action: 'Update' },
       { resource: 'AssignedPod', action: 'Delete' },
-      { resource: 'AssignedPod', action: 'Update' },
     ];
   }
 
