@@ -2,6 +2,11 @@
 // new ReplicaSet as far as maxSurge allows; if it could not, it shrinks old ReplicaSets
 // as far as maxUnavailable allows (unhealthy old pods first, since removing them costs
 // no availability); and once the rollout is complete it prunes old ReplicaSets.
+//
+// A ReplicaSet just scaled down still reports the available pods it had until its
+// controller catches up; Kubernetes stops such a pass with an error ("invalid request
+// to scale down"). Here availability is counted as at most spec.replicas per
+// ReplicaSet instead, which is what will remain, so the pass goes on safely.
 
 import { byCreationTimestamp, type Deployment, type ReplicaSet } from '../controller-utils/index.js';
 import type { DeploymentSyncContext } from './context.js';
@@ -9,7 +14,7 @@ import { maxUnavailable, replicasOf } from './fenceposts.js';
 import { getAllReplicaSetsAndSyncRevision } from './new-replicaset.js';
 import { deploymentComplete } from './progress.js';
 import { maxScaledDown, newRSNewReplicas } from './rolling-math.js';
-import { availableReplicaCount, filterActive, replicaCount, specReplicas } from './replicasets.js';
+import { filterActive, replicaCount, specReplicas } from './replicasets.js';
 import { scaleReplicaSetAndRecordEvent } from './scale.js';
 import { cleanupDeployment } from './cleanup.js';
 import { syncRolloutStatus } from './status.js';
@@ -47,7 +52,7 @@ export async function cleanupUnhealthyReplicas(ctx: DeploymentSyncContext, oldRS
     if (total >= budget) break;
     const rs = rss[i];
     const replicas = specReplicas(rs);
-    const available = rs.status?.availableReplicas ?? 0;
+    const available = availableWithinSpec(rs);
     if (replicas === 0 || replicas === available) continue;
     const down = Math.min(budget - total, replicas - available);
     const r = await scaleReplicaSetAndRecordEvent(ctx, rs, replicas - down, d);
@@ -60,7 +65,7 @@ export async function cleanupUnhealthyReplicas(ctx: DeploymentSyncContext, oldRS
 /** Scales old ReplicaSets down, oldest first, while available pods stay above the minimum. */
 export async function scaleDownOldReplicaSetsForRollingUpdate(ctx: DeploymentSyncContext, allRSs: (ReplicaSet | undefined)[], oldRSs: ReplicaSet[], d: Deployment): Promise<number> {
   const minAvailable = replicasOf(d) - maxUnavailable(d);
-  const available = availableReplicaCount(allRSs);
+  const available = allRSs.reduce((n, rs) => n + (rs ? availableWithinSpec(rs) : 0), 0);
   if (available <= minAvailable) return 0;
   const toScale = available - minAvailable;
   let total = 0;
@@ -72,4 +77,9 @@ export async function scaleDownOldReplicaSetsForRollingUpdate(ctx: DeploymentSyn
     total += down;
   }
   return total;
+}
+
+/** Available pods that will remain once the ReplicaSet has its spec.replicas. */
+function availableWithinSpec(rs: ReplicaSet): number {
+  return Math.min(rs.status?.availableReplicas ?? 0, specReplicas(rs));
 }
