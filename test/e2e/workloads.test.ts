@@ -1,0 +1,258 @@
+// Workload controllers end to end: a real `k8ts server` (controllers off), the Job,
+// TTL, CronJob, DaemonSet and StatefulSet controllers running in this process against
+// it, the real kubectl, and a tiny fake kubelet below that binds pods, reports them
+// Running and Ready, finishes Job pods and completes deletions.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { RestClient } from '../../src/client/rest-client.js';
+import { isNotFound } from '../../src/client/errors.js';
+import { silentLogger, type Logger } from '../../src/client/log.js';
+import type { KObject } from '../../src/client/types.js';
+import { startJobController, startTTLAfterFinishedController } from '../../src/controllers/job/index.js';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { kubectlPath, TestServer, type KubectlResult } from './harness.js';
+
+const kubectl = '1.33';
+/** K8TS_TEST_LOG=1 shows the controllers' logs. */
+const log: Logger = process.env.K8TS_TEST_LOG ? { info: (m) => console.error(m), warn: (m) => console.error(m), error: (m) => console.error(m) } : silentLogger;
+
+interface PodLike extends KObject {
+  spec: { nodeName?: string; containers: { name: string; env?: { name: string; value?: string }[] }[]; affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: { matchFields?: { key: string; values?: string[] }[] }[] } } }; tolerations?: { key?: string; effect?: string; operator?: string }[] };
+  status?: { phase?: string };
+}
+
+interface NodeLike extends KObject {
+  spec?: { taints?: { key: string; effect: string }[] };
+}
+
+/** Pods go Running+Ready once bound; Job pods finish after ~1 s: Failed if env FAIL=1. */
+class FakeKubelet {
+  private timer?: NodeJS.Timeout;
+  private busy = false;
+  private readonly runningSince = new Map<string, number>();
+  private stopped = false;
+
+  constructor(private readonly client: RestClient, private readonly finishAfterMs = 1000) {}
+
+  start(): void {
+    const tick = () => {
+      if (this.stopped) return;
+      this.timer = setTimeout(() => void this.step().finally(tick), 150);
+    };
+    tick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private async step(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const nodes = (await this.client.list<NodeLike>('/api/v1/nodes')).items;
+      const pods = (await this.client.list<PodLike>('/api/v1/pods')).items;
+      for (const p of pods) await this.handle(p, nodes).catch(() => {});
+    } catch {
+      // The next tick looks again.
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async handle(p: PodLike, nodes: NodeLike[]): Promise<void> {
+    const ns = p.metadata.namespace!;
+    const path = `/api/v1/namespaces/${ns}/pods/${p.metadata.name}`;
+    if (p.metadata.deletionTimestamp) {
+      await this.client.delete(path, { gracePeriodSeconds: 0 }).catch((e) => { if (!isNotFound(e)) throw e; });
+      return;
+    }
+    if (!p.spec.nodeName) {
+      const target = pinnedNode(p) ?? nodes.find((n) => tolerates(p, n))?.metadata.name;
+      if (!target) return;
+      await this.client.create(`${path}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name: p.metadata.name, namespace: ns }, target: { apiVersion: 'v1', kind: 'Node', name: target } });
+      return;
+    }
+    const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const phase = p.status?.phase ?? 'Pending';
+    const names = p.spec.containers.map((c) => c.name);
+    if (phase === 'Pending') {
+      this.runningSince.set(p.metadata.uid!, Date.now());
+      await this.client.patch(`${path}/status`, { status: {
+        phase: 'Running', startTime: now, podIP: '10.42.0.9',
+        conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }, { type: 'ContainersReady', status: 'True', lastTransitionTime: now }, { type: 'PodScheduled', status: 'True', lastTransitionTime: now }],
+        containerStatuses: names.map((name) => ({ name, ready: true, started: true, restartCount: 0, image: 'busybox', imageID: '', state: { running: { startedAt: now } } })),
+      } }, 'merge');
+      return;
+    }
+    const isJobPod = p.metadata.labels?.['batch.kubernetes.io/job-name'] !== undefined;
+    const since = this.runningSince.get(p.metadata.uid!) ?? 0;
+    if (phase === 'Running' && isJobPod && Date.now() - since >= this.finishAfterMs) {
+      const fail = p.spec.containers.some((c) => (c.env ?? []).some((e) => e.name === 'FAIL' && e.value === '1'));
+      const exitCode = fail ? 1 : 0;
+      await this.client.patch(`${path}/status`, { status: {
+        phase: fail ? 'Failed' : 'Succeeded',
+        conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: now }, { type: 'ContainersReady', status: 'False', lastTransitionTime: now }],
+        containerStatuses: names.map((name) => ({ name, ready: false, restartCount: 0, image: 'busybox', imageID: '', state: { terminated: { exitCode, reason: fail ? 'Error' : 'Completed', finishedAt: now } } })),
+      } }, 'merge');
+    }
+  }
+}
+
+function pinnedNode(p: PodLike): string | undefined {
+  for (const t of p.spec.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) {
+    for (const f of t.matchFields ?? []) if (f.key === 'metadata.name' && f.values?.length) return f.values[0];
+  }
+  return undefined;
+}
+
+function tolerates(p: PodLike, n: NodeLike): boolean {
+  return (n.spec?.taints ?? []).filter((t) => t.effect !== 'PreferNoSchedule').every((t) => (p.spec.tolerations ?? []).some((tol) => (tol.operator === 'Exists' && !tol.key) || (tol.key === t.key && (!tol.effect || tol.effect === t.effect))));
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v !== undefined && v !== false) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function jobYaml(name: string, extra: string, env = ''): string {
+  return `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: ${name}
+spec:
+${extra}
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: main
+        image: busybox
+        command: ["true"]
+${env}`;
+}
+
+/**
+ * kubectl without blocking: the harness's spawnSync would freeze this process, and with
+ * it the controllers and the fake kubelet that kubectl is waiting for.
+ */
+function run(server: TestServer, args: string[], input?: string): Promise<KubectlResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(kubectlPath(kubectl), ['--kubeconfig', server.kubeconfig, ...args], { env: { ...process.env, KUBECACHEDIR: join(server.dataDir, 'kubectl-cache'), KUBECONFIG: server.kubeconfig } });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    p.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    p.stdin.end(input ?? '');
+  });
+}
+
+async function ok(server: TestServer, args: string[], input?: string): Promise<string> {
+  const r = await run(server, args, input);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}${r.stdout}`);
+  return r.stdout;
+}
+
+/** kubectl wait, with the object and its pods in the error when it times out. */
+async function waitFor(server: TestServer, condition: string, target: string, timeout = '90s'): Promise<void> {
+  const r = await run(server, ['wait', `--for=condition=${condition}`, target, `--timeout=${timeout}`]);
+  if (r.code === 0) return;
+  const dump = (await run(server, ['get', target, '-o', 'yaml'])).stdout + (await run(server, ['get', 'pods', '-o', 'wide'])).stdout;
+  throw new Error(`kubectl wait ${condition} ${target} failed: ${r.stderr}\n${dump}`);
+}
+
+describe('workload controllers', () => {
+  let server: TestServer;
+  let client: RestClient;
+  let kubelet: FakeKubelet;
+  const stops: { stop(): Promise<void> }[] = [];
+
+  before(async () => {
+    server = await TestServer.start({ args: ['--disable-controllers'] });
+    client = RestClient.fromKubeconfig(server.kubeconfig);
+    for (const n of ['node-a', 'node-b', 'node-c']) {
+      const taints = n === 'node-c' ? [{ key: 'dedicated', value: 'infra', effect: 'NoSchedule' }] : [];
+      await client.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: n, labels: { 'kubernetes.io/hostname': n } }, spec: { taints }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
+    }
+    kubelet = new FakeKubelet(client);
+    kubelet.start();
+    stops.push(startJobController({ client, log }), startTTLAfterFinishedController({ client, log }));
+  });
+
+  after(async () => {
+    kubelet?.stop();
+    await Promise.all(stops.map((s) => s.stop()));
+    client?.close();
+    await server?.cleanup();
+  });
+
+  test('a Job runs to completion and kubectl wait sees it', async () => {
+    await ok(server, ['apply', '-f', '-'], jobYaml('pi', '  completions: 3\n  parallelism: 2'));
+    await waitFor(server, 'complete', 'job/pi');
+    const out = await ok(server, ['get', 'jobs', 'pi']);
+    assert.match(out, /pi\s+Complete\s+3\/3/);
+    const job = await client.get<KObject & { status: { succeeded: number; conditions: { type: string }[]; completionTime?: string } }>('/apis/batch/v1/namespaces/default/jobs/pi');
+    assert.equal(job.status.succeeded, 3);
+    assert.deepEqual(job.status.conditions.map((c) => c.type).sort(), ['Complete', 'SuccessCriteriaMet']);
+    assert.ok(job.status.completionTime);
+    const pods = (await client.list<PodLike>('/api/v1/namespaces/default/pods', { labelSelector: 'batch.kubernetes.io/job-name=pi' })).items;
+    assert.equal(pods.length, 3);
+    for (const p of pods) {
+      assert.match(p.metadata.name!, /^pi-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+      assert.deepEqual(p.metadata.finalizers ?? [], []);
+      assert.equal(p.metadata.labels?.['job-name'], 'pi');
+      assert.equal((p.metadata.ownerReferences?.[0] as { kind: string }).kind, 'Job');
+    }
+  });
+
+  test('a failing Job stops at its backoffLimit with BackoffLimitExceeded', async () => {
+    await ok(server, ['apply', '-f', '-'], jobYaml('bad', '  backoffLimit: 1', '        env:\n        - name: FAIL\n          value: "1"'));
+    await waitFor(server, 'failed', 'job/bad');
+    const job = await client.get<KObject & { status: { failed: number; conditions: { type: string; reason: string }[] } }>('/apis/batch/v1/namespaces/default/jobs/bad');
+    assert.equal(job.status.failed, 2);
+    assert.equal(job.status.conditions.find((c) => c.type === 'Failed')?.reason, 'BackoffLimitExceeded');
+    assert.match(await ok(server, ['get', 'job', 'bad']), /bad\s+Failed\s+0\/1/);
+  });
+
+  test('an Indexed Job runs each index once, with hostnames and completedIndexes', async () => {
+    await ok(server, ['apply', '-f', '-'], jobYaml('idx', '  completions: 3\n  parallelism: 3\n  completionMode: Indexed'));
+    await waitFor(server, 'complete', 'job/idx');
+    const job = await client.get<KObject & { status: { completedIndexes: string } }>('/apis/batch/v1/namespaces/default/jobs/idx');
+    assert.equal(job.status.completedIndexes, '0-2');
+    const pods = (await client.list<PodLike & { spec: { hostname?: string } }>('/api/v1/namespaces/default/pods', { labelSelector: 'job-name=idx' })).items;
+    const indexes = pods.map((p) => p.metadata.annotations?.['batch.kubernetes.io/job-completion-index']).sort();
+    assert.deepEqual(indexes, ['0', '1', '2']);
+    for (const p of pods) {
+      const ix = p.metadata.annotations!['batch.kubernetes.io/job-completion-index'];
+      assert.equal(p.spec.hostname, `idx-${ix}`);
+      assert.ok(p.spec.containers[0].env?.some((e) => e.name === 'JOB_COMPLETION_INDEX'));
+    }
+  });
+
+  test('ttlSecondsAfterFinished deletes the finished Job', async () => {
+    await ok(server, ['apply', '-f', '-'], jobYaml('short', '  ttlSecondsAfterFinished: 1'));
+    await until('job short deleted', async () => {
+      try {
+        await client.get('/apis/batch/v1/namespaces/default/jobs/short');
+        return undefined;
+      } catch (err) {
+        return isNotFound(err) ? true : undefined;
+      }
+    }, 90_000);
+  });
+});
