@@ -11,6 +11,11 @@ import { WatchCache, type TriggerIndexes } from '../apiserver/watch-cache.js';
 import { ObjectStore } from '../apiserver/registry/object-store.js';
 import { objectKey, storageResourceOf } from '../apiserver/registry/keys.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
+import { defaultTolerationSeconds } from '../apiserver/admission/default-tolerations.js';
+import { limitRanger } from '../apiserver/admission/limit-ranger.js';
+import { storeLookup } from '../apiserver/admission/lookup.js';
+import { podPriority } from '../apiserver/admission/pod-priority.js';
+import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
 import { builtinSeams } from '../apiserver/builtin/index.js';
 import { builtinHooks } from '../apiserver/builtin/hooks.js';
 import { builtinOpenApi } from '../apiserver/builtin/openapi.js';
@@ -34,6 +39,8 @@ const usage = `usage: k8ts server [flags]
   --datastore KIND        sqlite (default) or memory
   --disable-agent         run the control plane only, no node agent on this machine
   --disable-controllers   run the API server alone (no controllers)
+  --default-not-ready-toleration-seconds N     how long pods tolerate a not-ready node (default 300)
+  --default-unreachable-toleration-seconds N   how long pods tolerate an unreachable node (default 300)
 `;
 
 /** The Kubernetes version this server speaks (kubectl picks its matching version from it). */
@@ -69,7 +76,10 @@ export async function runServer(args: string[]): Promise<number> {
   let flags;
   try {
     flags = parseFlags(args, {
-      values: { 'data-dir': '/var/lib/k8ts', 'bind-address': '127.0.0.1', 'https-port': '6443', datastore: 'sqlite' },
+      values: {
+        'data-dir': '/var/lib/k8ts', 'bind-address': '127.0.0.1', 'https-port': '6443', datastore: 'sqlite',
+        'default-not-ready-toleration-seconds': '300', 'default-unreachable-toleration-seconds': '300',
+      },
       switches: ['disable-agent', 'disable-controllers', 'help'],
       aliases: { h: 'help' },
     });
@@ -95,6 +105,14 @@ export async function runServer(args: string[]): Promise<number> {
   if (datastore !== 'sqlite' && datastore !== 'memory') {
     process.stderr.write(`k8ts server: invalid --datastore ${JSON.stringify(datastore)}: want sqlite or memory\n`);
     return 2;
+  }
+  const notReadySeconds = Number(flags.values['default-not-ready-toleration-seconds']);
+  const unreachableSeconds = Number(flags.values['default-unreachable-toleration-seconds']);
+  for (const [flag, v] of [['default-not-ready-toleration-seconds', notReadySeconds], ['default-unreachable-toleration-seconds', unreachableSeconds]] as const) {
+    if (!Number.isInteger(v) || v < 0) {
+      process.stderr.write(`k8ts server: invalid --${flag} ${JSON.stringify(flags.values[flag])}: want a whole number of seconds\n`);
+      return 2;
+    }
   }
   if (flags.positional.length > 0) {
     process.stderr.write(`k8ts server: unexpected argument ${JSON.stringify(flags.positional[0])}\n${usage}`);
@@ -123,8 +141,17 @@ export async function runServer(args: string[]): Promise<number> {
     const kv = await store.get(objectKey(namespaces, undefined, name));
     return kv ? (JSON.parse(kv.value) as KObject) : undefined;
   };
-  const hooks = builtinHooks([namespaceLifecycle(lookupNamespace)]);
-  const objects = new ObjectStore({ store, cache, hooks, storageTypeOf: (r) => registry.storageType(r) });
+  // Admission plugins read other objects through the store, which is made just below.
+  let objects: ObjectStore | undefined;
+  const lookup = storeLookup(registry, () => objects!);
+  const hooks = builtinHooks([
+    namespaceLifecycle(lookupNamespace),
+    serviceAccountAdmission(lookup),
+    podPriority(lookup),
+    defaultTolerationSeconds(notReadySeconds, unreachableSeconds),
+    limitRanger(lookup),
+  ]);
+  objects = new ObjectStore({ store, cache, hooks, storageTypeOf: (r) => registry.storageType(r) });
   await ensureSystemNamespaces(registry, objects);
 
   const handler = createRequestHandler({

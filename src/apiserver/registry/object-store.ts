@@ -191,8 +191,9 @@ export class ObjectStore {
     prepareForCreate(r, obj);
     this.opts.hooks.defaults(this.storageTypeOf(r), obj);
     this.opts.hooks.prepareForCreate(this.storageTypeOf(r), obj);
-    this.validate(r, obj);
+    // Admission may mutate (as Kubernetes' mutating plugins do), so validation comes after it.
     await this.admit({ operation: 'CREATE', resource: r, namespace, name: meta.name ?? '', object: obj, user: ctx.user, dryRun: !!ctx.dryRun });
+    this.validate(r, obj);
     if (ctx.dryRun) return obj;
     try {
       const kv = await this.opts.store.create(objectKey(r, namespace, meta.name as string), encode(obj));
@@ -248,8 +249,8 @@ export class ObjectStore {
       }
       const next = this.mergeForUpdate(r, current, desired, ctx.subresource);
       if (ctx.subresource === undefined) this.opts.hooks.defaults(this.storageTypeOf(r), next);
-      this.validate(r, next, current);
       await this.admit({ operation: 'UPDATE', resource: r, subresource: ctx.subresource, namespace, name, object: next, oldObject: current, user: ctx.user, dryRun: !!ctx.dryRun });
+      this.validate(r, next, current);
       if (readyToGo(r, next)) {
         if (ctx.dryRun) return { obj: next, created: false };
         try {
