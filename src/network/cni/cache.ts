@@ -1,0 +1,52 @@
+// The per-attachment result cache, kept on disk as libcni keeps it, so that DEL after
+// an agent restart sends the same configuration, CNI_ARGS, capability arguments and
+// prevResult that ADD used (the configuration file may have changed since).
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { CapabilityArgs } from './config.js';
+import type { CniNetworkConfList, CniResult } from './types.js';
+
+export interface CachedAttachment {
+  kind: 'cniCacheV1';
+  containerId: string;
+  ifName: string;
+  networkName: string;
+  netns: string;
+  cniArgs: string;
+  capabilityArgs: CapabilityArgs;
+  config: CniNetworkConfList;
+  /** Undefined while ADD is in progress: DEL then still runs with the config. */
+  result?: CniResult;
+  podRef: string;
+}
+
+export class ResultCache {
+  constructor(private readonly dir: string) {}
+
+  private file(networkName: string, containerId: string, ifName: string): string {
+    return join(this.dir, `${networkName}-${containerId}-${ifName}`);
+  }
+
+  async put(entry: CachedAttachment): Promise<void> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const f = this.file(entry.networkName, entry.containerId, entry.ifName);
+    const tmp = `${f}.tmp`;
+    await writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
+    await rename(tmp, f);
+  }
+
+  async get(networkName: string, containerId: string, ifName: string): Promise<CachedAttachment | undefined> {
+    try {
+      const text = await readFile(this.file(networkName, containerId, ifName), 'utf8');
+      const v = JSON.parse(text) as CachedAttachment;
+      return v.kind === 'cniCacheV1' ? v : undefined;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || err instanceof SyntaxError) return undefined;
+      throw err;
+    }
+  }
+
+  async delete(networkName: string, containerId: string, ifName: string): Promise<void> {
+    await rm(this.file(networkName, containerId, ifName), { force: true });
+  }
+}

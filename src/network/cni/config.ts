@@ -1,0 +1,103 @@
+// Generates the agent's own network configuration list and the per-invocation plugin
+// configurations, as libcni builds them: each plugin's object gets the list's `name` and
+// `cniVersion`, `prevResult` when there is one, and `runtimeConfig` holding only the
+// capabilities the plugin declares.
+import type { CniNetworkConfList, CniPluginConf, CniPortMapping, CniResult, PodLike } from './types.js';
+
+export const CNI_VERSION = '1.0.0';
+export const DEFAULT_NETWORK_NAME = 'k8ts';
+export const DEFAULT_BRIDGE = 'k8ts0';
+
+export interface ConfListOptions {
+  podCIDR: string;
+  bridgeName: string;
+  /** host-local's state directory (leases per network). */
+  ipamDataDir: string;
+  networkName?: string;
+  mtu?: number;
+}
+
+export function buildConfList(opts: ConfListOptions): CniNetworkConfList {
+  const bridge: CniPluginConf = {
+    type: 'bridge',
+    bridge: opts.bridgeName,
+    isGateway: true,
+    // Masquerade is our own nftables rule (masquerade.ts), so that pod-to-pod traffic
+    // across nodes keeps its source address and the rule lives and dies with the node.
+    ipMasq: false,
+    // Hairpin lets a pod reach itself through a Service address. The bridge plugin
+    // refuses promiscMode together with it, and hairpin is the one Services need.
+    hairpinMode: true,
+    ipam: {
+      type: 'host-local',
+      ranges: [[{ subnet: opts.podCIDR }]],
+      routes: [{ dst: '0.0.0.0/0' }],
+      dataDir: opts.ipamDataDir,
+    },
+  };
+  if (opts.mtu !== undefined) bridge.mtu = opts.mtu;
+  return {
+    cniVersion: CNI_VERSION,
+    name: opts.networkName ?? DEFAULT_NETWORK_NAME,
+    // portmap 1.1.1 (Debian 12) fails CHECK whenever it has no IPv6 mappings ("could not
+    // check ipv6 dnat"), so CHECK would declare every healthy pod broken.
+    disableCheck: true,
+    plugins: [bridge, { type: 'portmap', capabilities: { portMappings: true }, snat: true }],
+  };
+}
+
+/** The configuration of the loopback plugin, which the runtime invokes apart for `lo`. */
+export function loopbackConf(): CniNetworkConfList {
+  return { cniVersion: CNI_VERSION, name: 'cni-loopback', plugins: [{ type: 'loopback' }] };
+}
+
+/** Runtime-provided capability arguments (CNI "capabilityArgs"). */
+export interface CapabilityArgs {
+  portMappings?: CniPortMapping[];
+}
+
+/** Builds the stdin JSON for one plugin of a list. */
+export function pluginInvocationConf(
+  list: CniNetworkConfList,
+  plugin: CniPluginConf,
+  prevResult: CniResult | undefined,
+  capabilityArgs: CapabilityArgs,
+): Record<string, unknown> {
+  const conf: Record<string, unknown> = { ...plugin, name: list.name, cniVersion: list.cniVersion };
+  if (prevResult !== undefined) conf.prevResult = prevResult;
+  const runtimeConfig: Record<string, unknown> = {};
+  for (const [cap, enabled] of Object.entries(plugin.capabilities ?? {})) {
+    const value = (capabilityArgs as Record<string, unknown>)[cap];
+    if (enabled && value !== undefined) runtimeConfig[cap] = value;
+  }
+  if (Object.keys(runtimeConfig).length > 0) conf.runtimeConfig = runtimeConfig;
+  return conf;
+}
+
+/** hostPort mappings of every container in the pod, in portmap's runtimeConfig shape. */
+export function portMappingsOf(pod: PodLike): CniPortMapping[] {
+  const out: CniPortMapping[] = [];
+  for (const c of pod.spec?.containers ?? []) {
+    for (const p of c.ports ?? []) {
+      if (!p.hostPort || !p.containerPort) continue;
+      const protocol = (p.protocol ?? 'TCP').toLowerCase();
+      if (protocol !== 'tcp' && protocol !== 'udp' && protocol !== 'sctp') continue;
+      const m: CniPortMapping = { hostPort: p.hostPort, containerPort: p.containerPort, protocol };
+      if (p.hostIP) m.hostIP = p.hostIP;
+      out.push(m);
+    }
+  }
+  return out;
+}
+
+/** CNI_ARGS as Kubernetes runtimes pass them (IgnoreUnknown lets plugins skip the rest). */
+export function cniArgsFor(pod: PodLike, sandboxId: string): string {
+  const m = pod.metadata ?? {};
+  return [
+    'IgnoreUnknown=1',
+    `K8S_POD_NAMESPACE=${m.namespace ?? ''}`,
+    `K8S_POD_NAME=${m.name ?? ''}`,
+    `K8S_POD_INFRA_CONTAINER_ID=${sandboxId}`,
+    `K8S_POD_UID=${m.uid ?? ''}`,
+  ].join(';');
+}
