@@ -120,13 +120,17 @@ export function validatePodTemplateSpec(tpl: JsonObject | undefined, p: FieldPat
   const meta = obj(tpl, 'metadata') ?? {};
   const errs = validateLabels(strMap(meta, 'labels'), p.child('labels'));
   errs.push(...validateAnnotations(strMap(meta, 'annotations'), p.child('annotations')));
-  return errs.concat(validatePodSpec(obj(tpl, 'spec') ?? {}, p.child('spec'), { template: true }));
+  const spec = obj(tpl, 'spec') ?? {};
+  errs.push(...validatePodSpec(spec, p.child('spec'), { template: true }));
+  if (objs(spec, 'ephemeralContainers').length > 0) errs.push(forbidden(p.child('spec', 'ephemeralContainers'), 'ephemeral containers not allowed in pod template'));
+  return errs;
 }
 
 export function validatePod(pod: JsonObject): FieldError[] {
   const errs = validateObjectMeta(pod, true, nameIsDNSSubdomain);
   const spec = obj(pod, 'spec') ?? {};
   errs.push(...validatePodSpec(spec, new FieldPath('spec')));
+  if (objs(spec, 'ephemeralContainers').length > 0) errs.push(forbidden(new FieldPath('spec').child('ephemeralContainers'), 'cannot be set on create'));
   objs(spec, 'containers').forEach((c, i) => {
     const image = str(c, 'image');
     if (image && image.trim() !== image) errs.push(invalid(new FieldPath('spec').child('containers').index(i).child('image'), image, 'must not have leading or trailing whitespace'));
