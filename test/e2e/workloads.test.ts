@@ -10,6 +10,7 @@ import { isNotFound } from '../../src/client/errors.js';
 import { silentLogger, type Logger } from '../../src/client/log.js';
 import type { KObject } from '../../src/client/types.js';
 import { startJobController, startTTLAfterFinishedController } from '../../src/controllers/job/index.js';
+import { startDaemonSetController } from '../../src/controllers/daemonset/index.js';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { kubectlPath, TestServer, type KubectlResult } from './harness.js';
@@ -191,7 +192,7 @@ describe('workload controllers', () => {
     }
     kubelet = new FakeKubelet(client);
     kubelet.start();
-    stops.push(startJobController({ client, log }), startTTLAfterFinishedController({ client, log }));
+    stops.push(startJobController({ client, log }), startTTLAfterFinishedController({ client, log }), startDaemonSetController({ client, log }));
   });
 
   after(async () => {
@@ -254,5 +255,64 @@ describe('workload controllers', () => {
         return isNotFound(err) ? true : undefined;
       }
     }, 90_000);
+  });
+
+  function dsYaml(name: string, image: string, tolerate: boolean): string {
+    return `apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: ${name}
+spec:
+  selector:
+    matchLabels: {app: ${name}}
+  updateStrategy:
+    type: RollingUpdate
+    rollingUpdate: {maxUnavailable: 1}
+  template:
+    metadata:
+      labels: {app: ${name}}
+    spec:
+${tolerate ? '      tolerations:\n      - {key: dedicated, operator: Exists, effect: NoSchedule}\n' : ''}      containers:
+      - name: main
+        image: ${image}
+`;
+  }
+
+  async function podsOf(label: string): Promise<PodLike[]> {
+    return (await client.list<PodLike>('/api/v1/namespaces/default/pods', { labelSelector: label })).items.filter((p) => !p.metadata.deletionTimestamp);
+  }
+
+  test('a DaemonSet covers each node it tolerates, and kubectl rollout status sees it', async () => {
+    await ok(server, ['apply', '-f', '-'], dsYaml('agent', 'busybox:1', true) + '---\n' + dsYaml('plain', 'busybox:1', false));
+    await ok(server, ['rollout', 'status', 'ds/agent', '--timeout=90s']);
+    await ok(server, ['rollout', 'status', 'ds/plain', '--timeout=90s']);
+    const agent = await podsOf('app=agent');
+    assert.deepEqual(agent.map((p) => p.spec.nodeName).sort(), ['node-a', 'node-b', 'node-c']);
+    const plain = await podsOf('app=plain');
+    assert.deepEqual(plain.map((p) => p.spec.nodeName).sort(), ['node-a', 'node-b']);
+    for (const p of agent) {
+      assert.ok(p.metadata.labels?.['controller-revision-hash']);
+      assert.ok(p.spec.tolerations?.some((t) => t.key === 'node.kubernetes.io/unschedulable' && t.effect === 'NoSchedule'));
+      assert.equal(pinnedNode(p), p.spec.nodeName);
+    }
+    const ds = await client.get<KObject & { status: Record<string, number> }>('/apis/apps/v1/namespaces/default/daemonsets/plain');
+    assert.equal(ds.status.desiredNumberScheduled, 2);
+    assert.equal(ds.status.numberReady, 2);
+    assert.equal(ds.status.updatedNumberScheduled, 2);
+    const revs = (await client.list('/apis/apps/v1/namespaces/default/controllerrevisions')).items.filter((r) => r.metadata.name!.startsWith('agent-'));
+    assert.equal(revs.length, 1);
+  });
+
+  test('a DaemonSet rolling update replaces every pod with the new revision', async () => {
+    const before = new Set((await podsOf('app=agent')).map((p) => p.metadata.name));
+    await ok(server, ['set', 'image', 'ds/agent', 'main=busybox:2']);
+    await ok(server, ['rollout', 'status', 'ds/agent', '--timeout=90s']);
+    await until('old agent pods gone', async () => {
+      const pods = await podsOf('app=agent');
+      return pods.length === 3 && pods.every((p) => !before.has(p.metadata.name) && (p.spec.containers[0] as { image?: string }).image === 'busybox:2') ? true : undefined;
+    });
+    const revs = (await client.list<KObject & { revision: number }>('/apis/apps/v1/namespaces/default/controllerrevisions')).items.filter((r) => r.metadata.name!.startsWith('agent-'));
+    assert.deepEqual(revs.map((r) => r.revision).sort(), [1, 2]);
+    assert.match(await ok(server, ['rollout', 'history', 'ds/agent']), /1\s.*\n2\s/);
   });
 });
