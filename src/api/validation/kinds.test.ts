@@ -153,3 +153,24 @@ test('hpa metric targets', () => {
     'spec.metrics[1].pods.target.averageValue: Invalid value: "0": must be positive',
   ]);
 });
+
+test('ephemeral containers', () => {
+  const r = rt('', 'Pod');
+  const base = { metadata: m('p'), spec: { containers: [{ name: 'app', image: 'i' }] } };
+  applyDefaults(r, base);
+  const created = structuredClone(base);
+  (created.spec as Record<string, unknown>).ephemeralContainers = [{ name: 'debug', image: 'busybox' }];
+  assert.deepEqual(validateObject(r, structuredClone(created)).map(formatFieldError), ['spec.ephemeralContainers: Forbidden: cannot be set on create']);
+  const debug = structuredClone(base);
+  (debug.spec as Record<string, unknown>).ephemeralContainers = [{ name: 'debug', image: 'busybox', targetContainerName: 'app', terminationMessagePolicy: 'File', imagePullPolicy: 'Always' }];
+  assert.deepEqual(validateObject(r, debug, base), []);
+  const bad = structuredClone(base);
+  (bad.spec as Record<string, unknown>).ephemeralContainers = [{ name: 'app', image: 'busybox', targetContainerName: 'nope', ports: [{ containerPort: 80 }] }];
+  assert.deepEqual(validateObject(r, bad, base).map(formatFieldError), [
+    'spec.ephemeralContainers[0].name: Duplicate value: "app"',
+    'spec.ephemeralContainers[0].targetContainerName: Not found: "nope"',
+    'spec.ephemeralContainers[0].ports: Forbidden: cannot be set for an Ephemeral Container',
+  ]);
+  const removed = structuredClone(base);
+  assert.deepEqual(validateObject(r, removed, debug).map(formatFieldError), ['spec.ephemeralContainers: Forbidden: existing ephemeral containers "debug" may not be removed\n']);
+});

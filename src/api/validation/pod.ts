@@ -1,6 +1,6 @@
 // Pod specs (for pods and for the templates of workloads) and pod updates.
 
-import { type FieldError, FieldPath, GoValue, forbidden, goQuote, invalid, notSupported, required } from './errors.js';
+import { type FieldError, FieldPath, GoValue, duplicate, forbidden, goQuote, invalid, notFound, notSupported, required } from './errors.js';
 import { type JsonObject, arr, bool, deepEqual, isObj, num, obj, objs, str, strMap } from './json.js';
 import { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidIP, isLabelValue, nameIsDNSSubdomain } from './names.js';
 import { validateContainer, validateSecurityContext } from './container.js';
@@ -147,6 +147,7 @@ export function validatePodUpdate(pod: JsonObject, old: JsonObject): FieldError[
   const oldSpec = obj(old, 'spec') ?? {};
   const sp = new FieldPath('spec');
   errs.push(...validatePodSpec(spec, sp));
+  errs.push(...validateEphemeralContainers(spec, oldSpec, sp.child('ephemeralContainers')));
   const newAds = num(spec, 'activeDeadlineSeconds');
   const oldAds = num(oldSpec, 'activeDeadlineSeconds');
   if (oldAds !== undefined) {
@@ -212,4 +213,38 @@ export function describeDiff(a: unknown, b: unknown, path: string): string {
   };
   walk(a, b, path);
   return out.join('\n');
+}
+
+const ephemeralForbidden = ['ports', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle'];
+
+/** Ephemeral containers (kubectl debug): added, never changed or removed; debugging only. */
+function validateEphemeralContainers(spec: JsonObject, oldSpec: JsonObject, p: FieldPath): FieldError[] {
+  const errs: FieldError[] = [];
+  const regular = new Set([...objs(spec, 'containers'), ...objs(spec, 'initContainers')].map((c) => str(c, 'name')));
+  const seen = new Set(regular);
+  const now = objs(spec, 'ephemeralContainers');
+  now.forEach((c, i) => {
+    const ip = p.index(i);
+    const name = str(c, 'name');
+    if (!name) errs.push(required(ip.child('name')));
+    else {
+      const msgs = isDNS1123Label(name);
+      for (const m of msgs) errs.push(invalid(ip.child('name'), name, m));
+      if (!msgs.length && seen.has(name)) errs.push(duplicate(ip.child('name'), name));
+      seen.add(name);
+    }
+    if (!str(c, 'image')) errs.push(required(ip.child('image')));
+    const target = str(c, 'targetContainerName');
+    if (target && !regular.has(target)) errs.push(notFound(ip.child('targetContainerName'), target));
+    for (const k of ephemeralForbidden) if (c[k] !== undefined && c[k] !== null) errs.push(forbidden(ip.child(k), 'cannot be set for an Ephemeral Container'));
+    const res = obj(c, 'resources');
+    if (res && Object.keys(res).some((k) => isObj(res[k]) && Object.keys(res[k] as object).length > 0)) errs.push(forbidden(ip.child('resources'), 'cannot be set for an Ephemeral Container'));
+  });
+  const byName = new Map(now.map((c) => [str(c, 'name'), c]));
+  for (const old of objs(oldSpec, 'ephemeralContainers')) {
+    const cur = byName.get(str(old, 'name'));
+    if (!cur) errs.push(forbidden(p, `existing ephemeral containers ${goQuote(str(old, 'name'))} may not be removed\n`));
+    else if (!deepEqual(cur, old)) errs.push(forbidden(p, `existing ephemeral containers ${goQuote(str(old, 'name'))} may not be changed\n`));
+  }
+  return errs;
 }
