@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildConfList, cniArgsFor, loopbackConf, pluginInvocationConf, portMappingsOf } from './config.js';
+import { parseErrorOutput, parseResult, podIPsOf } from './result.js';
+import type { CniResult } from './types.js';
+
+test('the configuration list: bridge with host-local on the pod CIDR, then portmap', () => {
+  const list = buildConfList({ podCIDR: '10.42.3.0/24', bridgeName: 'k8ts0', ipamDataDir: '/d/cni/networks' });
+  assert.equal(list.cniVersion, '1.0.0');
+  assert.equal(list.name, 'k8ts');
+  assert.deepEqual(list.plugins.map((p) => p.type), ['bridge', 'portmap']);
+  const bridge = list.plugins[0]!;
+  assert.equal(bridge.bridge, 'k8ts0');
+  assert.equal(bridge.isGateway, true);
+  assert.equal(bridge.ipMasq, false);
+  assert.equal(bridge.hairpinMode, true);
+  assert.deepEqual(bridge.ipam, {
+    type: 'host-local',
+    ranges: [[{ subnet: '10.42.3.0/24' }]],
+    routes: [{ dst: '0.0.0.0/0' }],
+    dataDir: '/d/cni/networks',
+  });
+  assert.deepEqual(list.plugins[1], { type: 'portmap', capabilities: { portMappings: true }, snat: true });
+  assert.deepEqual(loopbackConf().plugins, [{ type: 'loopback' }]);
+});
+
+test('plugin stdin carries name, cniVersion, prevResult and only declared capabilities', () => {
+  const list = buildConfList({ podCIDR: '10.42.3.0/24', bridgeName: 'b', ipamDataDir: '/x' });
+  const prev: CniResult = { cniVersion: '1.0.0', ips: [{ address: '10.42.3.2/24' }] };
+  const maps = [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' as const }];
+  const first = pluginInvocationConf(list, list.plugins[0]!, undefined, { portMappings: maps });
+  assert.equal(first.name, 'k8ts');
+  assert.equal(first.cniVersion, '1.0.0');
+  assert.equal('prevResult' in first, false);
+  assert.equal('runtimeConfig' in first, false, 'bridge declares no capabilities');
+  const second = pluginInvocationConf(list, list.plugins[1]!, prev, { portMappings: maps });
+  assert.deepEqual(second.prevResult, prev);
+  assert.deepEqual(second.runtimeConfig, { portMappings: maps });
+  const none = pluginInvocationConf(list, list.plugins[1]!, prev, {});
+  assert.equal('runtimeConfig' in none, false);
+});
+
+test('hostPorts become portmap mappings; CNI_ARGS names the pod', () => {
+  const pod = {
+    metadata: { namespace: 'ns1', name: 'web', uid: 'u-1' },
+    spec: {
+      containers: [
+        { ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 81 }] },
+        { ports: [{ containerPort: 53, hostPort: 5353, protocol: 'UDP', hostIP: '127.0.0.1' }] },
+      ],
+    },
+  };
+  assert.deepEqual(portMappingsOf(pod), [
+    { hostPort: 8080, containerPort: 80, protocol: 'tcp' },
+    { hostPort: 5353, containerPort: 53, protocol: 'udp', hostIP: '127.0.0.1' },
+  ]);
+  assert.equal(cniArgsFor(pod, 'sb1'),
+    'IgnoreUnknown=1;K8S_POD_NAMESPACE=ns1;K8S_POD_NAME=web;K8S_POD_INFRA_CONTAINER_ID=sb1;K8S_POD_UID=u-1');
+});
+
+test('results: pod IPs are those on sandbox interfaces, without prefix length', () => {
+  const r = parseResult(JSON.stringify({
+    cniVersion: '1.0.0',
+    interfaces: [{ name: 'k8ts0', mac: 'aa' }, { name: 'veth1', mac: 'bb' }, { name: 'eth0', mac: 'cc', sandbox: '/run/netns/x' }],
+    ips: [{ address: '10.42.3.1/24', interface: 0 }, { address: 'fd00::5/64', interface: 2 }, { address: '10.42.3.5/24', gateway: '10.42.3.1', interface: 2 }],
+  }))!;
+  assert.deepEqual(podIPsOf(r), ['10.42.3.5', 'fd00::5']);
+  assert.equal(parseResult('  \n'), undefined);
+  assert.throws(() => parseResult('[1]'), SyntaxError);
+});
+
+test('errors: the spec error object is read; anything else is not', () => {
+  assert.deepEqual(parseErrorOutput('{"cniVersion":"1.0.0","code":7,"msg":"bad config","details":"subnet"}'),
+    { cniVersion: '1.0.0', code: 7, msg: 'bad config', details: 'subnet' });
+  assert.equal(parseErrorOutput('panic: oops'), undefined);
+  assert.equal(parseErrorOutput('{"code":"7"}'), undefined);
+});

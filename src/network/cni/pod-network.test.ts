@@ -1,0 +1,171 @@
+// The pod network against the real reference plugins, in network namespaces this test
+// creates (ip netns add) on a pod CIDR and bridge of its own. Traffic stays inside those
+// namespaces and the test bridge. Everything is removed in finally, even on failure.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { CniPodNetwork, type CniPodNetworkOptions } from './pod-network.js';
+import { CniPluginError } from './errors.js';
+import { nftTableExists, linkExists, runCommand } from './host.js';
+import { addNetns, deleteNetns, inNetns, listNetns, spawnInNetns } from './testing/netns.js';
+import type { PodLike } from './types.js';
+
+const execFileP = promisify(execFile);
+const CIDR = '10.42.250.0/24';
+const GATEWAY = '10.42.250.1';
+const BRIDGE = 'k8tst0';
+const TABLE = 'k8tst-podnet';
+const NET = 'k8tst';
+const HOST_PORT = 18431;
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+const canRun = process.getuid?.() === 0 && existsSync('/usr/lib/cni/bridge');
+
+function pod(name: string, hostPort?: number): PodLike {
+  return {
+    metadata: { namespace: 'cni-test', name, uid: `uid-${name}` },
+    spec: { containers: [{ ports: hostPort ? [{ containerPort: 8080, hostPort }] : [] }] },
+  };
+}
+
+async function leases(dataDir: string): Promise<string[]> {
+  const names = await readdir(join(dataDir, 'agent', 'cni', 'networks', NET)).catch(() => [] as string[]);
+  return names.filter((n) => n.startsWith('10.'));
+}
+
+async function ping(ns: string, ip: string): Promise<void> {
+  // A few tries: the first packets may race the bridge port reaching forwarding state.
+  let last = '';
+  for (let i = 0; i < 10; i++) {
+    const r = await inNetns(ns, ['busybox', 'ping', '-c', '1', '-W', '3', ip]);
+    if (r.code === 0) return;
+    last = r.out;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  assert.fail(`ping ${ip} from ${ns} failed: ${last}`);
+}
+
+/** Connects from the host to the node address and hostPort, sending a line, until the pod's listener gets it. */
+async function sendThroughHostPort(ns: string, message: string): Promise<string> {
+  const listener = spawnInNetns(ns, ['busybox', 'nc', '-l', '-p', '8080']);
+  let received = '';
+  listener.stdout!.on('data', (b: Buffer) => { received += b.toString(); });
+  try {
+    const deadline = Date.now() + 60_000;
+    while (!received.includes(message) && Date.now() < deadline) {
+      await new Promise<void>((resolve) => {
+        const s = connect({ host: GATEWAY, port: HOST_PORT }, () => s.end(`${message}\n`));
+        s.on('error', () => resolve());
+        s.on('close', () => resolve());
+        s.setTimeout(5000, () => s.destroy());
+      });
+      if (!received.includes(message)) await new Promise((res) => setTimeout(res, 500));
+    }
+    return received;
+  } finally {
+    if (listener.exitCode === null && listener.pid) process.kill(listener.pid, 'SIGKILL');
+  }
+}
+
+test('CniPodNetwork with the real plugins', { skip: !canRun && 'needs root and /usr/lib/cni' }, async (t) => {
+  const dataDir = await mkdtemp(join(tmpdir(), 'k8ts-cni-'));
+  const suffix = String(process.pid);
+  const names = { a: `k8tst-a-${suffix}`, b: `k8tst-b-${suffix}`, c: `k8tst-c-${suffix}` };
+  const opts: CniPodNetworkOptions = { dataDir, podCIDR: CIDR, bridgeName: BRIDGE, nftTable: TABLE, networkName: NET, log: quiet };
+  const net = new CniPodNetwork(opts);
+  const badBridge = 'k8tst1';
+  const bad = new CniPodNetwork({ ...opts, podCIDR: '10.42.250.0/99', bridgeName: badBridge, nftTable: 'k8tst-bad', networkName: 'k8tstbad' });
+  try {
+    const paths = { a: await addNetns(names.a), b: await addNetns(names.b), c: await addNetns(names.c) };
+    const sbA = { id: `sandbox-a-${suffix}`, netnsPath: paths.a };
+    const sbB = { id: `sandbox-b-${suffix}`, netnsPath: paths.b };
+    const sbC = { id: `sandbox-c-${suffix}`, netnsPath: paths.c };
+    await net.setUpNode();
+
+    let ipA = '';
+    let ipB = '';
+    await t.test('node setup writes the conflist and the masquerade table', async () => {
+      assert.ok(existsSync(net.confPath));
+      assert.ok(await nftTableExists(TABLE));
+      const table = await runCommand('nft', ['list', 'table', 'ip', TABLE]);
+      assert.match(table, /ip saddr 10\.42\.250\.0\/24 ip daddr != 10\.42\.0\.0\/16 masquerade/);
+    });
+
+    await t.test('two pods get addresses from the pod CIDR and reach each other and the node', async () => {
+      ({ ip: ipA } = await net.setUp(pod('a', HOST_PORT), sbA));
+      const rB = await net.setUp(pod('b'), sbB);
+      ipB = rB.ip;
+      assert.deepEqual(rB.ips, [ipB]);
+      assert.match(ipA, /^10\.42\.250\.\d+$/);
+      assert.match(ipB, /^10\.42\.250\.\d+$/);
+      assert.notEqual(ipA, ipB);
+      assert.deepEqual((await leases(dataDir)).sort(), [ipA, ipB].sort());
+      const lo = await inNetns(names.a, ['ip', 'link', 'show', 'lo']);
+      assert.match(lo.out, /UP/, 'loopback is up');
+      await ping(names.a, ipB);
+      await ping(names.b, ipA);
+      await ping(names.a, GATEWAY);
+    });
+
+    await t.test('setUp of an attached sandbox returns the same address', async () => {
+      assert.equal((await net.setUp(pod('a', HOST_PORT), sbA)).ip, ipA);
+      assert.equal((await leases(dataDir)).length, 2);
+    });
+
+    await t.test('a hostPort reaches the pod from the host through portmap', async () => {
+      const got = await sendThroughHostPort(names.a, 'hello-through-portmap');
+      assert.match(got, /hello-through-portmap/);
+    });
+
+    await t.test('tearDown releases the address and port mapping, and is idempotent', async () => {
+      await net.tearDown(pod('a', HOST_PORT), sbA);
+      assert.deepEqual(await leases(dataDir), [ipB]);
+      assert.equal((await inNetns(names.a, ['ip', 'link', 'show', 'eth0'])).code !== 0, true, 'eth0 removed');
+      const nat = (await execFileP('iptables-save', ['-t', 'nat'])).stdout;
+      assert.equal(nat.includes(sbA.id), false, 'portmap rules for the sandbox removed');
+      await net.tearDown(pod('a', HOST_PORT), sbA);
+      await net.tearDown(pod('never'), { id: `never-${suffix}`, netnsPath: '/run/netns/does-not-exist' });
+    });
+
+    await t.test('a restarted agent (new instance) finds and deletes attachments from its cache', async () => {
+      const restarted = new CniPodNetwork(opts);
+      assert.equal((await restarted.setUp(pod('b'), sbB)).ip, ipB, 'same address after restart');
+      await restarted.tearDown(pod('b'), sbB);
+      assert.deepEqual(await leases(dataDir), []);
+      assert.notEqual((await inNetns(names.b, ['ip', 'link', 'show', 'eth0'])).code, 0, 'eth0 removed');
+    });
+
+    await t.test('tearDown succeeds when the namespace is already gone', async () => {
+      const { ip } = await net.setUp(pod('c'), sbC);
+      assert.deepEqual(await leases(dataDir), [ip]);
+      await deleteNetns(names.c);
+      await net.tearDown(pod('c'), sbC);
+      assert.deepEqual(await leases(dataDir), []);
+    });
+
+    await t.test('a plugin error surfaces as CniPluginError naming the pod and plugin', async () => {
+      await assert.rejects(bad.setUp(pod('bad'), { id: `sandbox-bad-${suffix}`, netnsPath: paths.b }), (err: unknown) => {
+        assert.ok(err instanceof CniPluginError);
+        assert.equal(err.pod, 'cni-test/bad');
+        assert.equal(err.plugin, 'bridge');
+        assert.equal(err.command, 'ADD');
+        assert.match(err.message, /cni-test\/bad/);
+        return true;
+      });
+    });
+  } finally {
+    await bad.tearDownNode().catch(() => {});
+    await net.tearDownNode().catch((e: unknown) => console.error(e));
+    for (const n of Object.values(names)) await deleteNetns(n);
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  assert.equal((await listNetns()).some((n) => n.includes(`-${suffix}`)), false, 'namespaces removed');
+  assert.equal(await nftTableExists(TABLE), false, 'nft table removed');
+  assert.equal(await linkExists(BRIDGE), false, 'bridge removed');
+  assert.equal(await linkExists(badBridge), false);
+});
