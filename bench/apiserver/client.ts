@@ -62,6 +62,26 @@ export function openWatch(c: Credentials, a: Agent, path: string, onLine: (line:
   });
 }
 
+/**
+ * Opens a watch that only counts events (newlines), without decoding them: the
+ * benchmark's own watchers must cost as little CPU as possible on the shared machine.
+ */
+export function openCountingWatch(c: Credentials, a: Agent, path: string, onEvents: (n: number) => void): Promise<() => void> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${c.server}${path}`, { agent: a, headers: { Accept: 'application/json' } }, (res) => {
+      res.on('data', (d: Buffer) => {
+        let n = 0;
+        for (let i = d.indexOf(10); i >= 0; i = d.indexOf(10, i + 1)) n++;
+        if (n) onEvents(n);
+      });
+      res.on('error', () => {});
+      resolve(() => req.destroy());
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];

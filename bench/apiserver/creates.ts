@@ -7,7 +7,7 @@
 
 import { Etcd3 } from 'etcd3';
 import { startEtcd } from '../../src/storage/etcd-test-server.js';
-import { agent, call, credentialsFrom, median, openWatch, percentile, podBody } from './client.js';
+import { agent, call, credentialsFrom, median, openCountingWatch, percentile, podBody } from './client.js';
 import { startServer } from './server-process.js';
 
 const IN_FLIGHT = 64;
@@ -53,9 +53,9 @@ async function k8tsRun(run: number): Promise<{ perSecond: number; p50: number; p
   const closers: (() => void)[] = [];
   let delivered = 0;
   try {
-    for (let i = 0; i < FULL_WATCHES; i++) closers.push(await openWatch(creds, watchAgent, '/api/v1/pods?watch=1&allowWatchBookmarks=true', () => { delivered++; }));
+    for (let i = 0; i < FULL_WATCHES; i++) closers.push(await openCountingWatch(creds, watchAgent, '/api/v1/pods?watch=1', (n) => { delivered += n; }));
     for (let i = 0; i < NODE_WATCHES; i++) {
-      closers.push(await openWatch(creds, watchAgent, `/api/v1/pods?watch=1&fieldSelector=${encodeURIComponent(`spec.nodeName=node-${i}`)}`, () => { delivered++; }));
+      closers.push(await openCountingWatch(creds, watchAgent, `/api/v1/pods?watch=1&fieldSelector=${encodeURIComponent(`spec.nodeName=node-${i}`)}`, (n) => { delivered += n; }));
     }
     const { perSecond, latencies } = await drive(total, async (i) => {
       const r = await call(creds, writeAgent, 'POST', '/api/v1/namespaces/default/pods', podBody(`bench-${run}-${i}`, `node-${i % NODE_WATCHES}`));
