@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from '../../src/client/log.js';
 import type { KObject } from '../../src/client/types.js';
 import { startJobController, startTTLAfterFinishedController } from '../../src/controllers/job/index.js';
 import { startDaemonSetController } from '../../src/controllers/daemonset/index.js';
+import { startStatefulSetController } from '../../src/controllers/statefulset/index.js';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { kubectlPath, TestServer, type KubectlResult } from './harness.js';
@@ -192,7 +193,7 @@ describe('workload controllers', () => {
     }
     kubelet = new FakeKubelet(client);
     kubelet.start();
-    stops.push(startJobController({ client, log }), startTTLAfterFinishedController({ client, log }), startDaemonSetController({ client, log }));
+    stops.push(startJobController({ client, log }), startTTLAfterFinishedController({ client, log }), startDaemonSetController({ client, log }), startStatefulSetController({ client, log }));
   });
 
   after(async () => {
@@ -314,5 +315,103 @@ ${tolerate ? '      tolerations:\n      - {key: dedicated, operator: Exists, eff
     const revs = (await client.list<KObject & { revision: number }>('/apis/apps/v1/namespaces/default/controllerrevisions')).items.filter((r) => r.metadata.name!.startsWith('agent-'));
     assert.deepEqual(revs.map((r) => r.revision).sort(), [1, 2]);
     assert.match(await ok(server, ['rollout', 'history', 'ds/agent']), /1\s.*\n2\s/);
+  });
+
+  /** Records pod watch events for a label, in order, as "TYPE name ready". */
+  function watchPods(label: string): { events: string[]; stop(): void } {
+    const events: string[] = [];
+    const abort = new AbortController();
+    void client.watch<PodLike>('/api/v1/namespaces/default/pods', { labelSelector: label, resourceVersion: '0' }, (ev) => {
+      const ready = ((ev.object.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+      events.push(`${ev.type} ${ev.object.metadata.name} ${ready ? 'ready' : 'notready'}${ev.object.metadata.deletionTimestamp ? ' deleting' : ''}`);
+    }, abort.signal).catch(() => {});
+    return { events, stop: () => abort.abort() };
+  }
+
+  const stsYaml = (image: string) => `apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+spec:
+  serviceName: web
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: main
+        image: ${image}
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec:
+      accessModes: [ReadWriteOnce]
+      resources: {requests: {storage: 1Gi}}
+`;
+
+  test('a StatefulSet creates web-0, web-1, web-2 in order, each after the one before is Ready', async () => {
+    const w = watchPods('app=web');
+    try {
+      await ok(server, ['apply', '-f', '-'], stsYaml('busybox:1'));
+      await ok(server, ['rollout', 'status', 'sts/web', '--timeout=90s']);
+      const added = w.events.filter((e) => e.startsWith('ADDED')).map((e) => e.split(' ')[1]);
+      assert.deepEqual(added, ['web-0', 'web-1', 'web-2']);
+      for (const [prev, next] of [['web-0', 'web-1'], ['web-1', 'web-2']]) {
+        const readyAt = w.events.findIndex((e) => e.startsWith(`MODIFIED ${prev} ready`));
+        const addedAt = w.events.findIndex((e) => e.startsWith(`ADDED ${next}`));
+        assert.ok(readyAt >= 0 && readyAt < addedAt, `${next} was created before ${prev} was ready: ${w.events.join('; ')}`);
+      }
+    } finally {
+      w.stop();
+    }
+    const pods = await podsOf('app=web');
+    for (const p of pods) {
+      const ord = p.metadata.name!.slice(4);
+      assert.equal(p.metadata.labels?.['statefulset.kubernetes.io/pod-name'], p.metadata.name);
+      assert.equal(p.metadata.labels?.['apps.kubernetes.io/pod-index'], ord);
+      assert.equal((p.spec as { hostname?: string }).hostname, p.metadata.name);
+      assert.equal((p.spec as { subdomain?: string }).subdomain, 'web');
+    }
+    const claims = (await client.list('/api/v1/namespaces/default/persistentvolumeclaims')).items.map((c) => c.metadata.name).sort();
+    assert.deepEqual(claims, ['data-web-0', 'data-web-1', 'data-web-2']);
+    const sts = await client.get<KObject & { status: { readyReplicas: number; currentRevision: string; updateRevision: string } }>('/apis/apps/v1/namespaces/default/statefulsets/web');
+    assert.equal(sts.status.readyReplicas, 3);
+    assert.equal(sts.status.currentRevision, sts.status.updateRevision);
+  });
+
+  test('a StatefulSet rolling update replaces pods from the highest ordinal down', async () => {
+    const w = watchPods('app=web');
+    try {
+      await ok(server, ['set', 'image', 'sts/web', 'main=busybox:2']);
+      await ok(server, ['rollout', 'status', 'sts/web', '--timeout=120s']);
+      const deleted = [...new Set(w.events.filter((e) => e.includes('deleting') || e.startsWith('DELETED')).map((e) => e.split(' ')[1]))];
+      assert.deepEqual(deleted, ['web-2', 'web-1', 'web-0']);
+    } finally {
+      w.stop();
+    }
+    const sts = await client.get<KObject & { status: { updatedReplicas: number; currentRevision: string; updateRevision: string } }>('/apis/apps/v1/namespaces/default/statefulsets/web');
+    assert.equal(sts.status.updatedReplicas, 3);
+    assert.equal(sts.status.currentRevision, sts.status.updateRevision);
+    for (const p of await podsOf('app=web')) {
+      assert.equal((p.spec.containers[0] as { image?: string }).image, 'busybox:2');
+      assert.equal(p.metadata.labels?.['controller-revision-hash'], sts.status.updateRevision);
+    }
+  });
+
+  test('scaling a StatefulSet down removes the highest ordinal first', async () => {
+    const w = watchPods('app=web');
+    try {
+      await ok(server, ['scale', 'sts/web', '--replicas=1']);
+      await until('web scaled to 1', async () => ((await podsOf('app=web')).map((p) => p.metadata.name).join() === 'web-0' ? true : undefined));
+      const deleted = [...new Set(w.events.filter((e) => e.includes('deleting') || e.startsWith('DELETED')).map((e) => e.split(' ')[1]))];
+      assert.deepEqual(deleted, ['web-2', 'web-1']);
+    } finally {
+      w.stop();
+    }
+    // The claims stay (whenScaled: Retain), ready for a scale back up.
+    const claims = (await client.list('/api/v1/namespaces/default/persistentvolumeclaims')).items.map((c) => c.metadata.name).sort();
+    assert.deepEqual(claims, ['data-web-0', 'data-web-1', 'data-web-2']);
   });
 });
