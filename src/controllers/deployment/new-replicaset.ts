@@ -18,7 +18,8 @@ export interface ReplicaSetsOfDeployment {
   oldRSs: ReplicaSet[];
 }
 
-export async function getAllReplicaSetsAndSyncRevision(ctx: DeploymentSyncContext, d: Deployment, rsList: readonly ReplicaSet[], createIfMissing: boolean): Promise<ReplicaSetsOfDeployment> {
+export async function getAllReplicaSetsAndSyncRevision(ctx: DeploymentSyncContext, d: Deployment, cached: readonly ReplicaSet[], createIfMissing: boolean): Promise<ReplicaSetsOfDeployment> {
+  const rsList = cached.map((rs) => ctx.latest(rs));
   const { all } = findOldReplicaSets(d, rsList);
   const newRS = await getNewReplicaSet(ctx, d, rsList, all, createIfMissing);
   return { newRS, oldRSs: all };

@@ -13,7 +13,7 @@ import { adoptPatch, claimObjects, controllerRefOf, newControllerRef, releasePat
 import type { DeploymentApi, EventSink } from './api.js';
 import { cleanupDeployment } from './cleanup.js';
 import { conditionProgressing, getCondition, newCondition, reasons, setCondition } from './conditions.js';
-import { updateStatus, type DeploymentSyncContext } from './context.js';
+import { rememberingWrites, updateStatus, type DeploymentSyncContext } from './context.js';
 import { getAllReplicaSetsAndSyncRevision } from './new-replicaset.js';
 import { hasProgressDeadline } from './progress.js';
 import { rolloutRecreate, type PodMap } from './recreate.js';
@@ -37,8 +37,10 @@ export async function syncDeployment(key: string, deps: DeploymentSyncDeps): Pro
   if (!cached) return;
   const d = structuredClone(cached);
   let requeueAfterMs: number | undefined;
+  const { api, latest } = rememberingWrites(deps.api);
   const ctx: DeploymentSyncContext = {
-    api: deps.api,
+    api,
+    latest,
     events: deps.events,
     clock: deps.clock,
     log: deps.log,

@@ -49,7 +49,7 @@ export function startReplicaSetController(opts: ReplicaSetControllerOptions): Re
   const rsInformer = factory.informer<ReplicaSet>({ resource: { group: 'apps', version: 'v1', resource: 'replicasets' }, name: 'replicasets' });
   const podInformer = factory.informer<Pod>({ resource: { group: '', version: 'v1', resource: 'pods' }, name: 'pods' });
   const replicaSets = rsInformer.lister;
-  const handlers = podHandlers({ queue, expectations, replicaSets, clock });
+  const handlers = podHandlers({ queue, expectations, replicaSets });
 
   const unsubscribeRs = rsInformer.addEventHandler({
     onAdd: (rs) => queue.add(objectKey(rs)),
@@ -99,7 +99,6 @@ interface PodHandlerDeps {
   queue: WorkQueue<string>;
   expectations: Expectations;
   replicaSets: Lister<ReplicaSet>;
-  clock: Clock;
 }
 
 /** The ReplicaSet a pod's controller reference names, if it is in the cache with that uid. */

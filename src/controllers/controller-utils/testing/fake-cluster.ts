@@ -32,6 +32,8 @@ export class FakeCluster {
   readonly events: RecordedEvent[] = [];
   /** Created pods enter the pod cache (as if the informer saw them at once). */
   podsVisible = true;
+  /** Told of pods entering and leaving the pod cache, as informer handlers are. */
+  readonly podListeners: { onAdd(p: Pod): void; onDelete(p: Pod): void }[] = [];
   /** Makes createPod fail: answer an error for the n-th creation (1-based), or undefined. */
   failCreate?: (n: number) => Error | undefined;
   private creations = 0;
@@ -67,6 +69,7 @@ export class FakeCluster {
     const o = this.stamp(p, false);
     o.metadata.namespace ??= 'default';
     this.pods.set(o);
+    for (const l of this.podListeners) l.onAdd(o);
     return o;
   }
 
@@ -158,13 +161,18 @@ export class FakeCluster {
         const name = `${pod.metadata.generateName ?? ''}${String(n).padStart(5, 'x')}`;
         const o = this.stamp({ ...pod, metadata: { ...pod.metadata, name, namespace: ns } }, false);
         o.status = { phase: 'Pending' };
-        if (this.podsVisible) this.pods.set(o);
+        if (this.podsVisible) {
+          this.pods.set(o);
+          for (const l of this.podListeners) l.onAdd(o);
+        }
         this.writes.push(`create pod/${name}`);
         return structuredClone(o);
       },
       deletePod: async (ns, name) => {
         this.writes.push(`delete pod/${name}`);
-        if (!this.pods.delete(`${ns}/${name}`)) throw status(404, 'NotFound', `pods "${name}" not found`);
+        const gone = this.pods.delete(`${ns}/${name}`);
+        if (!gone) throw status(404, 'NotFound', `pods "${name}" not found`);
+        for (const l of this.podListeners) l.onDelete(gone);
       },
       patchPod: async (ns, name, patch) => this.patchOwners(this.pods, ns, name, patch, 'pod'),
       updateReplicaSetStatus: async (rs) => {
