@@ -1,0 +1,13 @@
+// The node's streaming server: logs, exec and attach for the API server to reach.
+
+export { StreamingServer, parseRoute, remoteCommandOptions, type StreamingServerOptions } from './streaming-server.js';
+export type { ContainerLocator, LocatedContainer } from './locator.js';
+export { streamCriLog, parseCriLogLine, formatRecord, tailRecords, parseRfc3339Ns, type CriLogRecord, type CriLogOptions } from './cri-log.js';
+export {
+  encodeFrame, decodeFrame, negotiateProtocol, parseResize, exitCodeStatus, successStatus, failureStatus, FrameError,
+  ChannelStdin, ChannelStdout, ChannelStderr, ChannelError, ChannelResize, ChannelClose, protocolV4, protocolV5, remoteCommandProtocols,
+  type StreamStatus, type TerminalSize,
+} from './channels.js';
+export { serveRemoteCommand, type RemoteCommandOptions } from './remote-command.js';
+export { logOptions } from './logs-handler.js';
+export { HttpError } from './http-errors.js';

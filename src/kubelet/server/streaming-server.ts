@@ -1,0 +1,173 @@
+// The node's streaming server (the kubelet's port 10250): container logs over plain
+// HTTPS, exec and attach over WebSocket with the channel protocol. Only the API server
+// talks to it: every request must present a client certificate from the cluster CA
+// (and, when configured, one of the allowed common names). Node's https server hands
+// upgrade requests to the 'upgrade' event, not to the request handler, so both are
+// wired here.
+
+import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import { WebSocketServer } from 'ws';
+import { silentLogger, type Logger } from '../../client/log.js';
+import type { RuntimeService } from '../../runtime/cri.js';
+import { negotiateProtocol } from './channels.js';
+import type { ContainerLocator } from './locator.js';
+import { serveLogs } from './logs-handler.js';
+import { serveRemoteCommand, type RemoteCommandOptions } from './remote-command.js';
+import { HttpError, rejectUpgrade, sendText } from './http-errors.js';
+
+export interface StreamingServerOptions {
+  locator: ContainerLocator;
+  runtime: RuntimeService;
+  /** PEM serving certificate and key, and the CA whose client certificates are accepted. */
+  cert: string;
+  key: string;
+  ca: string;
+  /** Default 10250; 0 picks a free port. */
+  port?: number;
+  /** Default '0.0.0.0'. */
+  host?: string;
+  /** Client certificate CNs allowed (e.g. ['kube-apiserver-kubelet-client']); default any certificate from the CA. */
+  allowedCommonNames?: string[];
+  log?: Logger;
+}
+
+type Route =
+  | { kind: 'logs' | 'exec' | 'attach'; namespace: string; pod: string; container: string }
+  | { kind: 'portForward'; namespace: string; pod: string }
+  | { kind: 'healthz' };
+
+export function parseRoute(pathname: string): Route | undefined {
+  if (pathname === '/healthz') return { kind: 'healthz' };
+  const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
+  const [verb, namespace, pod, container] = parts;
+  if (verb === 'portForward' && parts.length === 3) return { kind: 'portForward', namespace, pod };
+  if (parts.length !== 4) return undefined;
+  if (verb === 'containerLogs') return { kind: 'logs', namespace, pod, container };
+  if (verb === 'exec' || verb === 'attach') return { kind: verb, namespace, pod, container };
+  return undefined;
+}
+
+/** exec/attach options from the query: the kubelet's `input`/`output`/`error` names or kubectl's `stdin`/`stdout`/`stderr`. */
+export function remoteCommandOptions(q: URLSearchParams): RemoteCommandOptions & { command: string[] } {
+  const flag = (...names: string[]) => names.some((n) => { const v = q.get(n); return v === '1' || v === 'true'; });
+  return {
+    stdin: flag('input', 'stdin'),
+    stdout: flag('output', 'stdout'),
+    stderr: flag('error', 'stderr'),
+    tty: flag('tty'),
+    command: q.getAll('command'),
+  };
+}
+
+export class StreamingServer {
+  private server?: Server;
+  // Only the subprotocols of the channel protocol are accepted by the handshake.
+  private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (p) => negotiateProtocol(p) ?? false });
+  private readonly log: Logger;
+  private readonly sessions = new Set<Promise<void>>();
+
+  constructor(private readonly opts: StreamingServerOptions) {
+    this.log = opts.log ?? silentLogger;
+  }
+
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  async start(): Promise<number> {
+    const server = createServer({ cert: this.opts.cert, key: this.opts.key, ca: this.opts.ca, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+      this.handleRequest(req, res).catch((err: unknown) => this.answerError(res, err));
+    });
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      this.handleUpgrade(req, socket, head).catch((err: unknown) => {
+        if (!(err instanceof HttpError)) this.log.error(`streaming: ${req.url}: ${(err as Error).stack ?? String(err)}`);
+        rejectUpgrade(socket, err instanceof HttpError ? err : new HttpError(500, (err as Error).message));
+      });
+    });
+    server.on('clientError', (_err, socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.opts.port ?? 10250, this.opts.host ?? '0.0.0.0', () => resolve());
+    });
+    this.server = server;
+    return this.port;
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.wss.clients) c.terminate();
+    this.server?.closeAllConnections();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+    await Promise.allSettled([...this.sessions]);
+  }
+
+  private authenticate(req: IncomingMessage): void {
+    const socket = req.socket as TLSSocket;
+    if (!socket.authorized) throw new HttpError(401, 'Unauthorized');
+    const allowed = this.opts.allowedCommonNames;
+    if (allowed) {
+      const cn = socket.getPeerCertificate()?.subject?.CN;
+      const name = Array.isArray(cn) ? cn[0] : cn;
+      if (!name || !allowed.includes(name)) throw new HttpError(403, `Forbidden (user=${name ?? ''})`);
+    }
+  }
+
+  private async handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.authenticate(req);
+    const url = new URL(req.url ?? '/', 'https://node');
+    const route = parseRoute(url.pathname);
+    if (!route) throw new HttpError(404, '404 page not found');
+    switch (route.kind) {
+      case 'healthz':
+        return sendText(res, 200, 'ok');
+      case 'logs': {
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'Method Not Allowed');
+        return serveLogs(req, res, url.searchParams, { ...route, locator: this.opts.locator, runtime: this.opts.runtime });
+      }
+      default:
+        throw new HttpError(400, 'Upgrade request required');
+    }
+  }
+
+  private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    this.authenticate(req);
+    const url = new URL(req.url ?? '/', 'https://node');
+    const route = parseRoute(url.pathname);
+    if (!route || route.kind === 'healthz' || route.kind === 'logs') throw new HttpError(404, '404 page not found');
+    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
+      throw new HttpError(400, `unsupported upgrade protocol ${JSON.stringify(req.headers.upgrade ?? '')}: this node speaks WebSocket (v5.channel.k8s.io, v4.channel.k8s.io) only`);
+    }
+    if (route.kind === 'portForward') throw new HttpError(501, 'port forwarding is not supported by this node yet');
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',');
+    const protocol = negotiateProtocol(offered);
+    if (!protocol) throw new HttpError(400, `none of the offered subprotocols ${JSON.stringify(offered.map((p) => p.trim()))} is spoken here (want v5.channel.k8s.io or v4.channel.k8s.io)`);
+    const opts = remoteCommandOptions(url.searchParams);
+    if (route.kind === 'exec' && opts.command.length === 0) throw new HttpError(400, 'you must specify at least one command for the container');
+    if (!opts.stdin && !opts.stdout && !opts.stderr) throw new HttpError(400, 'you must specify at least one of stdin, stdout, stderr');
+    const found = await this.opts.locator.find(route.namespace, route.pod, route.container);
+    if (!found) throw new HttpError(404, `container "${route.container}" in pod "${route.pod}" is not available`);
+    const runtime = this.opts.runtime;
+    const start = route.kind === 'exec'
+      ? () => runtime.exec(found.containerId, { cmd: opts.command, tty: opts.tty, stdin: opts.stdin })
+      : () => runtime.attach(found.containerId, { stdin: opts.stdin });
+    this.wss.handleUpgrade(req, socket as Socket, head, (ws) => {
+      this.log.info(`streaming: ${route.kind} ${route.namespace}/${route.pod}/${route.container} (${protocol})`);
+      const session = serveRemoteCommand(ws, protocol, start, opts, this.log).catch((err: unknown) => {
+        this.log.warn(`streaming: ${route.kind} ${route.namespace}/${route.pod}: ${(err as Error).message}`);
+        ws.terminate();
+      });
+      this.sessions.add(session);
+      void session.finally(() => this.sessions.delete(session));
+    });
+  }
+
+  private answerError(res: ServerResponse, err: unknown): void {
+    const e = err instanceof HttpError ? err : new HttpError(500, (err as Error).message);
+    if (e.code >= 500) this.log.error(`streaming: ${e.message}`);
+    if (res.headersSent) { res.destroy(); return; }
+    sendText(res, e.code, e.message);
+  }
+}
