@@ -3,7 +3,7 @@
 
 import { type FieldError, FieldPath, invalid, notSupported, required } from './errors.js';
 import { type JsonObject, has, obj, str } from './json.js';
-import { isConfigMapKey, isEnvVarName, isQualifiedName } from './names.js';
+import { isConfigMapKey, isQualifiedName, isRelaxedEnvVarName } from './names.js';
 
 export function validateEnv(env: JsonObject[], p: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
@@ -11,7 +11,7 @@ export function validateEnv(env: JsonObject[], p: FieldPath): FieldError[] {
     const ip = p.index(i);
     const name = str(e, 'name');
     if (!name) errs.push(required(ip.child('name')));
-    else for (const m of isEnvVarName(name)) errs.push(invalid(ip.child('name'), name, m));
+    else for (const m of isRelaxedEnvVarName(name)) errs.push(invalid(ip.child('name'), name, m));
     const from = obj(e, 'valueFrom');
     if (from) {
       if (str(e, 'value')) errs.push(invalid(ip.child('valueFrom'), '', 'may not be specified when `value` is not empty'));
@@ -70,7 +70,7 @@ export function validateEnvFrom(envFrom: JsonObject[], p: FieldPath): FieldError
   envFrom.forEach((e, i) => {
     const ip = p.index(i);
     const prefix = str(e, 'prefix');
-    if (prefix) for (const m of isEnvVarName(prefix)) errs.push(invalid(ip.child('prefix'), prefix, m));
+    if (prefix) for (const m of isRelaxedEnvVarName(prefix)) errs.push(invalid(ip.child('prefix'), prefix, m));
     const refs = ['configMapRef', 'secretRef'].filter((k) => has(e, k));
     if (refs.length === 0) errs.push(invalid(ip, '', 'must specify one of: `configMapRef` or `secretRef`'));
     else if (refs.length > 1) errs.push(invalid(ip, '', 'may not have more than one field specified at a time'));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  isWildcardDNS1123Subdomain, isConfigMapKey, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isIPv4, isIPv6, isLabelValue,
+  isRelaxedEnvVarName, isWildcardDNS1123Subdomain, isConfigMapKey, isDNS1035Label, isDNS1123Label, isDNS1123Subdomain, isEnvVarName, isIPv4, isIPv6, isLabelValue,
   isPathSegmentName, isQualifiedName, isValidCIDR, isValidPortName, nameIsDNSSubdomain,
 } from './names.js';
 
@@ -61,4 +61,10 @@ test('wildcard subdomains', () => {
   assert.deepEqual(isWildcardDNS1123Subdomain('a.*.com'), [
     "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', regex used for validation is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
   ]);
+});
+
+test('relaxed environment variable names (the 1.32 default)', () => {
+  assert.deepEqual(isRelaxedEnvVarName('1 weird-Name.x'), []);
+  assert.deepEqual(isRelaxedEnvVarName('A=B'), ["a valid environment variable name must consist only of printable ASCII characters other than '='"]);
+  assert.deepEqual(isRelaxedEnvVarName('é'), ["a valid environment variable name must consist only of printable ASCII characters other than '='"]);
 });

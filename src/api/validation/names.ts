@@ -150,6 +150,23 @@ export function isEnvVarName(v: string): string[] {
   return errs.concat(chDirPrefix(v));
 }
 
+/**
+ * Environment variable names as Kubernetes 1.32 accepts them (RelaxedEnvironmentVariable
+ * Validation, on by default since 1.32): any printable ASCII but '='.
+ */
+export function isRelaxedEnvVarName(v: string): string[] {
+  const errs: string[] = [];
+  if (v.length === 0) errs.push('environment variable name must be non-empty');
+  for (const ch of v) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c < 0x20 || c > 0x7e || ch === '=') {
+      errs.push("a valid environment variable name must consist only of printable ASCII characters other than '='");
+      break;
+    }
+  }
+  return errs;
+}
+
 export function isConfigMapKey(v: string): string[] {
   const errs: string[] = [];
   if (byteLen(v) > 253) errs.push(maxLenError(253));
