@@ -38,7 +38,7 @@ function podBody(i: number): unknown {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { generateName: 'pod-', labels: { bench: 'basic', i: String(i) } },
+    metadata: { name: `pod-${i}`, labels: { bench: 'basic', i: String(i) } },
     spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '100m', memory: '500Mi' }, limits: { cpu: '100m', memory: '500Mi' } } }] },
   };
 }

@@ -48,6 +48,12 @@ export class Scheduler {
   private readonly recorder: EventRecorder;
   private readonly binds: Limiter;
   private readonly writes = new Limiter(16);
+  /**
+   * "Scheduled" events get few slots and a bounded backlog (dropped beyond it, as
+   * client-go's broadcaster drops when its buffer is full): at hundreds of pods a second
+   * they would otherwise take the API server's capacity from the bindings.
+   */
+  private readonly scheduledEvents = new Limiter(4);
   private readonly factory: InformerFactory;
   private readonly pods: Informer<Pod>;
   private readonly nodes: Informer<Node>;
@@ -234,7 +240,9 @@ export class Scheduler {
     const s = await this.framework.runBind(info.pod, node);
     if (s.isSuccess()) {
       this.stats.scheduled++;
-      if (this.opts.recordScheduledEvents !== false) this.background(() => this.recorder.event(info.pod, 'Normal', 'Scheduled', `Successfully assigned ${info.key} to ${node}`));
+      if (this.opts.recordScheduledEvents !== false) {
+        this.background(() => this.recorder.event(info.pod, 'Normal', 'Scheduled', `Successfully assigned ${info.key} to ${node}`), this.scheduledEvents, 1000);
+      }
       return;
     }
     this.stats.bindErrors++;
@@ -287,9 +295,9 @@ export class Scheduler {
   }
 
   /** Writes that must not hold up scheduling; bounded, and dropped when far behind. */
-  private background(fn: () => Promise<void>): void {
-    if (this.writes.pending > 2000 || this.stopped) return;
-    void this.writes.run(() => (this.stopped ? Promise.resolve() : fn())).catch((err: unknown) => this.log.warn(`scheduler: ${(err as Error).message}`));
+  private background(fn: () => Promise<void>, limiter = this.writes, maxBacklog = 2000): void {
+    if (limiter.pending > maxBacklog || this.stopped) return;
+    void limiter.run(() => (this.stopped ? Promise.resolve() : fn())).catch((err: unknown) => this.log.warn(`scheduler: ${(err as Error).message}`));
   }
 
   async stop(): Promise<void> {
@@ -298,6 +306,7 @@ export class Scheduler {
     await this.loop;
     await this.binds.idle();
     await this.writes.idle();
+    await this.scheduledEvents.idle();
     for (const u of this.unsubscribe.splice(0)) u();
     if (!this.opts.informers) await this.factory.stop();
   }
