@@ -3,6 +3,11 @@ import assert from 'node:assert/strict';
 import { buildConfList, cniArgsFor, loopbackConf, pluginInvocationConf, portMappingsOf } from './config.js';
 import { parseErrorOutput, parseResult, podIPsOf } from './result.js';
 import type { CniResult } from './types.js';
+import { CniPodNetwork } from './pod-network.js';
+import { masqueradeScript } from './host.js';
+import type { PodNetwork } from '../../kubelet/interfaces.js';
+
+const silent = { info: () => {}, warn: () => {}, error: () => {} };
 
 test('the configuration list: bridge with host-local on the pod CIDR, then portmap', () => {
   const list = buildConfList({ podCIDR: '10.42.3.0/24', bridgeName: 'k8ts0', ipamDataDir: '/d/cni/networks' });
@@ -74,4 +79,22 @@ test('errors: the spec error object is read; anything else is not', () => {
     { cniVersion: '1.0.0', code: 7, msg: 'bad config', details: 'subnet' });
   assert.equal(parseErrorOutput('panic: oops'), undefined);
   assert.equal(parseErrorOutput('{"code":"7"}'), undefined);
+});
+
+test("CniPodNetwork fits the kubelet's PodNetwork seam and writes under <dataDir>/agent", () => {
+  const net = new CniPodNetwork({ dataDir: '/var/lib/k8ts', podCIDR: '10.42.0.0/24', log: silent });
+  // A compile-time check as much as a runtime one: the kubelet's Pod must fit PodLike.
+  const seam: PodNetwork = net;
+  assert.equal(typeof seam.setUp, 'function');
+  assert.equal(net.confPath, '/var/lib/k8ts/agent/etc/cni/net.d/10-k8ts.conflist');
+  assert.equal(net.confList.plugins[0]!.bridge, 'k8ts0');
+  assert.equal((net.confList.plugins[0]!.ipam as { dataDir: string }).dataDir, '/var/lib/k8ts/agent/cni/networks');
+});
+
+test('the masquerade table is one atomic nft transaction', () => {
+  const script = masqueradeScript('k8ts-podnet', '10.42.7.0/24', '10.42.0.0/16');
+  const lines = script.split('\n');
+  assert.deepEqual(lines.slice(0, 3), ['table ip k8ts-podnet', 'delete table ip k8ts-podnet', 'table ip k8ts-podnet {']);
+  assert.ok(lines.includes('    type nat hook postrouting priority srcnat; policy accept;'));
+  assert.ok(lines.includes('    ip saddr 10.42.7.0/24 ip daddr != 10.42.0.0/16 masquerade'));
 });

@@ -23,6 +23,10 @@ const BRIDGE = 'k8tst0';
 const TABLE = 'k8tst-podnet';
 const NET = 'k8tst';
 const HOST_PORT = 18431;
+// A benchmarking range (RFC 2544), unlikely to be routed anywhere on a real host.
+const EXT_HOST_IP = '198.18.250.1';
+const EXT_IP = '198.18.250.2';
+const EXT_HOST_IF = 'k8tstx';
 const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 const canRun = process.getuid?.() === 0 && existsSync('/usr/lib/cni/bridge');
 
@@ -75,13 +79,14 @@ async function sendThroughHostPort(ns: string, message: string): Promise<string>
 test('CniPodNetwork with the real plugins', { skip: !canRun && 'needs root and /usr/lib/cni' }, async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'k8ts-cni-'));
   const suffix = String(process.pid);
-  const names = { a: `k8tst-a-${suffix}`, b: `k8tst-b-${suffix}`, c: `k8tst-c-${suffix}` };
+  const names = { a: `k8tst-a-${suffix}`, b: `k8tst-b-${suffix}`, c: `k8tst-c-${suffix}`, ext: `k8tst-x-${suffix}` };
   const opts: CniPodNetworkOptions = { dataDir, podCIDR: CIDR, bridgeName: BRIDGE, nftTable: TABLE, networkName: NET, log: quiet };
   const net = new CniPodNetwork(opts);
   const badBridge = 'k8tst1';
   const bad = new CniPodNetwork({ ...opts, podCIDR: '10.42.250.0/99', bridgeName: badBridge, nftTable: 'k8tst-bad', networkName: 'k8tstbad' });
   try {
     const paths = { a: await addNetns(names.a), b: await addNetns(names.b), c: await addNetns(names.c) };
+    await addNetns(names.ext);
     const sbA = { id: `sandbox-a-${suffix}`, netnsPath: paths.a };
     const sbB = { id: `sandbox-b-${suffix}`, netnsPath: paths.b };
     const sbC = { id: `sandbox-c-${suffix}`, netnsPath: paths.c };
@@ -97,8 +102,9 @@ test('CniPodNetwork with the real plugins', { skip: !canRun && 'needs root and /
     });
 
     await t.test('two pods get addresses from the pod CIDR and reach each other and the node', async () => {
-      ({ ip: ipA } = await net.setUp(pod('a', HOST_PORT), sbA));
-      const rB = await net.setUp(pod('b'), sbB);
+      // Concurrently, as pod workers do: the plugins lock host-local and create the bridge once.
+      const [rA, rB] = await Promise.all([net.setUp(pod('a', HOST_PORT), sbA), net.setUp(pod('b'), sbB)]);
+      ipA = rA.ip;
       ipB = rB.ip;
       assert.deepEqual(rB.ips, [ipB]);
       assert.match(ipA, /^10\.42\.250\.\d+$/);
@@ -120,6 +126,30 @@ test('CniPodNetwork with the real plugins', { skip: !canRun && 'needs root and /
     await t.test('a hostPort reaches the pod from the host through portmap', async () => {
       const got = await sendThroughHostPort(names.a, 'hello-through-portmap');
       assert.match(got, /hello-through-portmap/);
+    });
+
+    await t.test('pod traffic leaving the cluster CIDR is masqueraded to the node address', async () => {
+      // An "outside" host: a namespace of our own behind a veth, with no route back to
+      // the pod CIDR, so a reply can only arrive if the source was rewritten.
+      await execFileP('ip', ['link', 'add', EXT_HOST_IF, 'type', 'veth', 'peer', 'name', 'ext0', 'netns', names.ext]);
+      await execFileP('ip', ['addr', 'add', `${EXT_HOST_IP}/30`, 'dev', EXT_HOST_IF]);
+      await execFileP('ip', ['link', 'set', EXT_HOST_IF, 'up']);
+      await inNetns(names.ext, ['ip', 'addr', 'add', `${EXT_IP}/30`, 'dev', 'ext0']);
+      await inNetns(names.ext, ['ip', 'link', 'set', 'ext0', 'up']);
+      const listener = spawnInNetns(names.ext, ['busybox', 'nc', '-l', '-p', '9000']);
+      let received = '';
+      listener.stdout!.on('data', (b: Buffer) => { received += b.toString(); });
+      try {
+        const deadline = Date.now() + 60_000;
+        while (!received.includes('from-pod') && Date.now() < deadline) {
+          await inNetns(names.b, ['busybox', 'sh', '-c', `echo from-pod | busybox nc -w 3 ${EXT_IP} 9000`]);
+          if (!received.includes('from-pod')) await new Promise((res) => setTimeout(res, 500));
+        }
+        assert.match(received, /from-pod/);
+      } finally {
+        if (listener.exitCode === null && listener.pid) process.kill(listener.pid, 'SIGKILL');
+        await execFileP('ip', ['link', 'delete', EXT_HOST_IF]).catch(() => {});
+      }
     });
 
     await t.test('tearDown releases the address and port mapping, and is idempotent', async () => {
@@ -155,12 +185,14 @@ test('CniPodNetwork with the real plugins', { skip: !canRun && 'needs root and /
         assert.equal(err.plugin, 'bridge');
         assert.equal(err.command, 'ADD');
         assert.match(err.message, /cni-test\/bad/);
+        console.log(err.message);
         return true;
       });
     });
   } finally {
     await bad.tearDownNode().catch(() => {});
     await net.tearDownNode().catch((e: unknown) => console.error(e));
+    await execFileP('ip', ['link', 'delete', EXT_HOST_IF]).catch(() => {});
     for (const n of Object.values(names)) await deleteNetns(n);
     await rm(dataDir, { recursive: true, force: true });
   }
