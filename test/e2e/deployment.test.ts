@@ -249,6 +249,10 @@ describe('Deployments with the real kubectl', { timeout: 900_000 }, () => {
       assert.deepEqual(ref, { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs1.metadata.name, uid: rs1.metadata.uid, controller: true, blockOwnerDeletion: true });
     }
 
+    // Events, where `kubectl describe` looks for them.
+    await until(async () => /ScalingReplicaSet\s.*Scaled up replica set web-\w+ from 0 to 5/.test(await ok(server, ['-n', ns, 'describe', 'deployment', 'web'])), 'deployment events', 30_000, 200);
+    await until(async () => /SuccessfulCreate\s.*Created pod: web-/.test(await ok(server, ['-n', ns, 'describe', 'replicaset', rs1.metadata.name!])), 'replica set events', 30_000, 200);
+
     // 25% of 5: surge rounds up to 2, unavailability down to 1.
     const watch = new RolloutWatch(client, ns, { surgeTotal: 7, minAvailable: 4 });
     await watch.start();

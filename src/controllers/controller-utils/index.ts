@@ -12,3 +12,4 @@ export { sortPodsForDeletion, deleteBefore, podDeletionCost, podDeletionCostAnno
 export { slowStartBatch, type SlowStartResult } from './slow-start.js';
 export { byCreationTimestamp, bySizeOlder, bySizeNewer } from './replicaset-order.js';
 export { isNamespaceTerminating } from './errors.js';
+export { kindedEvents, type EventSink } from './events.js';

@@ -12,7 +12,7 @@ import type { RestClient } from '../../client/rest-client.js';
 import { objectKey, type KObject } from '../../client/types.js';
 import { WorkQueue } from '../../client/work-queue.js';
 import { labelSelectorFromObject } from '../../api/selectors/index.js';
-import { controllerRefOf, semanticEqual, type Deployment, type Pod, type ReplicaSet } from '../controller-utils/index.js';
+import { controllerRefOf, kindedEvents, semanticEqual, type Deployment, type Pod, type ReplicaSet } from '../controller-utils/index.js';
 import { restDeploymentApi, type DeploymentApi, type EventSink } from './api.js';
 import { syncDeployment } from './sync.js';
 
@@ -59,7 +59,7 @@ export function startDeploymentController(opts: DeploymentControllerOptions): { 
 
   const deps = {
     api: opts.api ?? restDeploymentApi(client),
-    events: opts.events ?? new EventRecorder({ client, component: 'deployment-controller', clock, log }),
+    events: opts.events ?? kindedEvents(new EventRecorder({ client, component: 'deployment-controller', clock, log }), 'apps/v1', 'Deployment'),
     clock,
     log,
     deployments,
@@ -88,7 +88,7 @@ export function startDeploymentController(opts: DeploymentControllerOptions): { 
 /** The Deployment a controller reference names, if it is in the cache with that uid. */
 function resolveDeployment(obj: KObject, deployments: Lister<Deployment>): Deployment | undefined {
   const ref = controllerRefOf(obj);
-  if (!ref || ref.kind !== 'Deployment' || !ref.apiVersion.startsWith('apps/')) return undefined;
+  if (!ref || ref.kind !== 'Deployment') return undefined;
   const d = deployments.get(obj.metadata.namespace ?? '', ref.name);
   return d && d.metadata.uid === ref.uid ? d : undefined;
 }

@@ -2,7 +2,6 @@
 // production goes through the REST client, unit tests hand in an in-memory fake.
 
 import type { RestClient } from '../../client/rest-client.js';
-import type { KObject } from '../../client/types.js';
 import type { Pod, ReplicaSet } from '../controller-utils/index.js';
 
 export interface ReplicaSetApi {
@@ -16,10 +15,7 @@ export interface ReplicaSetApi {
   updateReplicaSetStatus(rs: ReplicaSet): Promise<ReplicaSet>;
 }
 
-/** Where controllers record Events (EventRecorder has this shape). */
-export interface EventSink {
-  event(about: KObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void>;
-}
+export type { EventSink } from '../controller-utils/events.js';
 
 const enc = encodeURIComponent;
 const rsPath = (ns: string, name: string) => `/apis/apps/v1/namespaces/${enc(ns)}/replicasets/${enc(name)}`;

@@ -13,7 +13,7 @@ import type { RestClient } from '../../client/rest-client.js';
 import { objectKey } from '../../client/types.js';
 import { WorkQueue } from '../../client/work-queue.js';
 import { labelSelectorFromObject } from '../../api/selectors/index.js';
-import { controllerRefOf, Expectations, isPodReady, podKey, semanticEqual, type Pod, type ReplicaSet } from '../controller-utils/index.js';
+import { controllerRefOf, Expectations, kindedEvents, isPodReady, podKey, semanticEqual, type Pod, type ReplicaSet } from '../controller-utils/index.js';
 import { restReplicaSetApi, type EventSink, type ReplicaSetApi } from './api.js';
 import { syncReplicaSet } from './sync.js';
 
@@ -62,7 +62,7 @@ export function startReplicaSetController(opts: ReplicaSetControllerOptions): Re
   const unsubscribePods = podInformer.addEventHandler(handlers);
   factory.start();
 
-  const events = opts.events ?? new EventRecorder({ client, component: 'replicaset-controller', clock, log });
+  const events = opts.events ?? kindedEvents(new EventRecorder({ client, component: 'replicaset-controller', clock, log }), 'apps/v1', 'ReplicaSet');
   const deps = {
     api: opts.api ?? restReplicaSetApi(client),
     events,
@@ -104,7 +104,7 @@ interface PodHandlerDeps {
 /** The ReplicaSet a pod's controller reference names, if it is in the cache with that uid. */
 function ownerOf(pod: Pod, replicaSets: Lister<ReplicaSet>): ReplicaSet | undefined {
   const ref = controllerRefOf(pod);
-  if (!ref || ref.kind !== 'ReplicaSet' || !ref.apiVersion.startsWith('apps/')) return undefined;
+  if (!ref || ref.kind !== 'ReplicaSet') return undefined;
   const rs = replicaSets.get(pod.metadata.namespace ?? '', ref.name);
   return rs && rs.metadata.uid === ref.uid ? rs : undefined;
 }

@@ -8,7 +8,8 @@ import { Cache } from '../../../client/lister.js';
 import type { Clock } from '../../../client/clock.js';
 import type { KObject } from '../../../client/types.js';
 import type { DeploymentApi } from '../../deployment/api.js';
-import type { EventSink, ReplicaSetApi } from '../../replicaset/api.js';
+import type { ReplicaSetApi } from '../../replicaset/api.js';
+import type { EventSink } from '../events.js';
 import { semanticEqual } from '../canonical.js';
 import { rfc3339, type Deployment, type OwnerReference, type Pod, type ReplicaSet } from '../types.js';
 
