@@ -27,6 +27,8 @@ export interface TableColumn {
 export interface Tables {
   columns(r: ResourceType): TableColumn[];
   row(r: ResourceType, obj: KObject, now: Date): unknown[];
+  /** Conditions of a row (a finished pod's is Completed), which kubectl reads to hide or mark it. */
+  rowConditions(r: ResourceType, obj: KObject): { type: string; status: string; reason?: string; message?: string }[];
 }
 
 export type PatchType = 'json' | 'merge' | 'strategic';

@@ -2,8 +2,10 @@
 // server runs, as the generic store's hooks.
 
 import { applyDefaults, prepareJobOnCreate, prepareNamespaceOnCreate, preparePodOnCreate } from '../../api/defaults/index.js';
+import { prepareServiceForUpdate } from '../../api/defaults/service.js';
 import { validateObject } from '../../api/validation/index.js';
-import { invalidMessage } from '../../api/validation/errors.js';
+import { invalidMessage, qualifiedKind } from '../../api/validation/errors.js';
+import { validateStatusUpdate } from '../../api/validation/status.js';
 import type { ResourceType } from '../../api/resources.js';
 import type { KObject } from '../kobject.js';
 import type { AdmissionPlugin, ObjectHooks } from '../registry/hooks.js';
@@ -13,12 +15,19 @@ export interface BuiltinHookOptions {
   nodePortRange?: { min: number; max: number };
 }
 
-export function builtinHooks(admission: AdmissionPlugin[], _opts: BuiltinHookOptions = {}): ObjectHooks {
+type ValidationErrors = Parameters<typeof invalidMessage>[2];
+
+export function builtinHooks(admission: AdmissionPlugin[], opts: BuiltinHookOptions = {}): ObjectHooks {
+  const nodePortRange = opts.nodePortRange ?? { min: 30000, max: 32767 };
   return {
     defaults: (r, obj) => applyDefaults(r, obj),
     prepareForCreate,
-    invalidMessage: (kind, name, errs) => invalidMessage(kind, name, errs as Parameters<typeof invalidMessage>[2]),
-    validate: (r, obj, old) => validateObject(r, obj, old),
+    prepareForUpdate: (r, obj, old) => {
+      if (r.group === '' && r.kind === 'Service') prepareServiceForUpdate(obj as unknown as Record<string, never>, old as unknown as Record<string, never>);
+    },
+    invalidMessage: (r, name, errs) => invalidMessage(qualifiedKind(r), name, errs as ValidationErrors),
+    validate: (r, obj, old) => validateObject(r, obj, old, { nodePortRange }),
+    validateStatus: (r, obj, old) => validateStatusUpdate(r, obj, old),
     admission,
   };
 }

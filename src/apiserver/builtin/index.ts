@@ -3,7 +3,7 @@
 
 import { builtinSchemas } from '../../api/schema/index.js';
 import type { ApiSeams } from '../seams.js';
-import { tableColumns, tableRow } from '../tables/index.js';
+import { tableColumns, tableRow, tableRowConditions } from '../tables/index.js';
 import { builtinFields } from './fields.js';
 import { builtinConverter } from './converter.js';
 import { builtinFieldChecker } from './field-checker.js';
@@ -14,7 +14,7 @@ export function builtinSeams(): ApiSeams {
   const patcher = builtinPatcher(builtinSchemas);
   return {
     selectors: builtinSelectors,
-    tables: { columns: tableColumns, row: (r, obj, now) => tableRow(r, obj, now) },
+    tables: { columns: tableColumns, row: (r, obj, now) => tableRow(r, obj, now), rowConditions: (r, obj) => tableRowConditions(r, obj) },
     patcher,
     fields: builtinFields(builtinSchemas),
     checker: builtinFieldChecker(builtinSchemas),

@@ -15,8 +15,11 @@ function tableRows(ctx: ServerContext, scope: RequestScope, objs: KObject[]): Re
   const include = scope.query.get('includeObject') ?? 'Metadata';
   const now = ctx.now();
   return objs.map((obj) => {
-    const row: Record<string, unknown> = { cells: ctx.seams.tables.row(scope.r, toServed(ctx, scope.r, obj), now) };
-    if (include === 'Object') row.object = toServed(ctx, scope.r, obj);
+    const served = toServed(ctx, scope.r, obj);
+    const row: Record<string, unknown> = { cells: ctx.seams.tables.row(scope.r, served, now) };
+    const conditions = ctx.seams.tables.rowConditions(scope.r, served);
+    if (conditions.length > 0) row.conditions = conditions;
+    if (include === 'Object') row.object = served;
     else if (include !== 'None') row.object = partialMetadata(obj, scope.out.viewVersion);
     return row;
   });

@@ -39,8 +39,12 @@ export interface ObjectHooks {
   defaults(r: ResourceType, obj: KObject): void;
   /** What a create sets once, beyond defaults (a pod's QoS class, a job's selector), in place. */
   prepareForCreate(r: ResourceType, obj: KObject): void;
-  /** The Status message of a 422: `Pod "x" is invalid: [...]`. */
-  invalidMessage(kind: string, name: string, errs: FieldError[]): string;
+  /** What an update keeps from the old object before defaults (a service's allocated IPs), in place. */
+  prepareForUpdate(r: ResourceType, obj: KObject, old: KObject): void;
+  /** The Status message of a 422: `Deployment.apps "x" is invalid: [...]`. */
+  invalidMessage(r: ResourceType, name: string, errs: FieldError[]): string;
+  /** Validation of a write to the status subresource. */
+  validateStatus(r: ResourceType, obj: KObject, old: KObject): FieldError[];
   validate(r: ResourceType, obj: KObject, old?: KObject): FieldError[];
   admission: AdmissionPlugin[];
 }
@@ -48,7 +52,9 @@ export interface ObjectHooks {
 export const noHooks: ObjectHooks = {
   defaults: () => {},
   prepareForCreate: () => {},
-  invalidMessage: (kind, name, errs) => `${kind} "${name}" is invalid: ${errs.map((e) => `${e.field}: ${e.message}`).join(', ')}`,
+  prepareForUpdate: () => {},
+  invalidMessage: (r, name, errs) => `${r.kind} "${name}" is invalid: ${errs.map((e) => `${e.field}: ${e.message}`).join(', ')}`,
   validate: () => [],
+  validateStatus: () => [],
   admission: [],
 };

@@ -10,7 +10,7 @@ import { ApiError, errors } from '../errors.js';
 import { clone, type KObject } from '../kobject.js';
 import type { CacheEntry, ObjectFilter, WatchCache } from '../watch-cache.js';
 import { CacheNotReadyError, lowerBound } from '../watch-cache.js';
-import type { AdmissionRequest, ObjectHooks, UserInfo } from './hooks.js';
+import type { AdmissionRequest, FieldError, ObjectHooks, UserInfo } from './hooks.js';
 import { listPrefix, objectKey } from './keys.js';
 import { gracePeriodFor, prepareForCreate, specFinalizers, specOf, tracksGeneration } from './strategy.js';
 
@@ -206,10 +206,13 @@ export class ObjectStore {
   }
 
   private validate(r: ResourceType, obj: KObject, old?: KObject): void {
-    const name = obj.metadata.name ?? '';
-    const errs = this.opts.hooks.validate(this.storageTypeOf(r), obj, old);
+    this.throwIfInvalid(r, obj, this.opts.hooks.validate(this.storageTypeOf(r), obj, old));
+  }
+
+  private throwIfInvalid(r: ResourceType, obj: KObject, errs: FieldError[]): void {
     if (errs.length === 0) return;
-    throw errors.invalid(r.group, r.kind, name, this.opts.hooks.invalidMessage(r.kind, name, errs), errs.map((e) => ({ reason: e.reason, message: e.message, field: e.field })));
+    const name = obj.metadata.name ?? '';
+    throw errors.invalid(r.group, r.kind, name, this.opts.hooks.invalidMessage(r, name, errs), errs.map((e) => ({ reason: e.reason, message: e.message, field: e.field })));
   }
 
   private async admit(req: AdmissionRequest): Promise<void> {
@@ -248,9 +251,14 @@ export class ObjectStore {
         throw errors.conflict(r.group, r.plural, name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
       const next = this.mergeForUpdate(r, current, desired, ctx.subresource);
-      if (ctx.subresource === undefined) this.opts.hooks.defaults(this.storageTypeOf(r), next);
+      const st = this.storageTypeOf(r);
+      if (ctx.subresource === undefined) {
+        this.opts.hooks.prepareForUpdate(st, next, current);
+        this.opts.hooks.defaults(st, next);
+      }
       await this.admit({ operation: 'UPDATE', resource: r, subresource: ctx.subresource, namespace, name, object: next, oldObject: current, user: ctx.user, dryRun: !!ctx.dryRun });
-      this.validate(r, next, current);
+      if (ctx.subresource === 'status') this.throwIfInvalid(r, next, this.opts.hooks.validateStatus(st, next, current));
+      else this.validate(r, next, current);
       if (readyToGo(r, next)) {
         if (ctx.dryRun) return { obj: next, created: false };
         try {

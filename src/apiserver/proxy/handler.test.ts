@@ -1,0 +1,88 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { createServer, request } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { StreamingServer } from '../../kubelet/server/streaming-server.js';
+import { makePki, makePod, runSession } from '../../kubelet/server/testing/fixtures.js';
+import { sendError } from '../http/negotiate.js';
+import { ApiError, errors } from '../errors.js';
+import { handleNodeProxy, type NodeProxyOptions } from './handler.js';
+import type { NodeLike } from './dialer.js';
+import type { PodLike } from './target.js';
+
+async function setup(t: { after: (fn: () => Promise<void> | void) => void }) {
+  const pki = await makePki();
+  const pod = await makePod();
+  t.after(() => pod.cleanup());
+  const node = new StreamingServer({ locator: pod.locator, runtime: pod.runtime, cert: pki.node.certPem, key: pki.node.keyPem, ca: pki.ca.certPem, port: 0, host: '127.0.0.1', allowedCommonNames: ['kube-apiserver-kubelet-client'] });
+  await node.start();
+  t.after(() => node.stop());
+  const nodes: Record<string, NodeLike> = {
+    'node-a': { metadata: { name: 'node-a' }, status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: node.port } } } },
+    'node-down': { metadata: { name: 'node-down' }, status: { addresses: [{ type: 'InternalIP', address: '127.0.0.1' }], daemonEndpoints: { kubeletEndpoint: { Port: 1 } } } },
+  };
+  const pods: Record<string, PodLike> = {
+    web: { metadata: { name: 'web', namespace: 'default' }, spec: { nodeName: 'node-a', containers: [{ name: 'app' }] } },
+    two: { metadata: { name: 'two', namespace: 'default' }, spec: { nodeName: 'node-a', containers: [{ name: 'a' }, { name: 'b' }] } },
+    away: { metadata: { name: 'away', namespace: 'default' }, spec: { nodeName: 'node-down', containers: [{ name: 'app' }] } },
+  };
+  const opts: NodeProxyOptions = {
+    getPod: async (ns, name) => (ns === 'default' ? pods[name] : undefined),
+    getNode: async (name) => nodes[name],
+    ca: pki.ca.certPem, clientCert: pki.apiClient.certPem, clientKey: pki.apiClient.keyPem,
+  };
+  // A stand-in for the API server: everything goes to the proxy, errors become Status.
+  const api = createServer({ cert: pki.node.certPem, key: pki.node.keyPem }, (req, res) => {
+    handleNodeProxy(opts, req, res).catch((err: unknown) => sendError(res, err instanceof ApiError ? err : errors.internal(String(err))));
+  });
+  api.on('upgrade', (req, socket, head) => void handleNodeProxy(opts, req, socket, head));
+  await new Promise<void>((r) => api.listen(0, '127.0.0.1', () => r()));
+  t.after(() => new Promise<void>((r) => { api.closeAllConnections(); api.close(() => r()); }));
+  return { pki, pod, base: `127.0.0.1:${(api.address() as AddressInfo).port}` };
+}
+
+function get(url: string, ca: string): Promise<{ status: number; body: string; type: string }> {
+  return new Promise((resolve, reject) => {
+    request(url, { ca }, (res) => {
+      let body = '';
+      res.on('data', (c: Buffer) => { body += c.toString(); });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, type: String(res.headers['content-type']) }));
+    }).on('error', reject).end();
+  });
+}
+
+test('pods/exec through the proxy: a WebSocket tunnel to the node', async (t) => {
+  const { pki, base } = await setup(t);
+  const tls = { ca: pki.ca.certPem, cert: pki.other.certPem, key: pki.other.keyPem };
+  const s = await runSession(`wss://${base}/api/v1/namespaces/default/pods/web/exec?command=echo&command=hi&stdout=true&stderr=true`, tls, ['v5.channel.k8s.io', 'v4.channel.k8s.io']);
+  assert.equal(s.protocol, 'v5.channel.k8s.io');
+  assert.equal(s.stdout, 'hi\n');
+  assert.deepEqual(s.status, { metadata: {}, status: 'Success' });
+  const c = await runSession(`wss://${base}/api/v1/namespaces/default/pods/web/exec?container=app&command=cat&stdin=true&stdout=true`, tls, ['v5.channel.k8s.io'], 'piped\n');
+  assert.equal(c.stdout, 'piped\n');
+});
+
+test('upgrade failures come back as Status objects', async (t) => {
+  const { pki, base } = await setup(t);
+  const tls = { ca: pki.ca.certPem };
+  await assert.rejects(runSession(`wss://${base}/api/v1/namespaces/default/pods/nope/exec?command=echo&stdout=true`, tls, ['v5.channel.k8s.io']), /HTTP 404: .*pods \\"nope\\" not found/);
+  await assert.rejects(runSession(`wss://${base}/api/v1/namespaces/default/pods/two/exec?command=echo&stdout=true`, tls, ['v5.channel.k8s.io']), /HTTP 400: .*choose one of: \[a b\]/);
+  await assert.rejects(runSession(`wss://${base}/api/v1/namespaces/default/pods/away/exec?command=echo&stdout=true`, tls, ['v5.channel.k8s.io']), /HTTP 500: .*error dialing backend/);
+  await assert.rejects(runSession(`wss://${base}/api/v1/namespaces/default/pods/web/exec?command=echo&stdout=true`, tls, ['v3.channel.k8s.io']), /HTTP 400: .*none of the offered subprotocols/);
+});
+
+test('pods/log through the proxy, and node errors as Status', async (t) => {
+  const { pki, pod, base } = await setup(t);
+  await writeFile(pod.logPath, '2026-01-01T00:00:01Z stdout F one\n2026-01-01T00:00:02Z stdout F two\n');
+  const r = await get(`https://${base}/api/v1/namespaces/default/pods/web/log?tailLines=1`, pki.ca.certPem);
+  assert.deepEqual([r.status, r.body, r.type], [200, 'two\n', 'text/plain']);
+  const amb = await get(`https://${base}/api/v1/namespaces/default/pods/two/log`, pki.ca.certPem);
+  assert.equal(amb.status, 400);
+  assert.equal((JSON.parse(amb.body) as { message: string }).message, 'a container name must be specified for pod two, choose one of: [a b]');
+  const bad = await get(`https://${base}/api/v1/namespaces/default/pods/web/log?tailLines=x`, pki.ca.certPem);
+  assert.equal(bad.status, 400);
+  assert.equal((JSON.parse(bad.body) as { reason: string }).reason, 'BadRequest');
+  const node = await get(`https://${base}/api/v1/nodes/node-a/proxy/healthz`, pki.ca.certPem);
+  assert.deepEqual([node.status, node.body], [200, 'ok']);
+});
