@@ -12,6 +12,7 @@ import { ImageStore } from '../../src/runtime/oci/image/index.js';
 import { writeTestImages } from '../../src/runtime/oci/image/testing/fixtures.js';
 import { ImageStoreRootfsProvider } from '../../src/runtime/oci/images.js';
 import { OciRuntimeService } from '../../src/runtime/oci/runtime.js';
+import { DirRootfsProvider } from '../../src/runtime/oci/rootfs.js';
 import { makeBusyboxRootfs } from '../../src/runtime/oci/testing/busybox.js';
 import { forceCleanup } from '../../src/runtime/oci/testing/harness.js';
 import type { OciRuntimeName } from '../../src/runtime/oci/ocicli.js';
@@ -20,11 +21,15 @@ const N = Number(process.argv[2] ?? 30);
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 
-async function viaRuntime(dir: string, name: OciRuntimeName): Promise<number[]> {
-  const root = join(dir, `rt-${name}`);
+async function viaRuntime(dir: string, name: OciRuntimeName, plainDir = false): Promise<number[]> {
+  const root = join(dir, `rt-${name}-${plainDir}`);
   const cg = `/k8ts-bench-${process.pid}`;
-  const store = new ImageStore({ root: join(dir, 'images') });
-  const rt = await OciRuntimeService.create({ root, rootfs: new ImageStoreRootfsProvider(store), runtime: name, cgroupParent: cg, log: () => {} });
+  // plainDir: the prepared bundle's rootfs directory instead of an overlay per container,
+  // to separate the runtime's own cost from the snapshotter's.
+  const dirs = new DirRootfsProvider();
+  dirs.add('k8ts.test/busybox:latest', join(dir, 'bundle', 'rootfs'), { Cmd: ['sh'] });
+  const rootfs = plainDir ? dirs : new ImageStoreRootfsProvider(new ImageStore({ root: join(dir, 'images') }));
+  const rt = await OciRuntimeService.create({ root, rootfs, runtime: name, cgroupParent: cg, log: () => {} });
   const times: number[] = [];
   try {
     const sbc = { metadata: { name: 'bench', uid: 'bench', namespace: 'bench', attempt: 0 } };
@@ -97,14 +102,15 @@ try {
   const results: [string, number][] = [];
   const k8tsCrun = median(await viaRuntime(dir, 'crun'));
   const k8tsRunc = median(await viaRuntime(dir, 'runc'));
+  const k8tsPlain = median(await viaRuntime(dir, 'crun', true));
   const crun = median(viaRaw('/usr/bin/crun', dir, bundle));
   const runc = median(viaRaw('/usr/sbin/runc', dir, bundle));
-  results.push(['k8ts RuntimeService (conmon + crun)', k8tsCrun], ['k8ts RuntimeService (conmon + runc)', k8tsRunc], ['crun run (prepared bundle)', crun], ['runc run (prepared bundle)', runc]);
+  results.push(['k8ts RuntimeService (conmon + crun)', k8tsCrun], ['k8ts RuntimeService (conmon + runc)', k8tsRunc], ['k8ts RuntimeService (crun, plain-dir rootfs)', k8tsPlain], ['crun run (prepared bundle)', crun], ['runc run (prepared bundle)', runc]);
   const p = podman();
-  for (const [name, v] of results) process.stdout.write(`${name.padEnd(40)} median ${v.toFixed(1)} ms over ${N} runs\n`);
+  for (const [name, v] of results) process.stdout.write(`${name.padEnd(46)} median ${v.toFixed(1)} ms over ${N} runs\n`);
   if (typeof p === 'string') process.stdout.write(`podman run                               ${p}\n`);
   else process.stdout.write(`podman run --runtime runc                median ${median(p).toFixed(1)} ms; k8ts/podman ${(k8tsCrun / median(p)).toFixed(2)}x\n`);
-  process.stdout.write(`ratio k8ts(crun)/crun ${(k8tsCrun / crun).toFixed(2)}x, k8ts(runc)/runc ${(k8tsRunc / runc).toFixed(2)}x\n`);
+  process.stdout.write(`ratio k8ts(crun)/crun ${(k8tsCrun / crun).toFixed(2)}x, k8ts(runc)/runc ${(k8tsRunc / runc).toFixed(2)}x, plain-dir k8ts(crun)/crun ${(k8tsPlain / crun).toFixed(2)}x\n`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
