@@ -12,6 +12,8 @@ import type { KObject } from '../../src/client/types.js';
 import { startJobController, startTTLAfterFinishedController } from '../../src/controllers/job/index.js';
 import { startDaemonSetController } from '../../src/controllers/daemonset/index.js';
 import { startStatefulSetController } from '../../src/controllers/statefulset/index.js';
+import { startCronJobController } from '../../src/controllers/cronjob/index.js';
+import type { Clock } from '../../src/client/clock.js';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { kubectlPath, TestServer, type KubectlResult } from './harness.js';
@@ -178,6 +180,19 @@ async function waitFor(server: TestServer, condition: string, target: string, ti
   throw new Error(`kubectl wait ${condition} ${target} failed: ${r.stderr}\n${dump}`);
 }
 
+/** A clock running `speed` times faster than real time, so an every-minute schedule fires every few seconds. */
+function fastClock(speed: number): Clock {
+  const base = Date.now();
+  return {
+    now: () => base + (Date.now() - base) * speed,
+    setTimeout: (fn, ms) => {
+      const t = setTimeout(fn, Math.max(0, ms / speed));
+      return { id: 0, t } as unknown as ReturnType<Clock['setTimeout']>;
+    },
+    clearTimeout: (h) => clearTimeout((h as unknown as { t: NodeJS.Timeout }).t),
+  };
+}
+
 describe('workload controllers', () => {
   let server: TestServer;
   let client: RestClient;
@@ -193,7 +208,7 @@ describe('workload controllers', () => {
     }
     kubelet = new FakeKubelet(client);
     kubelet.start();
-    stops.push(startJobController({ client, log }), startTTLAfterFinishedController({ client, log }), startDaemonSetController({ client, log }), startStatefulSetController({ client, log }));
+    stops.push(startJobController({ client, log }), startTTLAfterFinishedController({ client, log }), startDaemonSetController({ client, log }), startStatefulSetController({ client, log }), startCronJobController({ client, log, clock: fastClock(30) }));
   });
 
   after(async () => {
@@ -413,5 +428,46 @@ spec:
     // The claims stay (whenScaled: Retain), ready for a scale back up.
     const claims = (await client.list('/api/v1/namespaces/default/persistentvolumeclaims')).items.map((c) => c.metadata.name).sort();
     assert.deepEqual(claims, ['data-web-0', 'data-web-1', 'data-web-2']);
+  });
+
+  test('a CronJob starts Jobs on its schedule and keeps its history limit (clock 30x fast)', async () => {
+    await ok(server, ['apply', '-f', '-'], `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: tick
+spec:
+  schedule: "*/1 * * * *"
+  timeZone: Etc/UTC
+  concurrencyPolicy: Forbid
+  successfulJobsHistoryLimit: 2
+  jobTemplate:
+    metadata:
+      labels: {cron: tick}
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers:
+          - name: main
+            image: busybox
+`);
+    type CJ = KObject & { status?: { lastScheduleTime?: string; lastSuccessfulTime?: string; active?: unknown[] } };
+    const jobsOf = async () => (await client.list<KObject & { status?: { conditions?: { type: string }[] } }>('/apis/batch/v1/namespaces/default/jobs', { labelSelector: 'cron=tick' })).items;
+    const first = await until('a job of the cronjob', async () => (await jobsOf())[0]);
+    assert.match(first.metadata.name!, /^tick-\d{8}$/);
+    const minutes = Number(first.metadata.name!.slice(5));
+    assert.equal(first.metadata.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp'], new Date(minutes * 60000).toISOString().replace(/\.000Z$/, 'Z'));
+    assert.equal((first.metadata.ownerReferences?.[0] as { kind: string }).kind, 'CronJob');
+    await until('lastSuccessfulTime', async () => (await client.get<CJ>('/apis/batch/v1/namespaces/default/cronjobs/tick')).status?.lastSuccessfulTime);
+    // Several runs later at most two finished ones remain.
+    const names = new Set<string>();
+    await until('four runs', async () => {
+      for (const j of await jobsOf()) names.add(j.metadata.name!);
+      return names.size >= 4 ? true : undefined;
+    }, 90_000);
+    await until('history trimmed to 2', async () => ((await jobsOf()).filter((j) => j.status?.conditions?.some((c) => c.type === 'Complete')).length <= 2 ? true : undefined));
+    await ok(server, ['patch', 'cronjob/tick', '-p', '{"spec":{"suspend":true}}']);
+    await ok(server, ['create', 'job', 'manual', '--from=cronjob/tick']);
+    await waitFor(server, 'complete', 'job/manual');
   });
 });
