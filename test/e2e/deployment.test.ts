@@ -399,6 +399,34 @@ describe('Deployments with the real kubectl', { timeout: 900_000 }, () => {
     assert.ok(newRS?.spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']);
   });
 
+  test('minReadySeconds: ready pods count as available only after it', async () => {
+    const ns = 'minready';
+    await ok(server, ['create', 'namespace', ns]);
+    const manifest = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'web', namespace: ns },
+      spec: {
+        replicas: 2,
+        minReadySeconds: 4,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } },
+      },
+    };
+    await ok(server, ['apply', '-f', '-'], { input: JSON.stringify(manifest) });
+    let sawReadyNotAvailable = false;
+    await until(async () => {
+      const s = (await deployment(ns, 'web')).status;
+      if ((s?.readyReplicas ?? 0) === 2 && (s?.availableReplicas ?? 0) < 2) sawReadyNotAvailable = true;
+      return sawReadyNotAvailable;
+    }, 'ready but not yet available', 60_000, 100);
+    const st = await rolloutStatus(ns, 'web');
+    assert.equal(st.code, 0, st.stderr);
+    const rs = (await replicaSets(ns))[0];
+    assert.equal(rs.spec?.minReadySeconds, 4);
+    assert.equal(rs.status?.availableReplicas, 2);
+  });
+
   test('Recreate: every old pod is gone before a new one exists', async () => {
     const ns = 'recreate';
     kubelet.policies.set(ns, { readyAfterMs: 200 });
