@@ -7,6 +7,14 @@ import { RestClient } from '../client/rest-client.js';
 import { startNamespaceController } from '../controllers/namespace/index.js';
 import { startRootCACertPublisher } from '../controllers/rootcacert/index.js';
 import { startServiceAccountController } from '../controllers/serviceaccount/index.js';
+import { startReplicaSetController } from '../controllers/replicaset/controller.js';
+import { startDeploymentController } from '../controllers/deployment/controller.js';
+import { startJobController } from '../controllers/job/controller.js';
+import { startTTLAfterFinishedController } from '../controllers/job/ttl.js';
+import { startCronJobController } from '../controllers/cronjob/controller.js';
+import { startDaemonSetController } from '../controllers/daemonset/controller.js';
+import { startStatefulSetController } from '../controllers/statefulset/controller.js';
+import { startScheduler } from '../scheduler/start.js';
 import { logger, type Logger } from './log.js';
 
 export interface ControllerCredentials {
@@ -24,9 +32,17 @@ export async function startControllers(creds: ControllerCredentials): Promise<{ 
     startNamespaceController({ client, informers, log: logger('namespace-controller') }),
     startServiceAccountController({ client, informers, log: logger('serviceaccount-controller') }),
     startRootCACertPublisher({ client, informers, log: logger('root-ca-cert-publisher'), caPem: creds.ca }),
+    startReplicaSetController({ client, informers, log: logger('replicaset-controller') }),
+    startDeploymentController({ client, informers, log: logger('deployment-controller') }),
+    startJobController({ client, informers, log: logger('job-controller') }),
+    startTTLAfterFinishedController({ client, informers, log: logger('ttl-after-finished-controller') }),
+    startCronJobController({ client, informers, log: logger('cronjob-controller') }),
+    startDaemonSetController({ client, informers, log: logger('daemonset-controller') }),
+    startStatefulSetController({ client, informers, log: logger('statefulset-controller') }),
+    startScheduler({ client, log: logger('scheduler') }),
   ];
   informers.start();
-  creds.log.info('controllers started: namespace, serviceaccount, root-ca-cert-publisher');
+  creds.log.info('controllers started: namespace, serviceaccount, root-ca-cert-publisher, replicaset, deployment, job, ttl-after-finished, cronjob, daemonset, statefulset; scheduler started');
   return {
     async stop() {
       await Promise.all(running.map((c) => c.stop()));
