@@ -1,0 +1,196 @@
+// The kubelet core: follows the Pods bound to this node (an informer with
+// fieldSelector spec.nodeName=<node>), runs one worker per pod UID that turns the pod
+// into CRI sandboxes and containers, and reports status and events. On start it first
+// removes what the runtime holds for pods the API no longer has; everything else it
+// finds (labelled with the pod's uid) is adopted as is, so a restarted kubelet neither
+// duplicates nor loses containers.
+
+import os from 'node:os';
+import path from 'node:path';
+import {
+  EventRecorder, Informer, isConflict, isNotFound, realClock, referenceOf,
+  type Clock, type Logger, type RestClient,
+} from '../client/index.js';
+import type { ImageService, RuntimeService } from '../runtime/cri.js';
+import { Backoff } from './backoff.js';
+import { CgroupV1PodCgroups, type PodCgroups } from './cgroups/pod-cgroups.js';
+import type { SyncDeps } from './deps.js';
+import { kubernetesServiceEnv, type EnvSources } from './env.js';
+import { defaultDns, type DnsSettings } from './etc-files.js';
+import { ImageManager, type Recorder } from './images.js';
+import type { PodNetwork, VolumeManager } from './interfaces.js';
+import { L_MANAGED, L_POD_NAME, L_POD_NAMESPACE, L_POD_UID } from './labels.js';
+import { PodWorkers } from './pod-workers.js';
+import { ProbeManager } from './prober/manager.js';
+import { podPath, StatusManager } from './status/manager.js';
+import { PodSyncer } from './sync-pod.js';
+import { cleanupPod, gracePeriodOf, killPod } from './terminate.js';
+import type { Pod } from './types.js';
+
+export interface KubeletOptions {
+  client: RestClient;
+  nodeName: string;
+  runtime: RuntimeService;
+  images: ImageService;
+  network: PodNetwork;
+  volumes: VolumeManager;
+  /** Pod directories (etc files, termination logs) live in `<rootDir>/pods/<uid>`. */
+  rootDir: string;
+  /** CRI-style container logs; default `<rootDir>/logs`. */
+  logRoot?: string;
+  clock?: Clock;
+  log: Logger;
+  /** The node's addresses (status.hostIP(s)); default its first non-loopback IPv4. */
+  hostIPs?: string[];
+  /** Pod cgroups; default cgroup v1 under /sys/fs/cgroup. */
+  cgroups?: PodCgroups;
+  dns?: Partial<DnsSettings>;
+  /** The API's service address, for KUBERNETES_SERVICE_HOST/PORT in every container. */
+  apiService?: { host: string; port: number };
+  /** Sync period of a running pod; default 2 s. */
+  resyncMs?: number;
+  /** Restart and image back-off: initial and largest delay (default 10 s and 5 min). */
+  backoffInitialMs?: number;
+  backoffMaxMs?: number;
+}
+
+function defaultHostIPs(): string[] {
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return [a.address];
+  }
+  return ['127.0.0.1'];
+}
+
+function decodeData(obj: { data?: Record<string, string>; stringData?: Record<string, string> }, base64: boolean): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(obj.data ?? {})) out[k] = base64 ? Buffer.from(v, 'base64').toString('utf8') : v;
+  return out;
+}
+
+export class Kubelet {
+  private readonly informer: Informer<Pod>;
+  private readonly workers: PodWorkers;
+  private readonly syncer: PodSyncer;
+  private readonly probes: ProbeManager;
+  private readonly recorder: EventRecorder;
+  private readonly clock: Clock;
+  private started = false;
+
+  constructor(private readonly o: KubeletOptions) {
+    this.clock = o.clock ?? realClock;
+    const client = o.client;
+    this.recorder = new EventRecorder({ client, component: 'kubelet', host: o.nodeName, clock: this.clock, log: o.log });
+    const record: Recorder = (pod, type, reason, message, fieldPath) => {
+      const ref = { ...referenceOf({ ...pod, kind: 'Pod', apiVersion: 'v1' }, fieldPath) };
+      void this.recorder.event(ref, type, reason, message);
+    };
+    const backoff = new Backoff(this.clock, o.backoffInitialMs, o.backoffMaxMs);
+    const getData = async (kind: 'configmaps' | 'secrets', ns: string, name: string) => {
+      try {
+        const obj = await client.get<Pod & { data?: Record<string, string> }>(`/api/v1/namespaces/${encodeURIComponent(ns)}/${kind}/${encodeURIComponent(name)}`);
+        return decodeData(obj, kind === 'secrets');
+      } catch (e) {
+        if (isNotFound(e)) return null;
+        throw e;
+      }
+    };
+    const envSources: EnvSources = { configMap: (ns, n) => getData('configmaps', ns, n), secret: (ns, n) => getData('secrets', ns, n) };
+    const images = new ImageManager({
+      images: o.images, backoff, clock: this.clock, record,
+      pullSecrets: async (pod) => {
+        const out: Record<string, string>[] = [];
+        for (const s of pod.spec.imagePullSecrets ?? []) {
+          const data = await getData('secrets', pod.metadata.namespace ?? 'default', s.name);
+          if (data) out.push(data);
+        }
+        return out;
+      },
+    });
+    let syncer: PodSyncer | undefined;
+    this.probes = new ProbeManager({
+      runtime: o.runtime, clock: this.clock, record,
+      onChange: (uid) => this.workers.poke(uid),
+      podIP: (uid) => syncer?.podIP(uid) ?? '',
+    });
+    const deps: SyncDeps = {
+      runtime: o.runtime, images, network: o.network, volumes: o.volumes,
+      cgroups: o.cgroups ?? new CgroupV1PodCgroups(), probes: this.probes,
+      status: new StatusManager(client, o.log), backoff, clock: this.clock, record, log: o.log,
+      rootDir: o.rootDir, logRoot: o.logRoot ?? path.join(o.rootDir, 'logs'),
+      dns: { ...defaultDns, ...o.dns }, nodeName: o.nodeName, hostIPs: o.hostIPs ?? defaultHostIPs(), envSources,
+      nodeAllocatable: { cpu: os.cpus().length, memory: os.totalmem(), 'ephemeral-storage': 0 },
+      serviceEnv: o.apiService ? kubernetesServiceEnv(o.apiService.host, o.apiService.port) : {},
+    };
+    syncer = this.syncer = new PodSyncer(deps);
+    this.workers = new PodWorkers({
+      clock: this.clock, log: o.log, resyncMs: o.resyncMs,
+      lifecycle: {
+        sync: (pod) => this.syncer.syncPod(pod),
+        terminate: (pod, removed) => killPod(this.syncer, pod, removed ? 0 : pod.metadata.deletionTimestamp ? gracePeriodOf(pod) : 0, !removed),
+        finalize: (pod, removed) => this.finalize(pod, removed),
+      },
+    });
+    this.informer = new Informer<Pod>({
+      client, resource: { group: '', version: 'v1', resource: 'pods' },
+      fieldSelector: `spec.nodeName=${o.nodeName}`, clock: this.clock, log: o.log, name: 'kubelet-pods',
+    });
+  }
+
+  /** Starts following pods; resolves once the first list is in and orphans are cleaned up. */
+  async start(signal?: AbortSignal): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.informer.start();
+    await this.informer.waitForSync(signal);
+    await this.removeOrphans();
+    this.informer.addEventHandler({
+      onAdd: (pod) => this.workers.update(pod),
+      onUpdate: (_old, pod) => this.workers.update(pod),
+      onDelete: (pod) => this.workers.remove(pod),
+    });
+    this.o.log.info(`kubelet: node ${this.o.nodeName} following its pods`);
+  }
+
+  /** Stops watching and syncing; containers keep running (a restart adopts them). */
+  async stop(): Promise<void> {
+    await this.informer.stop();
+    this.probes.stop();
+    await this.workers.stop();
+  }
+
+  /** The worker state of a pod, for tests and debugging. */
+  podState(uid: string): string | undefined {
+    return this.workers.state(uid);
+  }
+
+  private async finalize(pod: Pod, removed: boolean): Promise<boolean> {
+    await cleanupPod(this.syncer, pod.metadata.uid ?? '', pod);
+    if (removed) return true;
+    try {
+      await this.o.client.delete(podPath(pod.metadata.namespace ?? 'default', pod.metadata.name ?? ''), { gracePeriodSeconds: 0, preconditions: { uid: pod.metadata.uid } });
+    } catch (e) {
+      if (!isNotFound(e) && !isConflict(e)) throw e;
+    }
+    return true;
+  }
+
+  /** Sandboxes of pods the API no longer has (deleted while the kubelet was away). */
+  private async removeOrphans(): Promise<void> {
+    const known = new Set(this.informer.lister.list().map((p) => p.metadata.uid));
+    const seen = new Set<string>();
+    for (const sb of await this.o.runtime.listPodSandbox({ labelSelector: { [L_MANAGED]: 'true' } })) {
+      const uid = sb.labels[L_POD_UID];
+      if (!uid || known.has(uid) || seen.has(uid)) continue;
+      seen.add(uid);
+      // All that is left of the pod is its labels; enough to find and remove its parts.
+      const ghost: Pod = { metadata: { uid, name: sb.labels[L_POD_NAME], namespace: sb.labels[L_POD_NAMESPACE] }, spec: { containers: [] } };
+      this.o.log.info(`kubelet: removing orphaned pod ${ghost.metadata.namespace}/${ghost.metadata.name} (${uid})`);
+      try {
+        await killPod(this.syncer, ghost, 0, false);
+        await cleanupPod(this.syncer, uid, ghost);
+      } catch (e) {
+        this.o.log.warn(`kubelet: orphan ${uid}: ${(e as Error).message}`);
+      }
+    }
+  }
+}

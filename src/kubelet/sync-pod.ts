@@ -1,0 +1,205 @@
+// One pass of the kubelet's SyncPod for a pod that should run: make sure the sandbox
+// exists (recreating it, and so every container, when it died), the network and
+// volumes are there, run init containers one at a time to completion, then keep the
+// app containers running per restartPolicy with Kubernetes' crash-loop back-off, kill
+// containers whose liveness or startup probe failed, and report the status.
+
+import { BACKOFF_RESET_RUN_MS } from './backoff.js';
+import { fieldPathOf, killContainer, startContainer, terminationMessage } from './containers.js';
+import type { SyncDeps } from './deps.js';
+import { writePodEtcFiles } from './etc-files.js';
+import type { RunningContainer } from './prober/manager.js';
+import { podResources, qosClass } from './resources.js';
+import { instances, nsToMs, readPodState, readySandbox, type ContainerKind, type PodRuntimeState } from './runtime-state.js';
+import { createSandbox, sandboxConfig, sandboxIPs } from './sandbox.js';
+import { computePodStatus, type Waiting } from './status/compute.js';
+import type { ContainerSpec, Pod, PodStatusV1 } from './types.js';
+
+export interface SyncResult {
+  /** Every container is done for good (restartPolicy): the pod's phase is terminal. */
+  terminal: boolean;
+}
+
+export class PodSyncer {
+  private readonly ips = new Map<string, { sandbox: string; ips: string[] }>();
+  private readonly waiting = new Map<string, Map<string, Waiting>>();
+
+  constructor(readonly d: SyncDeps) {}
+
+  podIP(uid: string): string {
+    return this.ips.get(uid)?.ips[0] ?? '';
+  }
+
+  async syncPod(pod: Pod): Promise<SyncResult> {
+    const d = this.d;
+    const uid = pod.metadata.uid ?? '';
+    const last = d.status.last(uid) ?? pod.status;
+    if (last?.phase === 'Succeeded' || last?.phase === 'Failed') return { terminal: true };
+    const waiting = new Map<string, Waiting>();
+    this.waiting.set(uid, waiting);
+    let state = await readPodState(d.runtime, uid);
+    let sb = readySandbox(state);
+    const policy = pod.spec.restartPolicy ?? 'Always';
+    if (!sb) {
+      // A dead sandbox takes every container with it; with Never, containers that ran are not run again.
+      if (policy === 'Never' && pod.spec.containers.some((c) => instances(state, c.name, 'app').length)) return { terminal: true };
+      for (const old of state.sandboxes) await this.stopSandbox(pod, old.id, old.netnsPath, old.state === 'SANDBOX_READY');
+      const attempt = state.sandboxes.length ? state.sandboxes[0].metadata.attempt + 1 : 0;
+      const created = await createSandbox(d, pod, attempt);
+      this.ips.set(uid, { sandbox: created.id, ips: created.ips });
+      state = await readPodState(d.runtime, uid);
+      sb = readySandbox(state);
+      if (!sb) return { terminal: false };
+    } else {
+      // The pod cgroup follows the spec's resources (in-place changes or a restarted kubelet).
+      await d.cgroups.ensure(uid, qosClass(pod), podResources(pod));
+    }
+    if (this.ips.get(uid)?.sandbox !== sb.id) this.ips.set(uid, { sandbox: sb.id, ips: await sandboxIPs(d, pod, sb.id) });
+    const podIPs = this.ips.get(uid)!.ips;
+    const config = await sandboxConfig(d, pod, sb.metadata.attempt, await d.cgroups.ensure(uid, qosClass(pod), podResources(pod)));
+    let volumes: Map<string, string>;
+    try {
+      volumes = await d.volumes.mountPodVolumes(pod);
+    } catch (e) {
+      d.record(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed: ${(e as Error).message}`);
+      await this.writeStatus(pod, state, false);
+      return { terminal: false };
+    }
+    const etcMounts = await writePodEtcFiles(`${d.rootDir}/pods/${uid}`, pod, podIPs, d.dns);
+    const start = (spec: ContainerSpec, kind: ContainerKind, attempt: number) =>
+      startContainer(d, { pod, spec, kind, attempt, sandboxId: sb!.id, sandboxConfig: config, podIPs, volumes, etcMounts }).then((w) => {
+        if (w) waiting.set(`${kind}/${spec.name}`, w);
+      });
+    let terminal = false;
+    const inits = pod.spec.initContainers ?? [];
+    let initDone = pod.spec.containers.some((c) => instances(state, c.name, 'app', sb!.id).length > 0);
+    if (!initDone) {
+      initDone = true;
+      for (const c of inits) {
+        const [latest] = instances(state, c.name, 'init', sb.id);
+        if (latest?.state === 'CONTAINER_EXITED' && latest.exitCode === 0) continue;
+        initDone = false;
+        if (latest?.state === 'CONTAINER_RUNNING') break;
+        if (latest?.state === 'CONTAINER_EXITED') {
+          if (policy === 'Never') terminal = true;
+          else if (this.inBackOff(pod, c, 'init', latest.startedAt, latest.finishedAt)) waiting.set(`init/${c.name}`, this.crashLoop(pod, c, 'init'));
+          else await start(c, 'init', this.nextAttempt(state, c.name, 'init'));
+        } else await start(c, 'init', this.nextAttempt(state, c.name, 'init'));
+        break;
+      }
+    }
+    if (initDone) {
+      for (const c of pod.spec.containers) await this.syncApp(pod, c, state, sb.id, start, waiting);
+      state = await readPodState(d.runtime, uid);
+      const latest = pod.spec.containers.map((c) => instances(state, c.name, 'app', sb!.id)[0]);
+      const exited = latest.every((l) => l?.state === 'CONTAINER_EXITED');
+      if (policy === 'Never' && exited) terminal = true;
+      if (policy === 'OnFailure' && exited && latest.every((l) => l!.exitCode === 0)) terminal = true;
+    } else state = await readPodState(d.runtime, uid);
+    const running = new Map<string, RunningContainer>();
+    for (const c of pod.spec.containers) {
+      const [l] = instances(state, c.name, 'app', sb.id);
+      if (l?.state === 'CONTAINER_RUNNING') running.set(c.name, { id: l.id, startedAtMs: nsToMs(l.startedAt) });
+    }
+    d.probes.sync(pod, running);
+    await this.writeStatus(pod, state, false);
+    return { terminal };
+  }
+
+  private async syncApp(pod: Pod, c: ContainerSpec, state: PodRuntimeState, sandboxId: string, start: (spec: ContainerSpec, kind: ContainerKind, attempt: number) => Promise<void>, waiting: Map<string, Waiting>): Promise<void> {
+    const d = this.d;
+    const uid = pod.metadata.uid ?? '';
+    const policy = pod.spec.restartPolicy ?? 'Always';
+    const [latest] = instances(state, c.name, 'app', sandboxId);
+    if (!latest) return start(c, 'app', this.nextAttempt(state, c.name, 'app'));
+    if (latest.state === 'CONTAINER_RUNNING') {
+      const failed = d.probes.result(uid, c.name, 'liveness') === false ? 'liveness' : d.probes.result(uid, c.name, 'startup') === false ? 'startup' : null;
+      if (!failed) return;
+      const probe = failed === 'liveness' ? c.livenessProbe : c.startupProbe;
+      const grace = probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+      await killContainer(d, pod, c, 'app', latest.id, grace, `Container ${c.name} failed ${failed} probe, will be restarted`);
+      if (policy === 'Never') return;
+      const st = await d.runtime.containerStatus(latest.id);
+      if (this.inBackOff(pod, c, 'app', st.startedAt, st.finishedAt)) waiting.set(`app/${c.name}`, this.crashLoop(pod, c, 'app'));
+      else await start(c, 'app', this.nextAttempt(state, c.name, 'app'));
+      return;
+    }
+    const restart = policy === 'Always' || (policy === 'OnFailure' && latest.exitCode !== 0) || latest.state === 'CONTAINER_CREATED';
+    if (!restart) return;
+    if (latest.state === 'CONTAINER_CREATED' || latest.state === 'CONTAINER_UNKNOWN') await d.runtime.removeContainer(latest.id);
+    else if (this.inBackOff(pod, c, 'app', latest.startedAt, latest.finishedAt)) {
+      waiting.set(`app/${c.name}`, this.crashLoop(pod, c, 'app'));
+      return;
+    }
+    await start(c, 'app', this.nextAttempt(state, c.name, 'app'));
+    await this.pruneOld(state, c.name, 'app');
+  }
+
+  /** True while the container must wait; otherwise records the restart in the back-off. */
+  private inBackOff(pod: Pod, c: ContainerSpec, kind: ContainerKind, startedNs: number, finishedNs: number): boolean {
+    const key = `${pod.metadata.uid}/${kind}/${c.name}`;
+    if (startedNs && finishedNs - startedNs >= BACKOFF_RESET_RUN_MS * 1e6) this.d.backoff.reset(key);
+    if (this.d.backoff.isInBackOffSince(key, nsToMs(finishedNs))) return true;
+    this.d.backoff.next(key);
+    return false;
+  }
+
+  private crashLoop(pod: Pod, c: ContainerSpec, kind: ContainerKind): Waiting {
+    const delay = Math.round(this.d.backoff.delay(`${pod.metadata.uid}/${kind}/${c.name}`) / 1000);
+    const who = `${pod.metadata.name}_${pod.metadata.namespace}(${pod.metadata.uid})`;
+    this.d.record(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${c.name} in pod ${who}`, fieldPathOf(kind, c.name));
+    const d = delay >= 60 ? `${Math.floor(delay / 60)}m${delay % 60}s` : `${delay}s`;
+    return { reason: 'CrashLoopBackOff', message: `back-off ${d} restarting failed container=${c.name} pod=${who}` };
+  }
+
+  private nextAttempt(state: PodRuntimeState, name: string, kind: ContainerKind): number {
+    const [latest] = instances(state, name, kind);
+    return latest ? latest.metadata.attempt + 1 : 0;
+  }
+
+  /** Keeps the newest dead instance (for lastState and logs --previous); removes older ones. */
+  private async pruneOld(state: PodRuntimeState, name: string, kind: ContainerKind): Promise<void> {
+    const dead = instances(state, name, kind).filter((c) => c.state === 'CONTAINER_EXITED');
+    for (const c of dead.slice(1)) await this.d.runtime.removeContainer(c.id).catch(() => {});
+  }
+
+  /** Tears the network down (while the netns exists) and stops the sandbox. */
+  async stopSandbox(pod: Pod, id: string, netnsPath: string, ready: boolean): Promise<void> {
+    if (ready && !pod.spec.hostNetwork && netnsPath) {
+      await this.d.network.tearDown(pod, { id, netnsPath }).catch((e: Error) => this.d.log.warn(`kubelet: network teardown of ${id}: ${e.message}`));
+    }
+    await this.d.runtime.stopPodSandbox(id);
+  }
+
+  async writeStatus(pod: Pod, state: PodRuntimeState, terminal: boolean): Promise<PodStatusV1> {
+    const d = this.d;
+    const uid = pod.metadata.uid ?? '';
+    const messages = new Map<string, string>();
+    const specs = [...(pod.spec.initContainers ?? []), ...pod.spec.containers];
+    for (const c of state.containers) {
+      if (c.state !== 'CONTAINER_EXITED') continue;
+      const m = await terminationMessage(d, pod, specs.find((s) => s.name === c.metadata.name), c);
+      if (m) messages.set(c.id, m);
+    }
+    const base = { ...pod, status: d.status.last(uid) ?? pod.status };
+    const status = computePodStatus({
+      pod: base,
+      state,
+      waiting: this.waiting.get(uid) ?? new Map(),
+      messages,
+      ready: (n) => (d.probes.hasProbe(uid, n, 'readiness') ? d.probes.result(uid, n, 'readiness') === true : true),
+      started: (n) => (d.probes.hasProbe(uid, n, 'startup') ? d.probes.result(uid, n, 'startup') === true : true),
+      podIPs: this.ips.get(uid)?.ips ?? [],
+      hostIPs: d.hostIPs,
+      terminal,
+      nowMs: d.clock.now(),
+    });
+    await d.status.set(pod, status);
+    return status;
+  }
+
+  forget(uid: string): void {
+    this.ips.delete(uid);
+    this.waiting.delete(uid);
+  }
+}
