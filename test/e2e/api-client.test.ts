@@ -116,6 +116,28 @@ describe('API clients and bad input', () => {
     assert.equal((await raw(server, 'GET', '/readyz')).status, 200);
   });
 
+  test('evictions respect PodDisruptionBudgets', async () => {
+    const pod = { metadata: { name: 'evictee', labels: { app: 'guarded' } }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'busybox' }] } };
+    assert.equal((await raw(server, 'POST', '/api/v1/namespaces/default/pods', JSON.stringify(pod))).status, 201);
+    assert.equal((await raw(server, 'PATCH', '/api/v1/namespaces/default/pods/evictee/status', JSON.stringify({ status: { phase: 'Running' } }), { 'Content-Type': 'application/merge-patch+json' })).status, 200);
+    const pdb = { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'guard' }, spec: { minAvailable: 1, selector: { matchLabels: { app: 'guarded' } } } };
+    assert.equal((await raw(server, 'POST', '/apis/policy/v1/namespaces/default/poddisruptionbudgets', JSON.stringify(pdb))).status, 201);
+    const setAllowed = (n: number) => raw(server, 'PATCH', '/apis/policy/v1/namespaces/default/poddisruptionbudgets/guard/status',
+      JSON.stringify({ status: { disruptionsAllowed: n, currentHealthy: 1, desiredHealthy: 1, expectedPods: 1, observedGeneration: 1 } }), { 'Content-Type': 'application/merge-patch+json' });
+    assert.equal((await setAllowed(0)).status, 200);
+    const eviction = JSON.stringify({ apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'evictee', namespace: 'default' }, deleteOptions: { gracePeriodSeconds: 0 } });
+    const refused = await raw(server, 'POST', '/api/v1/namespaces/default/pods/evictee/eviction', eviction);
+    assert.equal(refused.status, 429, refused.body);
+    assert.match(JSON.parse(refused.body).message, /disruption budget/);
+    assert.equal((await setAllowed(1)).status, 200);
+    const allowed = await raw(server, 'POST', '/api/v1/namespaces/default/pods/evictee/eviction', eviction);
+    assert.equal(allowed.status, 201, allowed.body);
+    assert.equal((await raw(server, 'GET', '/api/v1/namespaces/default/pods/evictee')).status, 404);
+    const spent = JSON.parse((await raw(server, 'GET', '/apis/policy/v1/namespaces/default/poddisruptionbudgets/guard')).body);
+    assert.equal(spent.status.disruptionsAllowed, 0);
+    assert.ok(spent.status.disruptedPods.evictee);
+  });
+
   test('a watch from a resourceVersion older than the watch cache holds gets 410 Expired', async () => {
     // A restarted server's cache begins at the current revision, as kube-apiserver's does.
     await server.stop();

@@ -7,6 +7,7 @@ import type { RequestScope, ServerContext } from './context.js';
 import { handleGet, handleList, handleWatch } from './read.js';
 import { handleCreate, handlePatch, handleUpdate, readObject } from './write.js';
 import { handleDelete, handleDeleteCollection } from './delete.js';
+import { handleEviction } from './eviction.js';
 import { handleBinding, handleFinalize, handleScale, handleTokenRequest } from './subresources.js';
 
 export async function handleResource(ctx: ServerContext, scope: RequestScope, lookupToken: TokenLookup): Promise<void> {
@@ -37,6 +38,7 @@ export async function handleResource(ctx: ServerContext, scope: RequestScope, lo
     if (sub === 'binding' && r.kind === 'Pod') return handleBinding(ctx, scope);
     if (sub === 'finalize' && r.kind === 'Namespace') return handleFinalize(ctx, scope);
     if (sub === 'token' && r.kind === 'ServiceAccount') return handleTokenRequest(ctx, scope);
+    if (sub === 'eviction' && r.kind === 'Pod') return handleEviction(ctx, scope);
     if (r.subresources.includes(sub)) throw new ApiError(503, 'ServiceUnavailable', `${r.plural}/${sub} is not available yet: no node agent serves it`);
     throw errors.notFoundPath();
   }
