@@ -22,7 +22,11 @@ export function humanDuration(ms: number): string {
   if (m < 60) return `${m} minute${m === 1 ? '' : 's'}`;
   const h = Math.floor(m / 60);
   if (h < 48) return `${h} hour${h === 1 ? '' : 's'}`;
-  return `${Math.floor(h / 24)} days`;
+  const d = Math.floor(h / 24);
+  if (d < 14) return `${d} days`;
+  if (d < 60) return `${Math.floor(d / 7)} weeks`;
+  if (d < 730) return `${Math.floor(d / 30)} months`;
+  return `${Math.floor(d / 365)} years`;
 }
 
 export const ago = (nsOrMs: number, now = Date.now()): string => `${humanDuration(now - (nsOrMs > 1e14 ? nsOrMs / 1e6 : nsOrMs))} ago`;

@@ -1,12 +1,18 @@
 // Joining a container's streams to this terminal: raw mode for TTYs, window size
 // changes, and stdin piped through.
 
+import { spawnSync } from 'node:child_process';
 import type { StreamHandle } from '../../runtime/cri.js';
 
 export async function pumpSession(h: StreamHandle, opts: { tty: boolean; stdin: boolean }): Promise<number> {
   const stdin = process.stdin;
   const rawTty = opts.tty && opts.stdin && stdin.isTTY;
-  if (rawTty) stdin.setRawMode(true);
+  if (rawTty) {
+    stdin.setRawMode(true);
+    // libuv's raw mode keeps output post-processing, which would turn the container's
+    // \r\n into \r\r\n; the container's own pty already did that translation.
+    spawnSync('stty', ['-opost'], { stdio: ['inherit', 'ignore', 'ignore'] });
+  }
   const onResize = () => { void h.resize({ width: process.stdout.columns ?? 80, height: process.stdout.rows ?? 24 }); };
   if (opts.tty && process.stdout.isTTY) {
     onResize();
@@ -24,7 +30,10 @@ export async function pumpSession(h: StreamHandle, opts: { tty: boolean; stdin: 
     await Promise.all([ended(h.stdout), h.stderr ? ended(h.stderr) : Promise.resolve()]);
     return code;
   } finally {
-    if (rawTty) stdin.setRawMode(false);
+    if (rawTty) {
+      spawnSync('stty', ['opost'], { stdio: ['inherit', 'ignore', 'ignore'] });
+      stdin.setRawMode(false);
+    }
     process.stdout.off('resize', onResize);
     // A TTY stdin left referenced would keep the process alive after the session.
     if (opts.stdin) { stdin.unpipe(); stdin.pause(); if (stdin.isTTY) stdin.unref(); else stdin.destroy(); }

@@ -69,3 +69,17 @@ test('host cgroups: crun can run (hugetlb moved off cgroup2 when hybrid)', async
     assert.ok(existsSync('/sys/fs/cgroup/hugetlb/cgroup.procs'));
   }
 });
+
+test('oci: a sandbox whose namespace mounts vanished (a reboot) reports not ready and still removes', async (t) => {
+  const env = await newOciTestEnv('crun');
+  t.after(() => env.cleanup());
+  const rt = env.runtime;
+  const sb = await rt.runPodSandbox(podConfig());
+  const { execFileSync } = await import('node:child_process');
+  for (const m of mountsUnder(join(env.root, 'sandboxes', sb)).map((l) => l.split(' ')[4]!)) execFileSync('umount', [m]);
+  execFileSync('umount', [join(env.root, 'netns', sb)]);
+  assert.equal((await rt.podSandboxStatus(sb)).state, 'SANDBOX_NOTREADY');
+  assert.equal((await rt.listPodSandbox({ state: 'SANDBOX_READY' })).length, 0);
+  await rt.removePodSandbox(sb);
+  assert.deepEqual(mountsUnder(env.root), []);
+});

@@ -19,7 +19,7 @@ import { readCriLog } from './crilog.js';
 import { execStream, execSync } from './exec.js';
 import { OciCli, RUNTIME_PATHS, type OciRuntimeName } from './ocicli.js';
 import type { RootfsProvider } from './rootfs.js';
-import { sandboxPaths, setupSandbox, teardownSandbox } from './sandbox.js';
+import { isMounted, sandboxPaths, setupSandbox, teardownSandbox } from './sandbox.js';
 import { StateStore, type ContainerRecord, type SandboxRecord } from './state.js';
 
 export const DEFAULT_ROOT = '/var/lib/k8ts/runtime';
@@ -113,7 +113,8 @@ export class OciRuntimeService implements RuntimeService {
   }
 
   async listPodSandbox(filter: PodSandboxFilter = {}): Promise<PodSandbox[]> {
-    return (await this.env.store.sandboxes())
+    const all = await Promise.all((await this.env.store.sandboxes()).map((s) => this.refreshSandbox(s)));
+    return all
       .filter((s) => (!filter.id || s.id === filter.id) && (!filter.state || s.state === filter.state) && matchesLabels(s.labels, filter.labelSelector))
       .map((s) => ({ id: s.id, metadata: s.metadata, state: s.state, createdAt: s.createdAt, labels: s.labels, annotations: s.annotations }));
   }
@@ -220,6 +221,15 @@ export class OciRuntimeService implements RuntimeService {
   private async sandbox(id: string): Promise<SandboxRecord> {
     const s = await this.env.store.sandbox(id);
     if (!s) throw new NotFoundError('sandbox', id);
+    return this.refreshSandbox(s);
+  }
+
+  /** After a reboot the namespace mounts are gone: such a sandbox is no longer ready. */
+  private async refreshSandbox(s: SandboxRecord): Promise<SandboxRecord> {
+    if (s.state === 'SANDBOX_READY' && !(await isMounted(s.ipcPath))) {
+      s.state = 'SANDBOX_NOTREADY';
+      await this.env.store.saveSandbox(s).catch(() => {});
+    }
     return s;
   }
 

@@ -81,7 +81,7 @@ async function unmount(path: string): Promise<void> {
   }
 }
 
-async function isMounted(path: string): Promise<boolean> {
+export async function isMounted(path: string): Promise<boolean> {
   const mounts = await readFile('/proc/self/mountinfo', 'utf8');
   return mounts.split('\n').some((l) => l.split(' ')[4] === path);
 }
