@@ -24,7 +24,7 @@ import { bearerTokenAuthenticator, certificateAuthenticator, staticTokens, union
 import { allowAll } from '../apiserver/handlers/reviews.js';
 import { ensureClusterPki } from '../apiserver/pki.js';
 import { ServiceAccountTokens } from '../apiserver/serviceaccount-tokens.js';
-import { ensureSystemNamespaces } from '../apiserver/bootstrap.js';
+import { ensureKubernetesService, ensureSystemNamespaces } from '../apiserver/bootstrap.js';
 import type { KObject } from '../apiserver/kobject.js';
 import { writeKubeconfig } from '../client/kubeconfig.js';
 import { FlagError, parseFlags } from './flags.js';
@@ -153,6 +153,7 @@ export async function runServer(args: string[]): Promise<number> {
   ]);
   objects = new ObjectStore({ store, cache, hooks, storageTypeOf: (r) => registry.storageType(r) });
   await ensureSystemNamespaces(registry, objects);
+  await ensureKubernetesService(registry, objects, { ip: advertise, port });
 
   const handler = createRequestHandler({
     context: { registry, objects, cache, seams: builtinSeams(), authorizer: allowAll, tokens, now: () => new Date() },
