@@ -13,3 +13,4 @@ export { slowStartBatch, type SlowStartResult } from './slow-start.js';
 export { byCreationTimestamp, bySizeOlder, bySizeNewer } from './replicaset-order.js';
 export { isNamespaceTerminating } from './errors.js';
 export { kindedEvents, type EventSink } from './events.js';
+export { writeWithRebase } from './conflict-retry.js';

@@ -2,7 +2,7 @@
 // production goes through the REST client, unit tests hand in an in-memory fake.
 
 import type { RestClient } from '../../client/rest-client.js';
-import type { Deployment, ReplicaSet } from '../controller-utils/index.js';
+import { writeWithRebase, type Deployment, type ReplicaSet } from '../controller-utils/index.js';
 import { revisionAnnotation } from './annotations.js';
 
 export type { EventSink } from '../replicaset/api.js';
@@ -33,7 +33,11 @@ export function restDeploymentApi(client: RestClient): DeploymentApi {
     async updateDeploymentStatus(d) {
       const ns = d.metadata.namespace ?? '';
       const name = d.metadata.name ?? '';
-      let stored = await client.update<Deployment>(`${deployPath(ns, name)}/status`, d);
+      let stored = await writeWithRebase(d, (o) => client.update<Deployment>(`${deployPath(ns, name)}/status`, o), () => client.get<Deployment>(deployPath(ns, name)), (fresh, mine) => ({
+        ...fresh,
+        metadata: { ...fresh.metadata, annotations: { ...fresh.metadata.annotations, ...pick(mine.metadata.annotations, revisionAnnotation) } },
+        status: mine.status,
+      }));
       // Kubernetes' status strategy keeps annotation changes; a server whose status
       // subresource ignores metadata gets the revision through the main resource.
       const want = d.metadata.annotations?.[revisionAnnotation];
@@ -43,10 +47,22 @@ export function restDeploymentApi(client: RestClient): DeploymentApi {
       return stored;
     },
     createReplicaSet: (ns, rs) => client.create<ReplicaSet>(rsPath(ns), rs),
-    updateReplicaSet: (rs) => client.update<ReplicaSet>(rsPath(rs.metadata.namespace ?? '', rs.metadata.name ?? ''), rs),
+    updateReplicaSet: (rs) => {
+      const path = rsPath(rs.metadata.namespace ?? '', rs.metadata.name ?? '');
+      // The ReplicaSet controller's status writes are what usually moved it on.
+      return writeWithRebase(rs, (o) => client.update<ReplicaSet>(path, o), () => client.get<ReplicaSet>(path), (fresh, mine) => ({
+        ...fresh,
+        metadata: { ...fresh.metadata, annotations: mine.metadata.annotations },
+        spec: mine.spec,
+      }));
+    },
     async deleteReplicaSet(ns, name) {
       await client.delete(rsPath(ns, name));
     },
     patchReplicaSet: (ns, name, patch) => client.patch<ReplicaSet>(rsPath(ns, name), patch, 'strategic'),
   };
+}
+
+function pick(a: Record<string, string> | undefined, key: string): Record<string, string> {
+  return a && a[key] !== undefined ? { [key]: a[key] } : {};
 }

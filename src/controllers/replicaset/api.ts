@@ -2,7 +2,7 @@
 // production goes through the REST client, unit tests hand in an in-memory fake.
 
 import type { RestClient } from '../../client/rest-client.js';
-import type { Pod, ReplicaSet } from '../controller-utils/index.js';
+import { writeWithRebase, type Pod, type ReplicaSet } from '../controller-utils/index.js';
 
 export interface ReplicaSetApi {
   /** A read from the API server, not the cache (adoption checks). */
@@ -29,6 +29,9 @@ export function restReplicaSetApi(client: RestClient): ReplicaSetApi {
       await client.delete(`${podsPath(ns)}/${enc(name)}`);
     },
     patchPod: (ns, name, patch) => client.patch<Pod>(`${podsPath(ns)}/${enc(name)}`, patch, 'strategic'),
-    updateReplicaSetStatus: (rs) => client.update<ReplicaSet>(`${rsPath(rs.metadata.namespace ?? '', rs.metadata.name ?? '')}/status`, rs),
+    updateReplicaSetStatus: (rs) => {
+      const path = rsPath(rs.metadata.namespace ?? '', rs.metadata.name ?? '');
+      return writeWithRebase(rs, (o) => client.update<ReplicaSet>(`${path}/status`, o), () => client.get<ReplicaSet>(path), (fresh, mine) => ({ ...fresh, status: mine.status }));
+    },
   };
 }
