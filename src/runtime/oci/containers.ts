@@ -104,6 +104,9 @@ async function oomKilled(env: ContainerEnv, rec: ContainerRecord): Promise<boole
 /** Brings a record up to date with what conmon has recorded since it was saved. */
 export async function refresh(env: ContainerEnv, rec: ContainerRecord): Promise<ContainerRecord> {
   if (rec.state === 'CONTAINER_EXITED') return rec;
+  // No conmon yet: createContainer is still under way (maybe in another process); a
+  // status read now must not write over the record it is about to save.
+  if (rec.state === 'CONTAINER_CREATED' && rec.conmonPid === 0) return rec;
   let exit = await readExitCode(env, rec.id);
   if (!exit && !(await conmonAlive(rec))) {
     exit = await readExitCode(env, rec.id);

@@ -131,3 +131,30 @@ for (const name of ['crun', 'runc'] as const) {
     assert.deepEqual(lines.filter((l) => l.stream === 'stderr').map((l) => l.log), ['oops']);
   });
 }
+
+test('oci: status reads while a container is being created never spoil its record', async (t) => {
+  const env = await newOciTestEnv('crun');
+  t.after(() => env.cleanup());
+  const rt = env.runtime;
+  const sbc = podConfig();
+  const sb = await rt.runPodSandbox(sbc);
+  let creating = true;
+  const seen = new Set<string>();
+  // A second runtime instance over the same root, as a kubelet relisting would be.
+  const other = await env.reopen();
+  const poller = (async () => {
+    while (creating) {
+      for (const c of await other.listContainers()) seen.add((await other.containerStatus(c.id).catch(() => ({ state: 'gone' }))).state);
+      await new Promise((r) => setImmediate(r));
+    }
+  })();
+  const ids = [];
+  for (let i = 0; i < 5; i++) ids.push(await rt.createContainer(sb, { metadata: { name: `c${i}`, attempt: 0 }, image: { image: 'busybox' }, command: ['sleep', '100000'] }, sbc));
+  creating = false;
+  await poller;
+  assert.ok(!seen.has('CONTAINER_UNKNOWN'), `states seen: ${[...seen].join(', ')}`);
+  for (const id of ids) {
+    await rt.startContainer(id);
+    assert.equal((await rt.containerStatus(id)).state, 'CONTAINER_RUNNING');
+  }
+});
