@@ -1,0 +1,1 @@
+export { startNodeIpamController, syncNodeCIDR, type NodeIpamControllerOptions, type IpamSyncDeps } from './controller.js';
