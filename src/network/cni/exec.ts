@@ -53,16 +53,22 @@ interface RunOutput { code: number; stdout: string; stderr: string }
 
 function run(path: string, env: NodeJS.ProcessEnv, stdin: string, timeoutMs: number, type: string): Promise<RunOutput> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path, [], { env, stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
+    const child = spawn(path, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Our own timer rather than spawn's `timeout`, whose timer outlives a spawn that
+    // failed (ENOENT) and would hold the process open.
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    timer.unref();
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
       if (e.code === 'ENOENT' || e.code === 'EACCES') reject(new CniPluginNotFoundError(type, path, e));
       else reject(e);
     });
     child.on('close', (code, signal) => {
+      clearTimeout(timer);
       resolve({
         code: code ?? (signal ? 128 : 1),
         stdout: Buffer.concat(out).toString('utf8'),

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -168,6 +168,20 @@ test('CniPodNetwork with the real plugins', { skip: !canRun && 'needs root and /
       await restarted.tearDown(pod('b'), sbB);
       assert.deepEqual(await leases(dataDir), []);
       assert.notEqual((await inNetns(names.b, ['ip', 'link', 'show', 'eth0'])).code, 0, 'eth0 removed');
+    });
+
+    await t.test('an agent that crashed during ADD cleans up from its cache on the next setUp', async () => {
+      const first = await net.setUp(pod('c'), sbC);
+      // What a crash between ADD and the final cache write leaves: the entry without a result.
+      const file = join(dataDir, 'agent', 'cni', 'cache', 'results', `${NET}-${sbC.id}-eth0`);
+      const entry = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+      delete entry.result;
+      await writeFile(file, JSON.stringify(entry));
+      const second = await new CniPodNetwork(opts).setUp(pod('c'), sbC);
+      assert.notEqual(second.ip, first.ip, 'host-local hands out the next address');
+      assert.deepEqual(await leases(dataDir), [second.ip], 'the half-made attachment was deleted');
+      const addrs = await inNetns(names.c, ['ip', '-4', 'addr', 'show', 'eth0']);
+      assert.match(addrs.out, new RegExp(`inet ${second.ip.replace(/\./g, '\\.')}/24`));
     });
 
     await t.test('tearDown succeeds when the namespace is already gone', async () => {
