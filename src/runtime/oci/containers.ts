@@ -171,7 +171,8 @@ export async function removeContainerFiles(env: ContainerEnv, rec: ContainerReco
   await removeCgroup(rec.cgroupsPath);
   await rm(exitFile(env, rec.id), { force: true });
   await rm(rec.logPath, { force: true });
-  await rm(env.store.containerDir(rec.id), { recursive: true, force: true });
+  // A status read in another process may be writing a record file in there right now.
+  await rm(env.store.containerDir(rec.id), { recursive: true, force: true, maxRetries: 5 });
 }
 
 export async function removeContainer(env: ContainerEnv, rec: ContainerRecord): Promise<void> {
