@@ -60,12 +60,14 @@ export class Framework {
       }
       if (!s.isSuccess()) return s.withPlugin(p.name);
     }
+    state.activeFilters = undefined;
     return Status.success();
   }
 
   runFilters(state: CycleState, pod: PodInfo, node: NodeInfo): Status {
-    for (const p of this.filters) {
-      if (state.skipFilter.has(p.name)) continue;
+    const filters = (state.activeFilters ??= this.filters.filter((p) => !state.skipFilter.has(p.name)));
+    for (let i = 0; i < filters.length; i++) {
+      const p = filters[i];
       const s = p.filter(state, pod, node);
       if (!s.isSuccess()) return s.withPlugin(p.name);
     }

@@ -13,6 +13,8 @@ export class CycleState {
   /** Plugins whose PreFilter answered Skip: their Filter is not run this cycle. */
   readonly skipFilter = new Set<string>();
   readonly skipScore = new Set<string>();
+  /** The filters left to run this cycle, fixed after PreFilter (set by the framework). */
+  activeFilters?: FilterPlugin[];
 
   read<T>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;

@@ -2,7 +2,7 @@
 // labels; preferred terms add their weights to the score.
 
 import { Status } from '../../framework/status.js';
-import { normalize, type ClusterEvent, type CycleState, type FilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
+import { normalize, type ClusterEvent, type CycleState, type FilterPlugin, type PreFilterPlugin, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../framework/node-info.js';
 import type { PodInfo } from '../../framework/pod-info.js';
 import type { Node, Pod } from '../../types.js';
@@ -20,11 +20,18 @@ export function requiredNodeAffinityMatches(pod: Pod, node: Node): boolean {
   return true;
 }
 
-export class NodeAffinity implements FilterPlugin, PreScorePlugin, ScorePlugin {
+export class NodeAffinity implements PreFilterPlugin, FilterPlugin, PreScorePlugin, ScorePlugin {
   readonly name = NodeAffinityName;
 
   events(): ClusterEvent[] {
     return [{ resource: 'Node', action: 'Add' }, { resource: 'Node', action: 'Update' }];
+  }
+
+  preFilter(state: CycleState, pod: PodInfo): Status {
+    const spec = pod.pod.spec;
+    const none = !spec?.nodeSelector || Object.keys(spec.nodeSelector).length === 0;
+    if (none && !spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution) return Status.skip();
+    return Status.success();
   }
 
   filter(_s: CycleState, pod: PodInfo, node: NodeInfo): Status {

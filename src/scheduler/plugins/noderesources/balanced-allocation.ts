@@ -10,9 +10,21 @@ import { scoringAmounts } from './fit.js';
 export class BalancedAllocation implements ScorePlugin {
   readonly name = BalancedAllocationName;
 
-  constructor(private readonly resources: string[] = ['cpu', 'memory']) {}
+  private readonly cpuAndMemory: boolean;
+
+  constructor(private readonly resources: string[] = ['cpu', 'memory']) {
+    this.cpuAndMemory = resources.length === 2 && resources[0] === 'cpu' && resources[1] === 'memory';
+  }
 
   score(_s: CycleState, pod: PodInfo, node: NodeInfo): number {
+    if (this.cpuAndMemory) {
+      const a = node.allocatable;
+      if (a.milliCPU === 0 || a.memory === 0) return maxNodeScore;
+      const c = Math.min(1, (node.nonZeroRequested.milliCPU + pod.nonZeroRequests.milliCPU) / a.milliCPU);
+      const m = Math.min(1, (node.nonZeroRequested.memory + pod.nonZeroRequests.memory) / a.memory);
+      // The standard deviation of two values is half their distance.
+      return Math.floor((1 - Math.abs(c - m) / 2) * maxNodeScore);
+    }
     const fractions: number[] = [];
     for (const r of this.resources) {
       const [req, cap] = scoringAmounts(pod, node, r);

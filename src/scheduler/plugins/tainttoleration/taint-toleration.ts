@@ -26,6 +26,7 @@ export class TaintToleration implements FilterPlugin, ScorePlugin {
   }
 
   score(_s: CycleState, pod: PodInfo, node: NodeInfo): number {
+    if (!node.node.spec?.taints?.length) return 0;
     const tolerations = (pod.pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
     let n = 0;
     for (const taint of node.node.spec?.taints ?? []) if (taint.effect === 'PreferNoSchedule' && !toleratedBy(tolerations, taint)) n++;
