@@ -1,7 +1,7 @@
 // The per-attachment result cache, kept on disk as libcni keeps it, so that DEL after
 // an agent restart sends the same configuration, CNI_ARGS, capability arguments and
 // prevResult that ADD used (the configuration file may have changed since).
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CapabilityArgs } from './config.js';
 import type { CniNetworkConfList, CniResult } from './types.js';
@@ -48,5 +48,21 @@ export class ResultCache {
 
   async delete(networkName: string, containerId: string, ifName: string): Promise<void> {
     await rm(this.file(networkName, containerId, ifName), { force: true });
+  }
+
+  /** Every complete entry of the network (those half-written are skipped). */
+  async list(networkName: string): Promise<CachedAttachment[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const out: CachedAttachment[] = [];
+    for (const n of names) {
+      if (!n.startsWith(`${networkName}-`) || n.endsWith('.tmp')) continue;
+      try {
+        const v = JSON.parse(await readFile(join(this.dir, n), 'utf8')) as CachedAttachment;
+        if (v.kind === 'cniCacheV1' && v.networkName === networkName) out.push(v);
+      } catch {
+        // Vanished or torn: nothing to report.
+      }
+    }
+    return out;
   }
 }

@@ -164,7 +164,13 @@ test('CniPodNetwork with the real plugins', { skip: !canRun && 'needs root and /
 
     await t.test('a restarted agent (new instance) finds and deletes attachments from its cache', async () => {
       const restarted = new CniPodNetwork(opts);
+      await restarted.setUpNode(); // again, as at every agent start: replaces, never duplicates
+      const tables = await runCommand('nft', ['list', 'tables', 'ip']);
+      assert.equal(tables.split('\n').filter((l) => l.trim() === `table ip ${TABLE}`).length, 1);
       assert.equal((await restarted.setUp(pod('b'), sbB)).ip, ipB, 'same address after restart');
+      assert.deepEqual(await restarted.listAttachments(), [{ sandboxId: sbB.id, netnsPath: sbB.netnsPath, podRef: 'cni-test/b' }]);
+      await restarted.tearDownSandbox(sbB.id);
+      assert.deepEqual(await restarted.listAttachments(), []);
       await restarted.tearDown(pod('b'), sbB);
       assert.deepEqual(await leases(dataDir), []);
       assert.notEqual((await inNetns(names.b, ['ip', 'link', 'show', 'eth0'])).code, 0, 'eth0 removed');

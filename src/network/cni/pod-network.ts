@@ -108,6 +108,23 @@ export class CniPodNetwork {
     return this.serialize(sandbox.id, () => this.doTearDown(pod, sandbox));
   }
 
+  /**
+   * The attachments this node's cache knows of, for garbage collection after a restart:
+   * the kubelet compares them with the runtime's sandboxes and releases the orphans.
+   */
+  async listAttachments(): Promise<Array<{ sandboxId: string; netnsPath: string; podRef: string }>> {
+    const entries = await this.cache.list(this.confList.name);
+    return entries.map((e) => ({ sandboxId: e.containerId, netnsPath: e.netns, podRef: e.podRef }));
+  }
+
+  /** Releases a sandbox's attachment knowing only its id (the pod may be long gone). */
+  tearDownSandbox(sandboxId: string): Promise<void> {
+    return this.serialize(sandboxId, async () => {
+      const cached = await this.cache.get(this.confList.name, sandboxId, POD_IFNAME);
+      if (cached) await this.delete(cached);
+    });
+  }
+
   private async doSetUp(pod: PodLike, sandbox: SandboxRef): Promise<PodNetworkAddresses> {
     const podRef = podRefOf(pod);
     const existing = await this.cache.get(this.confList.name, sandbox.id, POD_IFNAME);
