@@ -4,6 +4,7 @@
 // (one may be waiting in the foreground for it). Workers run syncGcItem per uid. New
 // resources (CRDs) are picked up by a discovery round every rediscoveryMs.
 
+import { setMaxListeners } from 'node:events';
 import { realClock, type Clock, type TimerHandle } from '../../client/clock.js';
 import { runWorkers, type Workers } from '../../client/controller.js';
 import { Informer, type ListWatchClient } from '../../client/informer.js';
@@ -46,6 +47,8 @@ export function startGarbageCollector(opts: GarbageCollectorOptions): GarbageCol
   const informers = new Map<string, Informer<KObject>>();
   let all: GcResource[] = [];
   const abort = new AbortController();
+  // Every informer's waitForSync listens on this one signal, and there is one per resource.
+  setMaxListeners(0, abort.signal);
   let workers: Workers | undefined;
   let timer: TimerHandle | undefined;
 
