@@ -5,15 +5,16 @@ import { parseErrorOutput, parseResult, podIPsOf } from './result.js';
 import type { CniResult } from './types.js';
 import { CniPodNetwork } from './pod-network.js';
 import { masqueradeScript } from './host.js';
+import { bandwidthOf, BandwidthAnnotationError } from './bandwidth.js';
 import type { PodNetwork } from '../../kubelet/interfaces.js';
 
 const silent = { info: () => {}, warn: () => {}, error: () => {} };
 
-test('the configuration list: bridge with host-local on the pod CIDR, then portmap', () => {
+test('the configuration list: bridge with host-local on the pod CIDR, then portmap and bandwidth', () => {
   const list = buildConfList({ podCIDR: '10.42.3.0/24', bridgeName: 'k8ts0', ipamDataDir: '/d/cni/networks' });
   assert.equal(list.cniVersion, '1.0.0');
   assert.equal(list.name, 'k8ts');
-  assert.deepEqual(list.plugins.map((p) => p.type), ['bridge', 'portmap']);
+  assert.deepEqual(list.plugins.map((p) => p.type), ['bridge', 'portmap', 'bandwidth']);
   const bridge = list.plugins[0]!;
   assert.equal(bridge.bridge, 'k8ts0');
   assert.equal(bridge.isGateway, true);
@@ -26,6 +27,7 @@ test('the configuration list: bridge with host-local on the pod CIDR, then portm
     dataDir: '/d/cni/networks',
   });
   assert.deepEqual(list.plugins[1], { type: 'portmap', capabilities: { portMappings: true }, snat: true });
+  assert.deepEqual(list.plugins[2], { type: 'bandwidth', capabilities: { bandwidth: true } });
   assert.deepEqual(loopbackConf().plugins, [{ type: 'loopback' }]);
 });
 
@@ -97,4 +99,15 @@ test('the masquerade table is one atomic nft transaction', () => {
   assert.deepEqual(lines.slice(0, 3), ['table ip k8ts-podnet', 'delete table ip k8ts-podnet', 'table ip k8ts-podnet {']);
   assert.ok(lines.includes('    type nat hook postrouting priority srcnat; policy accept;'));
   assert.ok(lines.includes('    ip saddr 10.42.7.0/24 ip daddr != 10.42.0.0/16 masquerade'));
+});
+
+test('bandwidth annotations become the plugin\'s rates in bits per second', () => {
+  const annotated = (a: Record<string, string>) => ({ metadata: { annotations: a } });
+  assert.equal(bandwidthOf(annotated({}), 'ns/p'), undefined);
+  assert.deepEqual(bandwidthOf(annotated({ 'kubernetes.io/ingress-bandwidth': '10M', 'kubernetes.io/egress-bandwidth': '1.5k' }), 'ns/p'), {
+    ingressRate: 10_000_000, ingressBurst: 0xffffffff, egressRate: 1500, egressBurst: 0xffffffff,
+  });
+  assert.throws(() => bandwidthOf(annotated({ 'kubernetes.io/egress-bandwidth': '10' }), 'ns/p'), BandwidthAnnotationError);
+  assert.throws(() => bandwidthOf(annotated({ 'kubernetes.io/ingress-bandwidth': '2P' }), 'ns/p'), /above the maximum/);
+  assert.throws(() => bandwidthOf(annotated({ 'kubernetes.io/ingress-bandwidth': 'fast' }), 'ns/p'), /ns\/p.*not a quantity/);
 });

@@ -2,6 +2,7 @@
 // configurations, as libcni builds them: each plugin's object gets the list's `name` and
 // `cniVersion`, `prevResult` when there is one, and `runtimeConfig` holding only the
 // capabilities the plugin declares.
+import type { CniBandwidth } from './bandwidth.js';
 import type { CniNetworkConfList, CniPluginConf, CniPortMapping, CniResult, PodLike } from './types.js';
 
 export const CNI_VERSION = '1.0.0';
@@ -42,7 +43,12 @@ export function buildConfList(opts: ConfListOptions): CniNetworkConfList {
     // portmap 1.1.1 (Debian 12) fails CHECK whenever it has no IPv6 mappings ("could not
     // check ipv6 dnat"), so CHECK would declare every healthy pod broken.
     disableCheck: true,
-    plugins: [bridge, { type: 'portmap', capabilities: { portMappings: true }, snat: true }],
+    plugins: [
+      bridge,
+      { type: 'portmap', capabilities: { portMappings: true }, snat: true },
+      // Shapes only pods whose annotations ask for it; otherwise it passes the result on.
+      { type: 'bandwidth', capabilities: { bandwidth: true } },
+    ],
   };
 }
 
@@ -54,6 +60,7 @@ export function loopbackConf(): CniNetworkConfList {
 /** Runtime-provided capability arguments (CNI "capabilityArgs"). */
 export interface CapabilityArgs {
   portMappings?: CniPortMapping[];
+  bandwidth?: CniBandwidth;
 }
 
 /** Builds the stdin JSON for one plugin of a list. */

@@ -3,3 +3,4 @@ export { CniPodNetwork, POD_IFNAME, type CniPodNetworkOptions, type PodNetworkAd
 export { CniPluginError, CniPluginNotFoundError, PodNetworkSetupError } from './errors.js';
 export { buildConfList, cniArgsFor, portMappingsOf, CNI_VERSION } from './config.js';
 export type { PodLike, SandboxRef, CniResult, CniNetworkConfList } from './types.js';
+export { bandwidthOf, BandwidthAnnotationError, INGRESS_ANNOTATION, EGRESS_ANNOTATION } from './bandwidth.js';

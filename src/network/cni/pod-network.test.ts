@@ -79,7 +79,7 @@ async function sendThroughHostPort(ns: string, message: string): Promise<string>
 test('CniPodNetwork with the real plugins', { skip: !canRun && 'needs root and /usr/lib/cni' }, async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'k8ts-cni-'));
   const suffix = String(process.pid);
-  const names = { a: `k8tst-a-${suffix}`, b: `k8tst-b-${suffix}`, c: `k8tst-c-${suffix}`, ext: `k8tst-x-${suffix}` };
+  const names = { a: `k8tst-a-${suffix}`, b: `k8tst-b-${suffix}`, c: `k8tst-c-${suffix}`, d: `k8tst-d-${suffix}`, ext: `k8tst-x-${suffix}` };
   const opts: CniPodNetworkOptions = { dataDir, podCIDR: CIDR, bridgeName: BRIDGE, nftTable: TABLE, networkName: NET, log: quiet };
   const net = new CniPodNetwork(opts);
   const badBridge = 'k8tst1';
@@ -87,6 +87,7 @@ test('CniPodNetwork with the real plugins', { skip: !canRun && 'needs root and /
   try {
     const paths = { a: await addNetns(names.a), b: await addNetns(names.b), c: await addNetns(names.c) };
     await addNetns(names.ext);
+    const sbD = { id: `sandbox-d-${suffix}`, netnsPath: await addNetns(names.d) };
     const sbA = { id: `sandbox-a-${suffix}`, netnsPath: paths.a };
     const sbB = { id: `sandbox-b-${suffix}`, netnsPath: paths.b };
     const sbC = { id: `sandbox-c-${suffix}`, netnsPath: paths.c };
@@ -195,6 +196,29 @@ test('CniPodNetwork with the real plugins', { skip: !canRun && 'needs root and /
       assert.deepEqual(await leases(dataDir), [ip]);
       await deleteNetns(names.c);
       await net.tearDown(pod('c'), sbC);
+      assert.deepEqual(await leases(dataDir), []);
+    });
+
+    await t.test('bandwidth annotations shape the pod through the bandwidth plugin', async () => {
+      const shaped: PodLike = {
+        ...pod('d'),
+        metadata: { namespace: 'cni-test', name: 'd', uid: 'uid-d', annotations: { 'kubernetes.io/ingress-bandwidth': '10M', 'kubernetes.io/egress-bandwidth': '5M' } },
+      };
+      await net.setUp(shaped, sbD);
+      const file = join(dataDir, 'agent', 'cni', 'cache', 'results', `${NET}-${sbD.id}-eth0`);
+      const cached = JSON.parse(await readFile(file, 'utf8')) as { result: { interfaces: Array<{ name: string; sandbox?: string }> } };
+      const names = cached.result.interfaces.map((i) => i.name);
+      const hostVeth = cached.result.interfaces.find((i) => i.name.startsWith('veth') && !i.sandbox)?.name;
+      assert.ok(hostVeth, `host veth in ${names.join(',')}`);
+      const ifb = names.find((n) => n.startsWith('bwp'));
+      assert.ok(ifb, `the plugin's ifb device in ${names.join(',')}`);
+      const qdiscs = (await execFileP('tc', ['qdisc', 'show', 'dev', hostVeth])).stdout;
+      assert.match(qdiscs, /tbf .*rate 10Mbit/, 'ingress to the pod limited on the host veth');
+      assert.match((await execFileP('tc', ['qdisc', 'show', 'dev', ifb])).stdout, /tbf .*rate 5Mbit/, 'egress limited on the ifb');
+      await net.tearDown(shaped, sbD);
+      assert.equal(await linkExists(ifb), false, 'ifb removed');
+      await assert.rejects(net.setUp({ ...shaped, metadata: { ...shaped.metadata, annotations: { 'kubernetes.io/egress-bandwidth': 'x' } } }, sbD),
+        /kubernetes\.io\/egress-bandwidth/);
       assert.deepEqual(await leases(dataDir), []);
     });
 

@@ -5,8 +5,9 @@ import { mkdir, rm, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ResultCache, type CachedAttachment } from './cache.js';
 import {
-  buildConfList, cniArgsFor, loopbackConf, portMappingsOf, DEFAULT_BRIDGE, DEFAULT_NETWORK_NAME,
+  buildConfList, cniArgsFor, loopbackConf, portMappingsOf, DEFAULT_BRIDGE, DEFAULT_NETWORK_NAME, type CapabilityArgs,
 } from './config.js';
+import { bandwidthOf } from './bandwidth.js';
 import { CniPluginError } from './errors.js';
 import { applyMasquerade, deleteLink, enableIPForward, removeNftTable } from './host.js';
 import { addNetworkList, checkNetworkList, delNetworkList, type Attachment } from './invoke.js';
@@ -147,7 +148,7 @@ export class CniPodNetwork {
       netns: sandbox.netnsPath,
       ifName: POD_IFNAME,
       cniArgs: cniArgsFor(pod, sandbox.id),
-      capabilityArgs: { portMappings: portMappingsOf(pod) },
+      capabilityArgs: capabilityArgsOf(pod, podRef),
       podRef,
     };
     const entry: CachedAttachment = {
@@ -189,6 +190,7 @@ export class CniPodNetwork {
       netns: (await isLiveNetns(sandbox.netnsPath)) ? sandbox.netnsPath : '',
       ifName: POD_IFNAME,
       cniArgs: cniArgsFor(pod, sandbox.id),
+      // The annotations may be bad (setUp refused them); DEL needs no shaping figures.
       capabilityArgs: { portMappings: portMappingsOf(pod) },
       podRef,
     }, undefined);
@@ -224,6 +226,13 @@ export class CniPodNetwork {
     });
     return next;
   }
+}
+
+function capabilityArgsOf(pod: PodLike, podRef: string): CapabilityArgs {
+  const args: CapabilityArgs = { portMappings: portMappingsOf(pod) };
+  const bw = bandwidthOf(pod, podRef);
+  if (bw) args.bandwidth = bw;
+  return args;
 }
 
 function podRefOf(pod: PodLike): string {

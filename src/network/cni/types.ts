@@ -63,7 +63,7 @@ export interface CniPortMapping {
 
 /** The fields of a core/v1 Pod this package reads; any Pod JSON object fits. */
 export interface PodLike {
-  metadata?: { name?: string; namespace?: string; uid?: string };
+  metadata?: { name?: string; namespace?: string; uid?: string; annotations?: Record<string, string> };
   spec?: {
     containers?: Array<{
       ports?: Array<{ containerPort?: number; hostPort?: number; protocol?: string; hostIP?: string }>;
