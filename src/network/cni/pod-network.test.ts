@@ -117,6 +117,9 @@ test('CniPodNetwork with the real plugins', { skip: !canRun && 'needs root and /
       await ping(names.a, ipB);
       await ping(names.b, ipA);
       await ping(names.a, GATEWAY);
+      // The node reaches pods directly too (the kubelet's probes do).
+      const fromHost = await execFileP('busybox', ['ping', '-c', '1', '-W', '5', ipB]).then(() => true, () => false);
+      assert.ok(fromHost, `host pings ${ipB}`);
     });
 
     await t.test('setUp of an attached sandbox returns the same address', async () => {
