@@ -15,6 +15,7 @@ import { startStatefulSetController } from '../../src/controllers/statefulset/in
 import { startCronJobController } from '../../src/controllers/cronjob/index.js';
 import type { Clock } from '../../src/client/clock.js';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubectlPath, TestServer, type KubectlResult } from './harness.js';
 
@@ -153,9 +154,9 @@ ${env}`;
  * kubectl without blocking: the harness's spawnSync would freeze this process, and with
  * it the controllers and the fake kubelet that kubectl is waiting for.
  */
-function run(server: TestServer, args: string[], input?: string): Promise<KubectlResult> {
+function run(server: TestServer, args: string[], input?: string, version = kubectl): Promise<KubectlResult> {
   return new Promise((resolve, reject) => {
-    const p = spawn(kubectlPath(kubectl), ['--kubeconfig', server.kubeconfig, ...args], { env: { ...process.env, KUBECACHEDIR: join(server.dataDir, 'kubectl-cache'), KUBECONFIG: server.kubeconfig } });
+    const p = spawn(kubectlPath(version), ['--kubeconfig', server.kubeconfig, ...args], { env: { ...process.env, KUBECACHEDIR: join(server.dataDir, 'kubectl-cache'), KUBECONFIG: server.kubeconfig } });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -166,8 +167,8 @@ function run(server: TestServer, args: string[], input?: string): Promise<Kubect
   });
 }
 
-async function ok(server: TestServer, args: string[], input?: string): Promise<string> {
-  const r = await run(server, args, input);
+async function ok(server: TestServer, args: string[], input?: string, version = kubectl): Promise<string> {
+  const r = await run(server, args, input, version);
   if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}):\n${r.stderr}${r.stdout}`);
   return r.stdout;
 }
@@ -302,6 +303,8 @@ ${tolerate ? '      tolerations:\n      - {key: dedicated, operator: Exists, eff
     await ok(server, ['apply', '-f', '-'], dsYaml('agent', 'busybox:1', true) + '---\n' + dsYaml('plain', 'busybox:1', false));
     await ok(server, ['rollout', 'status', 'ds/agent', '--timeout=90s']);
     await ok(server, ['rollout', 'status', 'ds/plain', '--timeout=90s']);
+    // The oldest kubectl reads the same status fields.
+    if (existsSync(kubectlPath('1.27'))) assert.match(await ok(server, ['rollout', 'status', 'ds/agent', '--timeout=30s'], undefined, '1.27'), /successfully rolled out/);
     const agent = await podsOf('app=agent');
     assert.deepEqual(agent.map((p) => p.spec.nodeName).sort(), ['node-a', 'node-b', 'node-c']);
     const plain = await podsOf('app=plain');
@@ -401,6 +404,7 @@ spec:
     try {
       await ok(server, ['set', 'image', 'sts/web', 'main=busybox:2']);
       await ok(server, ['rollout', 'status', 'sts/web', '--timeout=120s']);
+      if (existsSync(kubectlPath('1.27'))) assert.match(await ok(server, ['rollout', 'status', 'sts/web', '--timeout=30s'], undefined, '1.27'), /partitioned roll out complete: 3 new pods have been updated/);
       const deleted = [...new Set(w.events.filter((e) => e.includes('deleting') || e.startsWith('DELETED')).map((e) => e.split(' ')[1]))];
       assert.deepEqual(deleted, ['web-2', 'web-1', 'web-0']);
     } finally {
