@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CniPodNetwork, type CniPodNetworkOptions } from './pod-network.js';
-import { CniPluginError } from './errors.js';
+import { CniPluginError, PodNetworkSetupError } from './errors.js';
 import { nftTableExists, linkExists, runCommand } from './host.js';
 import { addNetns, deleteNetns, inNetns, listNetns, spawnInNetns } from './testing/netns.js';
 import type { PodLike } from './types.js';
@@ -223,6 +223,10 @@ test('CniPodNetwork with the real plugins', { skip: !canRun && 'needs root and /
       await assert.rejects(net.setUp({ ...shaped, metadata: { ...shaped.metadata, annotations: { 'kubernetes.io/egress-bandwidth': 'x' } } }, sbD),
         /kubernetes\.io\/egress-bandwidth/);
       assert.deepEqual(await leases(dataDir), []);
+    });
+
+    await t.test('a sandbox without a network namespace is refused', async () => {
+      await assert.rejects(net.setUp(pod('hostnet'), { id: `hostnet-${suffix}`, netnsPath: '' }), PodNetworkSetupError);
     });
 
     await t.test('a plugin error surfaces as CniPluginError naming the pod and plugin', async () => {

@@ -8,7 +8,7 @@ import {
   buildConfList, cniArgsFor, loopbackConf, portMappingsOf, DEFAULT_BRIDGE, DEFAULT_NETWORK_NAME, type CapabilityArgs,
 } from './config.js';
 import { bandwidthOf } from './bandwidth.js';
-import { CniPluginError } from './errors.js';
+import { CniPluginError, PodNetworkSetupError } from './errors.js';
 import { applyMasquerade, deleteLink, enableIPForward, removeNftTable } from './host.js';
 import { addNetworkList, checkNetworkList, delNetworkList, type Attachment } from './invoke.js';
 import { isLiveNetns } from './netns.js';
@@ -128,6 +128,10 @@ export class CniPodNetwork {
 
   private async doSetUp(pod: PodLike, sandbox: SandboxRef): Promise<PodNetworkAddresses> {
     const podRef = podRefOf(pod);
+    if (!sandbox.netnsPath) {
+      // hostNetwork sandboxes have no namespace of their own; the kubelet must not attach them.
+      throw new PodNetworkSetupError(`pod ${podRef}: sandbox ${sandbox.id} has no network namespace to attach`);
+    }
     const existing = await this.cache.get(this.confList.name, sandbox.id, POD_IFNAME);
     if (existing?.result && existing.netns === sandbox.netnsPath && (await isLiveNetns(sandbox.netnsPath))) {
       // Already attached (a retried sync or a restarted agent): the same addresses,
