@@ -294,9 +294,10 @@ export class ObjectStore {
     }
     let next: KObject;
     if (subresource === 'status') {
-      next = clone(current);
-      next.status = desired.status;
+      // Status writers may touch metadata (a controller's annotations) but not the spec.
+      next = { ...clone(current), metadata: { ...desired.metadata }, status: desired.status };
       if (next.status === undefined) delete next.status;
+      keepOnStatusWrite(r, next, current);
     } else {
       next = { ...desired, metadata: { ...desired.metadata } };
       // The main resource cannot change status; the server's own subresources
@@ -379,6 +380,19 @@ function page(entries: readonly CacheEntry[], rev: number, prefix: string, start
     if (countRemaining) result.remainingItemCount = end - i;
   }
   return result;
+}
+
+/**
+ * What a status write may not change besides the spec, as Kubernetes' status strategies
+ * say: a pod's owners (old kubelets corrupted them), a workload's labels.
+ */
+function keepOnStatusWrite(r: ResourceType, next: KObject, current: KObject): void {
+  const keep = (field: 'ownerReferences' | 'labels') => {
+    if (current.metadata[field] === undefined) delete next.metadata[field];
+    else (next.metadata as Record<string, unknown>)[field] = current.metadata[field];
+  };
+  if (r.group === '' && r.kind === 'Pod') keep('ownerReferences');
+  if (r.group === 'apps' || (r.group === 'batch' && r.kind === 'Job')) keep('labels');
 }
 
 /** An object marked for deletion whose finalizers are all gone, with no grace left to wait, goes now. */
