@@ -13,7 +13,7 @@ start=yes
 packages=(
   crun runc conmon                 # OCI runtimes and the container monitor
   containernetworking-plugins      # bridge, host-local, loopback, portmap
-  nftables iproute2                # the service proxy's rules; network namespaces
+  nftables iproute2 iptables       # the service proxy's rules; network namespaces; iptables for CNI portmap
   etcd-server etcd-client          # the datastore several servers share (and the storage benchmark's peer)
   docker-registry skopeo           # a registry on loopback for tests, and pushing test images into it
   busybox-static                   # the test image is built from it
