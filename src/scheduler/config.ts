@@ -41,7 +41,8 @@ export function parseSchedulerConfig(text: string): SchedulerConfig {
   const profile = profiles.find(isObj);
   if (!profile) return out;
   if (typeof profile.schedulerName === 'string') out.schedulerName = profile.schedulerName;
-  if (isObj(profile.percentageOfNodesToScore) || typeof profile.percentageOfNodesToScore === 'number') out.percentageOfNodesToScore = profile.percentageOfNodesToScore as number;
+  // A profile's own percentage (v1 allows one per profile) wins over the global one.
+  if (typeof profile.percentageOfNodesToScore === 'number') out.percentageOfNodesToScore = profile.percentageOfNodesToScore;
   for (const pc of Array.isArray(profile.pluginConfig) ? profile.pluginConfig : []) {
     if (!isObj(pc) || pc.name !== 'NodeResourcesFit' || !isObj(pc.args)) continue;
     const ss = pc.args.scoringStrategy;

@@ -33,7 +33,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
   }
 }
 
-function startHollow(prefix: string, cpu: string, memory: string): Promise<void> {
+function startHollow(prefix: string, cpu: string, memory: string): Promise<ChildProcess> {
   const proc = spawn(process.execPath, [k8tsBin, 'hollow', '--kubeconfig', server.kubeconfig, '--nodes', '1', '--name-prefix', prefix, '--cpu', cpu, '--memory', memory, '--labels', `size=${prefix.replace(/-$/, '')}`], { stdio: ['ignore', 'pipe', 'pipe'] });
   hollows.push(proc);
   return new Promise((resolve, reject) => {
@@ -43,7 +43,8 @@ function startHollow(prefix: string, cpu: string, memory: string): Promise<void>
       out += b.toString();
       if (out.includes('hollow nodes; ready')) {
         clearTimeout(timer);
-        resolve();
+        proc.removeAllListeners('exit');
+        resolve(proc);
       }
     };
     proc.stdout!.on('data', onData);
@@ -254,3 +255,40 @@ test('only one of two schedulers leads (Lease kube-system/kube-scheduler)', asyn
   await deleteAllPods();
 });
 
+
+test('hollow pods with exit-after-seconds go Succeeded with exit code 0', async () => {
+  await client.create('/api/v1/namespaces/default/pods', {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'job-like', annotations: { 'hollow.k8ts.io/exit-after-seconds': '1' } },
+    spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '100m' } } }] },
+  });
+  const done = await waitFor('Succeeded', async () => {
+    const p = await getPod('job-like');
+    return p?.status?.phase === 'Succeeded' ? p : undefined;
+  });
+  const cs = (done.status as { containerStatuses?: { state?: { terminated?: { exitCode?: number } } }[] }).containerStatuses;
+  assert.equal(cs?.[0]?.state?.terminated?.exitCode, 0);
+  await deleteAllPods();
+});
+
+test('a killed hollow process stops renewing its leases', async () => {
+  const proc = await startHollow('doomed-', '1', '1Gi');
+  const renewTime = async () =>
+    (await client.get<KObject & { spec?: { renewTime?: string } }>('/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/doomed-0')).spec?.renewTime ?? '';
+  const first = await waitFor('the lease', async () => renewTime());
+  // Renewed every 10 s while alive...
+  const renewed = await waitFor('a renewal', async () => {
+    const t = await renewTime();
+    return t !== first ? t : undefined;
+  }, 40_000);
+  const exited = new Promise((r) => proc.once('exit', r));
+  proc.kill('SIGKILL');
+  await exited;
+  // ...and not after.
+  const last = await renewTime();
+  assert.ok(last >= renewed);
+  await new Promise((r) => setTimeout(r, 12_000));
+  assert.equal(await renewTime(), last);
+  await client.delete('/api/v1/nodes/doomed-0');
+});
