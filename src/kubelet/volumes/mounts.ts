@@ -1,0 +1,62 @@
+// tmpfs mounts for memory-backed volumes (emptyDir medium Memory, secrets, projected
+// and downward API volumes, as in Kubernetes), found again through /proc/mounts so a
+// restarted kubelet can tear down what an earlier one set up.
+
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export class MountCommandError extends Error {
+  constructor(readonly command: string, readonly target: string, readonly stderr: string, options?: { cause?: unknown }) {
+    super(`${command} ${target} failed: ${stderr.trim() || 'unknown error'}`, options);
+    this.name = 'MountCommandError';
+  }
+}
+
+/** /proc/mounts escapes space, tab, newline and backslash as octal (\040 ...). */
+function unescapeMountField(s: string): string {
+  return s.replace(/\\([0-7]{3})/g, (_m, o: string) => String.fromCharCode(parseInt(o, 8)));
+}
+
+/** Every mount point on the host, in mount order. */
+export async function listMountPoints(procMounts = '/proc/mounts'): Promise<string[]> {
+  const text = await readFile(procMounts, 'utf8');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => unescapeMountField(l.split(' ')[1] ?? ''));
+}
+
+/** Mount points at or below dir, deepest first (the order to unmount them in). */
+export async function mountsUnder(dir: string): Promise<string[]> {
+  const root = path.resolve(dir);
+  const all = await listMountPoints();
+  return all.filter((m) => m === root || m.startsWith(root + '/')).sort((a, b) => b.length - a.length);
+}
+
+export async function isMountPoint(dir: string): Promise<boolean> {
+  return (await listMountPoints()).includes(path.resolve(dir));
+}
+
+/** Mounts a tmpfs of sizeBytes at dir (mode 0777 with sticky bit off, as emptyDir's 0777). */
+export async function mountTmpfs(dir: string, sizeBytes: number, mode = 0o777): Promise<void> {
+  const opts = [`size=${Math.max(4096, Math.floor(sizeBytes))}`, `mode=${mode.toString(8)}`].join(',');
+  try {
+    await run('mount', ['-t', 'tmpfs', '-o', opts, 'tmpfs', dir]);
+  } catch (e) {
+    throw new MountCommandError('mount -t tmpfs', dir, (e as { stderr?: string }).stderr ?? String(e), { cause: e });
+  }
+}
+
+export async function unmount(dir: string): Promise<void> {
+  try {
+    await run('umount', [dir]);
+  } catch (e) {
+    // Already gone (a concurrent teardown) is success; anything else is not.
+    if (!(await isMountPoint(dir))) return;
+    throw new MountCommandError('umount', dir, (e as { stderr?: string }).stderr ?? String(e), { cause: e });
+  }
+}

@@ -1,0 +1,97 @@
+// Sets up one volume of a pod: the directory (and tmpfs) it lives in and, for volumes
+// whose content comes from the API (configMap, secret, downwardAPI, projected), its
+// files. Answers the host path the kubelet bind-mounts into containers.
+
+import { chmod, lstat, mkdir } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseQuantity } from '../../api/validation/quantity.js';
+import type { RestClient } from '../../client/rest-client.js';
+import type { Pod } from '../types.js';
+import { writeAtomic, type Payload } from './atomic-writer.js';
+import { prepareHostPath } from './host-path.js';
+import { isMountPoint, mountTmpfs } from './mounts.js';
+import { plugins, volumeDir, type PluginName } from './paths.js';
+import { configMapPayload, downwardApiPayload, ProjectionError, projectedPayload, secretPayload } from './projection.js';
+import { resolveClaimPath } from './pvc.js';
+import type { ObjectSource, VolumeSpec } from './sources.js';
+
+export interface SetUpContext {
+  rootDir: string;
+  client: RestClient;
+  objects: ObjectSource;
+  /** Mount tmpfs for memory-backed volumes (needs root). */
+  tmpfs: boolean;
+  /** Re-read the objects and rewrite the files of a volume already written. */
+  refreshContent: boolean;
+}
+
+export class UnsupportedVolumeTypeError extends Error {
+  constructor(readonly volume: string) {
+    super(`volume "${volume}" has a type this node does not support`);
+    this.name = 'UnsupportedVolumeTypeError';
+  }
+}
+
+/** Half the host's memory: the kernel's own default tmpfs size. */
+export function defaultTmpfsSize(): number {
+  return Math.floor(os.totalmem() / 2);
+}
+
+async function ensureDir(dir: string, tmpfs: boolean, sizeBytes: number): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  if (tmpfs && !(await isMountPoint(dir))) await mountTmpfs(dir, sizeBytes);
+  // 0777 so any container user can write, as emptyDir is made in Kubernetes.
+  await chmod(dir, 0o777);
+}
+
+async function hasData(dir: string): Promise<boolean> {
+  return lstat(path.join(dir, '..data')).then(() => true, () => false);
+}
+
+type ContentKind = 'configMap' | 'secret' | 'downwardAPI' | 'projected';
+
+function payloadFor(pod: Pod, v: VolumeSpec, kind: ContentKind, objects: ObjectSource): Promise<Payload> {
+  switch (kind) {
+    case 'configMap':
+      return configMapPayload(pod, v.configMap!, objects);
+    case 'secret':
+      return secretPayload(pod, v.secret!, objects);
+    case 'downwardAPI':
+      return downwardApiPayload(pod, v.downwardAPI!, objects);
+    case 'projected':
+      return projectedPayload(pod, v.projected!, objects);
+  }
+}
+
+const contentPlugin: Record<ContentKind, PluginName> = {
+  configMap: plugins.configMap,
+  secret: plugins.secret,
+  downwardAPI: plugins.downwardAPI,
+  projected: plugins.projected,
+};
+
+/** ConfigMaps sit on disk; the rest are kept in memory, as the kubelet does (secrets never touch disk). */
+const onTmpfs: Record<ContentKind, boolean> = { configMap: false, secret: true, downwardAPI: true, projected: true };
+
+export async function setUpVolume(pod: Pod, v: VolumeSpec, ctx: SetUpContext): Promise<string> {
+  const uid = pod.metadata.uid ?? '';
+  if (v.hostPath) return prepareHostPath(v.hostPath.path, v.hostPath.type ?? '');
+  if (v.persistentVolumeClaim) return resolveClaimPath(ctx.client, pod.metadata.namespace ?? 'default', v.persistentVolumeClaim.claimName);
+  if (v.emptyDir) {
+    const dir = volumeDir(ctx.rootDir, uid, plugins.emptyDir, v.name);
+    const memory = v.emptyDir.medium === 'Memory';
+    if (memory && !ctx.tmpfs) throw new ProjectionError('emptyDir medium Memory needs tmpfs mounts, which this node has turned off');
+    const size = v.emptyDir.sizeLimit ? parseQuantity(v.emptyDir.sizeLimit) : defaultTmpfsSize();
+    await ensureDir(dir, memory, size);
+    return dir;
+  }
+  const kind = (['configMap', 'secret', 'downwardAPI', 'projected'] as const).find((k) => v[k] !== undefined);
+  if (!kind) throw new UnsupportedVolumeTypeError(v.name);
+  const dir = volumeDir(ctx.rootDir, uid, contentPlugin[kind], v.name);
+  await ensureDir(dir, ctx.tmpfs && onTmpfs[kind], defaultTmpfsSize());
+  if (ctx.refreshContent || !(await hasData(dir))) {
+    await writeAtomic(dir, await payloadFor(pod, v, kind, ctx.objects));
+  }
+  return dir;
+}
