@@ -46,7 +46,7 @@ if [ "$start" = yes ]; then
       grep -q "ready in" /var/log/k8ts.log 2>/dev/null && break
       sleep 0.2
     done
-    tail -n 3 /var/log/k8ts.log
+    grep -E "ready in|error" /var/log/k8ts.log | tail -n 3
   fi
   echo "k8ts: try   kubectl --kubeconfig /var/lib/k8ts/kubeconfig.yaml get namespaces"
 fi
