@@ -434,6 +434,27 @@ spec:
     assert.deepEqual(claims, ['data-web-0', 'data-web-1', 'data-web-2']);
   });
 
+  test('a StatefulSet recreated after an orphaning delete adopts the pod it left', async () => {
+    const before = (await podsOf('app=web')).map((p) => p.metadata.uid);
+    assert.equal(before.length, 1);
+    await ok(server, ['delete', 'sts', 'web', '--cascade=orphan']);
+    // What the garbage collector does for an orphaning delete (it is not running here).
+    await until('sts web gone', async () => client.get('/apis/apps/v1/namespaces/default/statefulsets/web').then(() => undefined, (e: unknown) => (isNotFound(e) ? true : undefined)));
+    await client.patch('/api/v1/namespaces/default/pods/web-0', { metadata: { ownerReferences: null } }, 'merge');
+    for (const r of (await client.list('/apis/apps/v1/namespaces/default/controllerrevisions')).items.filter((r) => r.metadata.name!.startsWith('web-'))) {
+      await client.patch(`/apis/apps/v1/namespaces/default/controllerrevisions/${r.metadata.name}`, { metadata: { ownerReferences: null } }, 'merge');
+    }
+    await ok(server, ['apply', '-f', '-'], stsYaml('busybox:2').replace('replicas: 3', 'replicas: 1'));
+    const sts = await client.get('/apis/apps/v1/namespaces/default/statefulsets/web');
+    await until('web-0 adopted', async () => {
+      const [p] = await podsOf('app=web');
+      return p && (p.metadata.ownerReferences?.[0] as { uid?: string } | undefined)?.uid === sts.metadata.uid ? p : undefined;
+    });
+    const after = await podsOf('app=web');
+    assert.deepEqual(after.map((p) => p.metadata.uid), before, 'the same pod, not a new one');
+    await ok(server, ['rollout', 'status', 'sts/web', '--timeout=60s']);
+  });
+
   test('a CronJob starts Jobs on its schedule and keeps its history limit (clock 30x fast)', async () => {
     await ok(server, ['apply', '-f', '-'], `apiVersion: batch/v1
 kind: CronJob

@@ -16,6 +16,8 @@ import { controlledBy, newControllerRef } from '../history/owner.js';
 import type { Pod } from '../history/pods.js';
 import { ensureRevision, revisionHashLabel, stableStringify, truncateHistory, type ControllerRevision } from '../history/revision.js';
 import { putStatus } from '../history/status.js';
+import { adoptOrphans } from '../history/adopt.js';
+import type { LabelSelectorObject } from '../../api/selectors/index.js';
 import { pinToNode, withDaemonTolerations, type Node } from './node-fit.js';
 import { planDaemonSet, type DaemonSetSpec, type DaemonSetStatus } from './plan.js';
 
@@ -65,8 +67,12 @@ export async function syncDaemonSet(key: string, d: DaemonSetSyncDeps): Promise<
   }
   if (ds.metadata.deletionTimestamp) return;
   const now = d.clock.now();
+  // Revisions left by an orphaning delete of a predecessor are ours again, so its pods keep their revision.
+  if ((await adoptOrphans(d.client, ds, 'apps/v1', 'DaemonSet', ds.spec?.selector as LabelSelectorObject | undefined, d.revisions.list(ns), 'apis/apps/v1/controllerrevisions')) > 0) return { requeueAfterMs: 1000 };
   const revisions = controlledBy(d.revisions, ns, ds.metadata.uid ?? '');
   const cur = await ensureRevision({ client: d.client, owner: ds, ownerApiVersion: 'apps/v1', ownerKind: 'DaemonSet', template: (ds.spec?.template ?? {}) as Record<string, unknown>, revisions, collisionCount: ds.status?.collisionCount ?? 0 });
+  // Orphans matching the selector are claimed first; the informer then shows them as ours.
+  if ((await adoptOrphans(d.client, ds, 'apps/v1', 'DaemonSet', ds.spec?.selector as LabelSelectorObject | undefined, d.pods.list(ns))) > 0) return { requeueAfterMs: 1000 };
   const pods = controlledBy(d.pods, ns, ds.metadata.uid ?? '');
   const byNode = new Map<string, Pod[]>();
   for (const p of pods) {

@@ -18,7 +18,7 @@ import { matchPodFailurePolicy } from './failure-policy.js';
 import { formatIndexes, parseIndexes } from './indexes.js';
 import { newJobPod, podIndex } from './pod-template.js';
 import { hasTrackingFinalizer, isPodFailed, isPodSucceeded, removeTrackingFinalizer } from './tracking.js';
-import { isFinished, type Job, type JobStatus } from './types.js';
+import { isFinished, jobControllerName, type Job, type JobStatus } from './types.js';
 import { stableStringify } from '../history/revision.js';
 
 export interface JobSyncDeps {
@@ -43,6 +43,8 @@ export async function syncJob(key: string, d: JobSyncDeps): Promise<SyncResult |
     await releaseOrphans(ns, name, d);
     return;
   }
+  // Another controller (e.g. MultiKueue) owns this job's status and pods.
+  if (job.spec?.managedBy && job.spec.managedBy !== jobControllerName) return;
   const now = d.clock.now();
   const pods = controlledBy(d.pods, ns, job.metadata.uid ?? '');
   if (isFinished(job)) {

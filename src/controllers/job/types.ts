@@ -6,6 +6,8 @@ export const trackingFinalizer = 'batch.kubernetes.io/job-tracking';
 export const completionIndexAnnotation = 'batch.kubernetes.io/job-completion-index';
 export const controllerUidLabel = 'batch.kubernetes.io/controller-uid';
 export const jobNameLabel = 'batch.kubernetes.io/job-name';
+/** spec.managedBy of jobs this controller runs (also when unset). */
+export const jobControllerName = 'kubernetes.io/job-controller';
 
 export interface JobCondition {
   type: string;
@@ -31,6 +33,7 @@ export interface JobSpec {
   suspend?: boolean;
   ttlSecondsAfterFinished?: number;
   podReplacementPolicy?: 'TerminatingOrFailed' | 'Failed';
+  managedBy?: string;
   podFailurePolicy?: { rules?: PodFailurePolicyRule[] };
   template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
 }

@@ -13,6 +13,8 @@ import { controlledBy } from '../history/owner.js';
 import { msUntilAvailable, type Pod } from '../history/pods.js';
 import { ensureRevision, revisionHashLabel, stableStringify, templateOf, truncateHistory, type ControllerRevision } from '../history/revision.js';
 import { putStatus } from '../history/status.js';
+import { adoptOrphans } from '../history/adopt.js';
+import type { LabelSelectorObject } from '../../api/selectors/index.js';
 import { newClaims, newStatefulPod, ordinalOf, type StatefulSet, type StatefulSetSpec } from './identity.js';
 import { planStatefulSet } from './plan.js';
 import { computeStatus } from './status.js';
@@ -36,12 +38,15 @@ export async function syncStatefulSet(key: string, d: StatefulSetSyncDeps): Prom
   if (!set || set.metadata.deletionTimestamp) return;
   const now = d.clock.now();
   const spec = set.spec ?? {};
+  // Revisions left by an orphaning delete of a predecessor are ours again, so its pods keep their revision.
+  if ((await adoptOrphans(d.client, set, 'apps/v1', 'StatefulSet', spec.selector as LabelSelectorObject | undefined, d.revisions.list(ns), 'apis/apps/v1/controllerrevisions')) > 0) return { requeueAfterMs: 1000 };
   const revisions = controlledBy(d.revisions, ns, set.metadata.uid ?? '');
   const upd = await ensureRevision({ client: d.client, owner: set, ownerApiVersion: 'apps/v1', ownerKind: 'StatefulSet', template: (spec.template ?? {}) as Record<string, unknown>, revisions, collisionCount: set.status?.collisionCount ?? 0 });
   const updateName = upd.revision.metadata.name!;
   const currentRev = revisions.find((r) => r.metadata.name === set.status?.currentRevision) ?? upd.revision;
   const currentName = currentRev.metadata.name!;
 
+  if ((await adoptOrphans(d.client, set, 'apps/v1', 'StatefulSet', spec.selector as LabelSelectorObject | undefined, d.pods.list(ns).filter((p) => ordinalOf(name, p.metadata.name ?? '') !== undefined))) > 0) return { requeueAfterMs: 1000 };
   const pods = new Map<number, Pod>();
   for (const p of controlledBy(d.pods, ns, set.metadata.uid ?? '')) {
     const ord = ordinalOf(name, p.metadata.name ?? '');
