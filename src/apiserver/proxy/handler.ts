@@ -9,6 +9,8 @@ import { request, ServerResponse, STATUS_CODES, type IncomingHttpHeaders, type I
 import type { Duplex } from 'node:stream';
 import { ApiError, errors } from '../errors.js';
 import { DirectTlsDialer, type GetNode, type NodeDialer } from './dialer.js';
+import { nodeErrorToApiError } from './node-errors.js';
+import { tunnelPortForward, wantsTunnelledPortForward } from './portforward-tunnel.js';
 import { kubeletPodPath, parseNodeProxyPath, requireBoundPod, type PodLike, type ProxyRequest } from './target.js';
 
 export interface NodeProxyOptions {
@@ -62,16 +64,6 @@ async function readBody(res: IncomingMessage, max = 64 * 1024): Promise<string> 
     size += b.length;
   }
   return Buffer.concat(chunks).toString('utf8').slice(0, max);
-}
-
-/** A non-2xx answer of the node as the API server reports it. */
-export function nodeErrorToApiError(code: number, body: string): ApiError {
-  const message = body.trim() || (STATUS_CODES[code] ?? 'error');
-  if (code === 400) return errors.badRequest(message);
-  if (code === 404) return new ApiError(404, 'NotFound', message);
-  if (code === 401 || code === 403) return errors.internal(`the node refused the API server (${code}): ${message}`);
-  if (code === 501) return new ApiError(501, 'NotImplemented', message);
-  return errors.internal(message);
 }
 
 function writeRawStatus(socket: Duplex, err: ApiError): void {
@@ -153,6 +145,7 @@ async function proxyRequest(opts: NodeProxyOptions, req: IncomingMessage, res: S
 async function proxyUpgrade(opts: NodeProxyOptions, req: IncomingMessage, client: Duplex, head: Buffer, pr: ProxyRequest, query: URLSearchParams): Promise<void> {
   const { nodeName, path } = await resolveTarget(opts, pr, query);
   const stream = await dialerOf(opts).dial(nodeName);
+  if (pr.kind === 'pod' && pr.subresource === 'portforward' && wantsTunnelledPortForward(req)) return tunnelPortForward(req, client, head, stream, path, nodeName);
   await new Promise<void>((resolve, reject) => {
     const out = request({
       method: req.method,
@@ -171,11 +164,15 @@ async function proxyUpgrade(opts: NodeProxyOptions, req: IncomingMessage, client
       client.write(lines.join('\r\n') + '\r\n\r\n');
       if (nhead.length > 0) client.write(nhead);
       if (head.length > 0) nsocket.write(head);
-      const close = () => { client.destroy(); nsocket.destroy(); resolve(); };
-      nsocket.on('error', close);
-      client.on('error', close);
-      nsocket.on('close', close);
-      client.on('close', close);
+      // pipe() passes each side's end on after flushing what is in flight; destroying a
+      // socket as soon as the other closes would drop the last frames (the exit status).
+      const broken = () => { client.destroy(); nsocket.destroy(); };
+      nsocket.on('error', broken);
+      client.on('error', broken);
+      let open = 2;
+      const closed = () => { if (--open === 0) resolve(); };
+      nsocket.once('close', () => { if (client.writable) client.end(); closed(); });
+      client.once('close', () => { if (nsocket.writable) nsocket.end(); closed(); });
       nsocket.pipe(client);
       client.pipe(nsocket);
     });

@@ -18,6 +18,9 @@ import type { ContainerLocator } from './locator.js';
 import { serveLogs } from './logs-handler.js';
 import { serveRemoteCommand, type RemoteCommandOptions } from './remote-command.js';
 import { HttpError, rejectUpgrade, sendText } from './http-errors.js';
+import { portForwardProtocol, servePortForward, type PortForwarder } from './spdy/port-forward.js';
+import { serveSpdyRemoteCommand, spdyRemoteCommandProtocols } from './spdy/remote-command.js';
+import { SpdySession } from './spdy/session.js';
 
 export interface StreamingServerOptions {
   locator: ContainerLocator;
@@ -32,7 +35,14 @@ export interface StreamingServerOptions {
   host?: string;
   /** Client certificate CNs allowed (e.g. ['kube-apiserver-kubelet-client']); default any certificate from the CA. */
   allowedCommonNames?: string[];
+  /** Connects to a pod's port for port-forward; without it port-forward answers 501. */
+  portForwarder?: PortForwarder;
   log?: Logger;
+}
+
+/** Header values, comma-separated or repeated, trimmed. */
+function headerValues(h: string | string[] | undefined): string[] {
+  return (Array.isArray(h) ? h : h === undefined ? [] : [h]).flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 }
 
 type Route =
@@ -69,6 +79,7 @@ export class StreamingServer {
   private readonly wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, handleProtocols: (p) => negotiateProtocol(p) ?? false });
   private readonly log: Logger;
   private readonly sessions = new Set<Promise<void>>();
+  private readonly spdySessions = new Set<SpdySession>();
 
   constructor(private readonly opts: StreamingServerOptions) {
     this.log = opts.log ?? silentLogger;
@@ -99,6 +110,7 @@ export class StreamingServer {
 
   async stop(): Promise<void> {
     for (const c of this.wss.clients) c.terminate();
+    for (const s of this.spdySessions) s.destroy();
     this.server?.closeAllConnections();
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
     await Promise.allSettled([...this.sessions]);
@@ -137,13 +149,16 @@ export class StreamingServer {
     const url = new URL(req.url ?? '/', 'https://node');
     const route = parseRoute(url.pathname);
     if (!route || route.kind === 'healthz' || route.kind === 'logs') throw new HttpError(404, '404 page not found');
-    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') {
-      throw new HttpError(400, `unsupported upgrade protocol ${JSON.stringify(req.headers.upgrade ?? '')}: this node speaks WebSocket (v5.channel.k8s.io, v4.channel.k8s.io) only`);
+    const upgrade = (req.headers.upgrade ?? '').toLowerCase();
+    const spdy = upgrade === 'spdy/3.1';
+    if (upgrade !== 'websocket' && !spdy) throw new HttpError(400, `unsupported upgrade protocol ${JSON.stringify(req.headers.upgrade ?? '')}: want websocket or SPDY/3.1`);
+    if (route.kind === 'portForward') {
+      if (!spdy) throw new HttpError(400, 'port forwarding over WebSocket is not supported by this node: use SPDY/3.1 (portforward.k8s.io)');
+      return this.upgradePortForward(req, socket, head, route);
     }
-    if (route.kind === 'portForward') throw new HttpError(501, 'port forwarding is not supported by this node yet');
-    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',');
-    const protocol = negotiateProtocol(offered);
-    if (!protocol) throw new HttpError(400, `none of the offered subprotocols ${JSON.stringify(offered.map((p) => p.trim()))} is spoken here (want v5.channel.k8s.io or v4.channel.k8s.io)`);
+    const offered = spdy ? headerValues(req.headers['x-stream-protocol-version']) : (req.headers['sec-websocket-protocol'] ?? '').split(',');
+    const protocol = negotiateProtocol(offered, spdy ? spdyRemoteCommandProtocols : undefined);
+    if (!protocol) throw new HttpError(spdy ? 403 : 400, `none of the offered subprotocols ${JSON.stringify(offered.map((p) => p.trim()))} is spoken here (want v5.channel.k8s.io or v4.channel.k8s.io)`);
     const opts = remoteCommandOptions(url.searchParams);
     if (route.kind === 'exec' && opts.command.length === 0) throw new HttpError(400, 'you must specify at least one command for the container');
     if (!opts.stdin && !opts.stdout && !opts.stderr) throw new HttpError(400, 'you must specify at least one of stdin, stdout, stderr');
@@ -153,15 +168,47 @@ export class StreamingServer {
     const start = route.kind === 'exec'
       ? () => runtime.exec(found.containerId, { cmd: opts.command, tty: opts.tty, stdin: opts.stdin })
       : () => runtime.attach(found.containerId, { stdin: opts.stdin });
+    if (spdy) {
+      const session = this.acceptSpdy(socket, head, protocol);
+      this.track(serveSpdyRemoteCommand(session, start, opts, this.log).catch((err: unknown) => {
+        this.log.warn(`streaming: ${route.kind} ${route.namespace}/${route.pod}: ${(err as Error).message}`);
+        session.destroy();
+      }));
+      return;
+    }
     this.wss.handleUpgrade(req, socket as Socket, head, (ws) => {
       this.log.info(`streaming: ${route.kind} ${route.namespace}/${route.pod}/${route.container} (${protocol})`);
       const session = serveRemoteCommand(ws, protocol, start, opts, this.log).catch((err: unknown) => {
         this.log.warn(`streaming: ${route.kind} ${route.namespace}/${route.pod}: ${(err as Error).message}`);
         ws.terminate();
       });
-      this.sessions.add(session);
-      void session.finally(() => this.sessions.delete(session));
+      this.track(session);
     });
+  }
+
+  private track(session: Promise<void>): void {
+    this.sessions.add(session);
+    void session.finally(() => this.sessions.delete(session));
+  }
+
+  /** Answers 101 for SPDY/3.1 and starts a session on the socket. */
+  private acceptSpdy(socket: Duplex, head: Buffer, protocol: string): SpdySession {
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${protocol}\r\n\r\n`);
+    if (head.length > 0) socket.unshift(head);
+    const session = new SpdySession(socket);
+    this.spdySessions.add(session);
+    session.once('close', () => this.spdySessions.delete(session));
+    return session;
+  }
+
+  private async upgradePortForward(req: IncomingMessage, socket: Duplex, head: Buffer, route: { namespace: string; pod: string }): Promise<void> {
+    const offered = headerValues(req.headers['x-stream-protocol-version']);
+    if (!offered.includes(portForwardProtocol)) throw new HttpError(403, `port forwarding wants subprotocol ${portForwardProtocol}, offered ${JSON.stringify(offered)}`);
+    const forwarder = this.opts.portForwarder;
+    if (!forwarder) throw new HttpError(501, 'port forwarding is not supported by this node');
+    const session = this.acceptSpdy(socket, head, portForwardProtocol);
+    this.log.info(`streaming: portForward ${route.namespace}/${route.pod}`);
+    this.track(servePortForward(session, (port) => forwarder.connect(route.namespace, route.pod, port), this.log));
   }
 
   private answerError(res: ServerResponse, err: unknown): void {
