@@ -4,7 +4,7 @@
 // median of per-second samples) and the p99 from create to bound as seen by a watch,
 // beside Kubernetes' CI threshold for this test (270 pods/s).
 //
-//   node dist/bench/scheduler/basic.js [nodes = 5000] [pods = 10000] [runs = 1] [--most-allocated] [--precreate] [--no-events]
+//   node dist/bench/scheduler/basic.js [nodes = 5000] [pods = 10000] [runs = 1] [--most-allocated] [--precreate] [--no-events] [--bind-concurrency=64]
 
 import { RestClient } from '../../src/client/rest-client.js';
 import { HollowNodes } from '../../src/kubelet/hollow/hollow-nodes.js';
@@ -18,6 +18,8 @@ const mostAllocated = process.argv.includes('--most-allocated');
 const precreate = process.argv.includes('--precreate');
 /** Skip the per-pod "Scheduled" events (one more API write per pod). */
 const noEvents = process.argv.includes('--no-events');
+const bindFlag = process.argv.find((a) => a.startsWith('--bind-concurrency='));
+const bindConcurrency = bindFlag ? Number(bindFlag.split('=')[1]) : undefined;
 const NODES = Number(args[0] ?? 5000);
 const PODS = Number(args[1] ?? 10_000);
 const RUNS = Number(args[2] ?? 1);
@@ -88,6 +90,7 @@ async function run(): Promise<RunResult> {
         log: quiet,
         leaderElection: false,
         recordScheduledEvents: !noEvents,
+        bindConcurrency,
         config: mostAllocated ? { nodeResourcesFit: { scoringStrategy: { type: 'MostAllocated' } } } : undefined,
         onStarted: (x) => {
           s = x;

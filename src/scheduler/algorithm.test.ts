@@ -48,3 +48,18 @@ test('scheduling picks the best-scoring node and sampling rotates the start', ()
   assert.equal(r1.feasible.length, 142); // 300 * (50 - 300/125)%
   assert.equal(r2.feasible[0].name, 'n142', 'the next attempt starts where the last stopped');
 });
+
+test('room made by preemption is kept for the nominated pod, not for lower priorities', async () => {
+  const { Nominator } = await import('./nominator.js');
+  const nominator = new Nominator();
+  const fw = new Framework({ plugins: [new NodeResourcesFit()] });
+  const alg = new Algorithm(fw, { nominator });
+  const nodes = [nodeInfo(node('n', { cpu: '2' }))];
+  const high = info(pod('high', { cpu: '2', priority: 100 }));
+  nominator.set(high, 'n');
+  assert.throws(() => alg.schedule(new CycleState(), info(pod('low', { cpu: '1', priority: 1 })), nodes), FitError);
+  assert.equal(alg.schedule(new CycleState(), high, nodes).node, 'n', 'the nominated pod itself fits');
+  assert.equal(alg.schedule(new CycleState(), info(pod('higher', { cpu: '1', priority: 1000 })), nodes).node, 'n');
+  nominator.delete(high.uid);
+  assert.equal(alg.schedule(new CycleState(), info(pod('low2', { cpu: '1', priority: 1 })), nodes).node, 'n');
+});

@@ -7,6 +7,7 @@ import type { Framework } from './framework/framework.js';
 import type { NodeInfo } from './framework/node-info.js';
 import type { PodInfo } from './framework/pod-info.js';
 import { Code, Status } from './framework/status.js';
+import type { Nominator } from './nominator.js';
 
 /** Kubernetes' adaptive share of nodes to find feasible: 50% - nodes/125, at least 5%. */
 export function numFeasibleNodesToFind(numNodes: number, percentage = 0): number {
@@ -59,6 +60,8 @@ export interface ScheduleResult {
 export interface AlgorithmOptions {
   percentageOfNodesToScore?: number;
   random?: () => number;
+  /** Pods nominated by preemption, whose room others must leave free. */
+  nominator?: Nominator;
 }
 
 export class Algorithm {
@@ -97,13 +100,24 @@ export class Algorithm {
     let i = 0;
     for (; i < n && feasible.length < want; i++) {
       const node = nodes[(start + i) % n];
-      const s = this.fw.runFilters(state, pod, node);
+      const s = this.fw.runFilters(state, pod, this.withNominated(node, pod));
       if (s.isSuccess()) feasible.push(node);
       else if (s.code === Code.Error) throw s.error ?? new Error(s.message());
       else statuses.set(node.name, s);
     }
     this.nextStartNodeIndex = (start + i) % n;
     return { feasible, statuses };
+  }
+
+  /** The node as it will be once the pods nominated to it (and outranking pod) arrive. */
+  private withNominated(node: NodeInfo, pod: PodInfo): NodeInfo {
+    const nom = this.opts.nominator;
+    if (!nom || nom.size === 0) return node;
+    const blocking = nom.blocking(node.name, pod);
+    if (!blocking) return node;
+    const c = node.clone();
+    for (const p of blocking) if (!c.pods.has(p.uid)) c.addPod(p);
+    return c;
   }
 
   private selectHost(nodes: NodeInfo[], scores: Float64Array): string {

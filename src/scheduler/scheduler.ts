@@ -18,6 +18,7 @@ import type { Framework } from './framework/framework.js';
 import { CycleState, type ClusterEvent } from './framework/interfaces.js';
 import { newPodInfo, type PodInfo } from './framework/pod-info.js';
 import { Limiter } from './limiter.js';
+import { Nominator } from './nominator.js';
 import { isTerminal, podSpecChanged, unschedulablePatch } from './pod-status.js';
 import { defaultFramework } from './profile.js';
 import { SchedulingQueue, type QueuedPod } from './queue/scheduling-queue.js';
@@ -40,6 +41,7 @@ const podsRef = { group: '', version: 'v1', resource: 'pods' };
 
 export class Scheduler {
   readonly cache = new SchedulerCache();
+  readonly nominator = new Nominator();
   readonly queue: SchedulingQueue;
   readonly framework: Framework;
   private readonly algorithm: Algorithm;
@@ -79,7 +81,7 @@ export class Scheduler {
       nodeResourcesFit: opts.config?.nodeResourcesFit,
       preemption: { evict: (v, p, n) => this.evict(v, p, n), nominate: (p, n) => this.nominate(p, n) },
     });
-    this.algorithm = new Algorithm(this.framework, { percentageOfNodesToScore: opts.config?.percentageOfNodesToScore });
+    this.algorithm = new Algorithm(this.framework, { percentageOfNodesToScore: opts.config?.percentageOfNodesToScore, nominator: this.nominator });
     this.queue = new SchedulingQueue({ clock: this.clock, eventsByPlugin: this.framework.eventsByPlugin() });
     this.factory = opts.informers ?? new InformerFactory({ client, clock: this.clock, log: this.log });
     this.pods = this.factory.informer<Pod>({ resource: podsRef, name: 'pods' });
@@ -116,17 +118,25 @@ export class Scheduler {
     const nodeName = pod.spec?.nodeName;
     if (nodeName) {
       this.queue.delete(`${pod.metadata.namespace}/${pod.metadata.name}`);
+      this.nominator.delete(pod.metadata.uid ?? '');
       if (isTerminal(pod)) return;
       this.cache.addOrUpdatePod(this.info(pod), nodeName);
       this.event({ resource: 'AssignedPod', action: 'Add' });
-    } else if (this.pending(pod)) this.queue.add(this.info(pod));
+    } else if (this.pending(pod)) {
+      const info = this.info(pod);
+      this.queue.add(info);
+      if (pod.status?.nominatedNodeName) this.nominator.set(info, pod.status.nominatedNodeName);
+    }
   }
 
   private podUpdated(old: Pod, pod: Pod): void {
     const nodeName = pod.spec?.nodeName;
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
     if (nodeName) {
-      if (!old.spec?.nodeName) this.queue.delete(key);
+      if (!old.spec?.nodeName) {
+        this.queue.delete(key);
+        this.nominator.delete(pod.metadata.uid ?? '');
+      }
       if (isTerminal(pod)) {
         this.cache.removePod(pod.metadata.uid ?? '');
         if (!isTerminal(old)) this.event({ resource: 'AssignedPod', action: 'Delete' });
@@ -137,17 +147,25 @@ export class Scheduler {
       else this.event({ resource: 'AssignedPod', action: 'Add' });
       return;
     }
-    if (!this.pending(pod)) return this.queue.delete(key);
+    if (!this.pending(pod)) {
+      this.nominator.delete(pod.metadata.uid ?? '');
+      return this.queue.delete(key);
+    }
+    const info = this.info(pod);
+    if (pod.status?.nominatedNodeName !== old.status?.nominatedNodeName) this.nominator.set(info, pod.status?.nominatedNodeName ?? '');
     // Our own status writes must not send an unschedulable pod round again.
     if (this.queue.has(key) && !podSpecChanged(old, pod)) return;
-    this.queue.update(this.info(pod));
+    this.queue.update(info);
   }
 
   private podDeleted(pod: Pod): void {
     if (pod.spec?.nodeName) {
       this.cache.removePod(pod.metadata.uid ?? '');
       this.event({ resource: 'AssignedPod', action: 'Delete' });
-    } else this.queue.delete(`${pod.metadata.namespace}/${pod.metadata.name}`);
+    } else {
+      this.queue.delete(`${pod.metadata.namespace}/${pod.metadata.name}`);
+      this.nominator.delete(pod.metadata.uid ?? '');
+    }
   }
 
   private nodeChanged(old: Node | undefined, node: Node): void {
@@ -240,6 +258,7 @@ export class Scheduler {
     const s = await this.framework.runBind(info.pod, node);
     if (s.isSuccess()) {
       this.stats.scheduled++;
+      this.nominator.delete(info.uid);
       if (this.opts.recordScheduledEvents !== false) {
         this.background(() => this.recorder.event(info.pod, 'Normal', 'Scheduled', `Successfully assigned ${info.key} to ${node}`), this.scheduledEvents, 1000);
       }
@@ -262,6 +281,7 @@ export class Scheduler {
     const message = err.message;
     this.log.info(`scheduler: ${q.info.key} unschedulable: ${message}`);
     this.queue.addUnschedulable(q, err.rejectors(), cycle);
+    if (nominated !== undefined) this.nominator.set(q.info, nominated);
     this.background(() => this.recorder.event(pod, 'Warning', 'FailedScheduling', message));
     const patch = unschedulablePatch(pod, message, this.clock.now(), nominated);
     if (patch) this.background(() => this.patchStatus(pod, patch));
@@ -290,6 +310,8 @@ export class Scheduler {
   }
 
   private async nominate(pod: PodInfo, nodeName: string): Promise<void> {
+    // At once, not when the informer shows it: the very next pod must leave the room free.
+    this.nominator.set(pod, nodeName);
     if (pod.pod.status?.nominatedNodeName === nodeName) return;
     await this.patchStatus(pod.pod, { status: { nominatedNodeName: nodeName } });
   }
