@@ -55,7 +55,7 @@ test('exec with stdin: v5 closes stdin with channel 255', async (t) => {
   assert.equal(s.status?.status, 'Success');
 });
 
-test('refusals: no certificate, wrong CN, unknown container, no command, SPDY', async (t) => {
+test('refusals: no certificate, wrong CN, unknown container, no command, old stream protocols', async (t) => {
   const { pki, base } = await setup(t, ['kube-apiserver-kubelet-client']);
   const tls = { ca: pki.ca.certPem, cert: pki.apiClient.certPem, key: pki.apiClient.keyPem };
   assert.equal((await get(`https://${base}/healthz`, { ca: pki.ca.certPem })).status, 401);
@@ -65,13 +65,13 @@ test('refusals: no certificate, wrong CN, unknown container, no command, SPDY', 
   await assert.rejects(runSession(`wss://${base}/exec/default/web/app?output=1`, tls, ['v5.channel.k8s.io']), /HTTP 400: you must specify at least one command/);
   await assert.rejects(runSession(`wss://${base}/exec/default/web/app?command=echo&output=1`, tls, ['channel.k8s.io']), /HTTP 400: none of the offered subprotocols/);
   const spdy = await new Promise<number>((resolve, reject) => {
-    const req = request(`https://${base}/exec/default/web/app?command=echo&output=1`, { ...tls, method: 'POST', headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1' } });
+    const req = request(`https://${base}/exec/default/web/app?command=echo&output=1`, { ...tls, method: 'POST', headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v2.channel.k8s.io' } });
     req.on('response', (res) => { res.resume(); resolve(res.statusCode ?? 0); });
     req.on('upgrade', () => reject(new Error('upgraded')));
     req.on('error', reject);
     req.end();
   });
-  assert.equal(spdy, 400);
+  assert.equal(spdy, 403);
 });
 
 test('containerLogs: options, previous, and follow until the container exits', async (t) => {
