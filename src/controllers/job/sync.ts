@@ -2,7 +2,7 @@
 // has met its success or failure criteria, otherwise bring the number of running pods
 // to what parallelism, completions and the failure back-off allow, and write status.
 
-import { isNotFound } from '../../client/errors.js';
+import { isConflict, isNotFound } from '../../client/errors.js';
 import type { SyncResult } from '../../client/controller.js';
 import type { EventRecorder } from '../../client/events.js';
 import type { Clock } from '../../client/clock.js';
@@ -35,7 +35,21 @@ export interface JobSyncDeps {
 
 const podsPath = (ns: string, name?: string) => `/api/v1/namespaces/${encodeURIComponent(ns)}/pods${name ? `/${encodeURIComponent(name)}` : ''}`;
 
+/**
+ * A conflict on the status write means the cache is behind a newer Job (usually our own
+ * last write): its watch event enqueues the key again, and that sync sees it, so the
+ * conflict is no failure. Every step before the write is safe to repeat.
+ */
 export async function syncJob(key: string, d: JobSyncDeps): Promise<SyncResult | void> {
+  try {
+    return await syncJobOnce(key, d);
+  } catch (err) {
+    if (isConflict(err)) return;
+    throw err;
+  }
+}
+
+async function syncJobOnce(key: string, d: JobSyncDeps): Promise<SyncResult | void> {
   const [ns, name] = key.split('/');
   const job = d.jobs.get(ns, name);
   if (!job) {
