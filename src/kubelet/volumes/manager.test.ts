@@ -231,3 +231,29 @@ test('hostPath: the host path itself, type failures name volume and path', async
   );
   await assert.rejects(f.manager.mountPodVolumes(testPod([{ name: 'x', nfs: { server: 's', path: '/' } }])), /does not support/);
 });
+
+test('emptyDir usage is reported against sizeLimit', async (t) => {
+  const f = await fixture(t, { tmpfs: false });
+  const pod = testPod([{ name: 'scratch', emptyDir: { sizeLimit: '64Ki' } }, { name: 'free', emptyDir: {} }]);
+  const dir = (await f.manager.mountPodVolumes(pod)).get('scratch')!;
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(path.join(dir, 'big'), Buffer.alloc(256 * 1024, 1));
+  const usage = await f.manager.emptyDirUsage(pod.metadata.uid!);
+  const scratch = usage.find((u) => u.volume === 'scratch')!;
+  assert.ok(scratch.usedBytes >= 256 * 1024, String(scratch.usedBytes));
+  assert.equal(scratch.limitBytes, 64 * 1024);
+  assert.equal(scratch.overLimit, true);
+  const free = usage.find((u) => u.volume === 'free')!;
+  assert.equal(free.overLimit, false);
+  assert.equal(free.limitBytes, undefined);
+});
+
+test('a refresh that cannot read the object keeps the last content', async (t) => {
+  const f = await fixture(t, { tmpfs: false });
+  f.api.put('configmaps', { metadata: { name: 'cfg', namespace: 'default' }, data: { k: 'v1' } });
+  const pod = testPod([{ name: 'cfg', configMap: { name: 'cfg' } }]);
+  const dir = (await f.manager.mountPodVolumes(pod)).get('cfg')!;
+  f.api.remove('configmaps', 'default', 'cfg');
+  await f.manager.refresh();
+  assert.equal(await readFile(path.join(dir, 'k'), 'utf8'), 'v1');
+});

@@ -14,7 +14,9 @@ import { getConfigMapData, getSecretData } from './api-source.js';
 import type { NodeAllocatable } from './downward.js';
 import { VolumeSetupError, VolumeTeardownError } from './errors.js';
 import { mountsUnder, unmount } from './mounts.js';
-import { podDir, podVolumesDir } from './paths.js';
+import { plugins, podDir, podVolumesDir, volumeDir } from './paths.js';
+import { diskUsage } from './usage.js';
+import { parseQuantity } from '../../api/validation/quantity.js';
 import { setUpVolume } from './set-up.js';
 import type { ObjectSource, VolumeSpec } from './sources.js';
 import { ApiTokenIssuer, TokenCache, type TokenIssuer } from './tokens.js';
@@ -37,6 +39,14 @@ export interface PodVolumeManagerOptions {
   tmpfs?: boolean;
   /** Used for resourceFieldRef limits a container leaves unset. Default none (0). */
   nodeAllocatable?: NodeAllocatable;
+}
+
+export interface EmptyDirUsage {
+  volume: string;
+  path: string;
+  usedBytes: number;
+  limitBytes?: number;
+  overLimit: boolean;
 }
 
 interface PodEntry {
@@ -151,6 +161,24 @@ export class PodVolumeManager implements VolumeManager {
       await rm(dir, { recursive: true, force: true });
       this.log.info(`volumes torn down pod_uid=${podUid}`);
     });
+  }
+
+  /**
+   * Use of each emptyDir of a set-up pod against its sizeLimit, for stats and for an
+   * eviction manager to act on (this manager only reports; it evicts nothing).
+   */
+  async emptyDirUsage(podUid: string): Promise<EmptyDirUsage[]> {
+    const entry = this.pods.get(podUid);
+    if (!entry) return [];
+    const out: EmptyDirUsage[] = [];
+    for (const v of (entry.pod.spec.volumes ?? []) as VolumeSpec[]) {
+      if (!v.emptyDir) continue;
+      const dir = volumeDir(this.rootDir, podUid, plugins.emptyDir, v.name);
+      const limit = v.emptyDir.sizeLimit ? parseQuantity(v.emptyDir.sizeLimit) : undefined;
+      const usedBytes = await diskUsage(dir);
+      out.push({ volume: v.name, path: dir, usedBytes, limitBytes: limit, overLimit: limit !== undefined && usedBytes > limit });
+    }
+    return out;
   }
 
   /** UIDs of pods with a volumes directory on disk (set up by this or an earlier kubelet). */
