@@ -10,6 +10,7 @@ export const reasons = {
   deadlineExceeded: 'DeadlineExceeded',
   podFailurePolicy: 'PodFailurePolicy',
   completionsReached: 'CompletionsReached',
+  successPolicy: 'SuccessPolicy',
 } as const;
 
 export const messages: Record<string, string> = {

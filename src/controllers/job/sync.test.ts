@@ -139,3 +139,19 @@ test('a suspended job deletes its pods and says Suspended', async () => {
   assert.equal(t.api.count('DELETE', '/pods/p1'), 1);
   assert.equal(t.job().status?.conditions?.[0].reason, 'JobSuspended');
 });
+
+test('an Indexed job meeting its successPolicy succeeds and stops the other indexes', async () => {
+  const t = setup({ completions: 4, parallelism: 4, completionMode: 'Indexed', successPolicy: { rules: [{ succeededIndexes: '0-1', succeededCount: 1 }] } });
+  const other = pod('j-3', 'Running', { annotations: { 'batch.kubernetes.io/job-completion-index': '3' } });
+  t.see(other);
+  t.see(pod('j-1', 'Succeeded', { annotations: { 'batch.kubernetes.io/job-completion-index': '1' } }));
+  await t.sync();
+  const cond = t.job().status?.conditions?.find((c) => c.type === 'SuccessCriteriaMet');
+  assert.equal(cond?.reason, 'SuccessPolicy');
+  assert.equal(cond?.message, 'Matched rules at index 0');
+  assert.equal(t.api.count('DELETE', '/pods/j-3'), 1);
+  assert.equal(t.job().status?.completedIndexes, '1');
+  t.pods.delete('ns/j-3');
+  await t.sync();
+  assert.equal(t.job().status?.conditions?.find((c) => c.type === 'Complete')?.reason, 'SuccessPolicy');
+});

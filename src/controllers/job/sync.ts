@@ -138,6 +138,7 @@ async function syncJobOnce(key: string, d: JobSyncDeps): Promise<SyncResult | vo
     if (failJobMessage) setCondition(status, 'FailureTarget', 'True', reasons.podFailurePolicy, failJobMessage, now);
     else if (status.failed + restarts > backoffLimit) setCondition(status, 'FailureTarget', 'True', reasons.backoffLimitExceeded, messages.BackoffLimitExceeded, now);
     else if (deadline !== undefined && started !== undefined && !spec.suspend && now - started >= deadline * 1000) setCondition(status, 'FailureTarget', 'True', reasons.deadlineExceeded, messages.DeadlineExceeded, now);
+    else if (indexed && successPolicyMatch(job, completed) !== undefined) setCondition(status, 'SuccessCriteriaMet', 'True', reasons.successPolicy, `Matched rules at index ${successPolicyMatch(job, completed)}`, now);
     else if (complete) setCondition(status, 'SuccessCriteriaMet', 'True', reasons.completionsReached, messages.CompletionsReached, now);
     else if (deadline !== undefined && started !== undefined && !spec.suspend) requeueAfterMs = started + deadline * 1000 - now;
   }
@@ -180,6 +181,19 @@ async function syncJobOnce(key: string, d: JobSyncDeps): Promise<SyncResult | vo
   if (!status.failed) delete status.failed;
   await writeStatus();
   return requeueAfterMs !== undefined && Number.isFinite(requeueAfterMs) ? { requeueAfterMs: Math.max(1, requeueAfterMs) } : undefined;
+}
+
+/** The index of the first successPolicy rule the completed indexes satisfy. */
+export function successPolicyMatch(job: Job, completed: Set<number>): number | undefined {
+  const rules = job.spec?.successPolicy?.rules ?? [];
+  const total = job.spec?.completions ?? 0;
+  for (let i = 0; i < rules.length; i++) {
+    const r = rules[i];
+    const wanted = r.succeededIndexes !== undefined ? parseIndexes(r.succeededIndexes, total) : undefined;
+    const done = wanted ? [...wanted].filter((x) => completed.has(x)).length : completed.size;
+    if (r.succeededCount !== undefined ? done >= r.succeededCount : wanted !== undefined && done === wanted.size && done > 0) return i;
+  }
+  return undefined;
 }
 
 function containerRestarts(p: Pod): number {
@@ -265,6 +279,8 @@ async function deletePods(key: string, pods: Pod[], n: number, d: JobSyncDeps): 
     try {
       await d.client.delete(podsPath(p.metadata.namespace ?? '', p.metadata.name), { preconditions: { uid: p.metadata.uid } });
       out.push(p.metadata.uid ?? '');
+      const job = d.jobs.getByKey(key);
+      if (job) d.events?.event(job, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`).catch(() => {});
     } catch (err) {
       d.expectations.observeDelete(key, p.metadata.name!);
       if (!isNotFound(err)) throw err;

@@ -34,6 +34,7 @@ export interface JobSpec {
   ttlSecondsAfterFinished?: number;
   podReplacementPolicy?: 'TerminatingOrFailed' | 'Failed';
   managedBy?: string;
+  successPolicy?: { rules?: { succeededIndexes?: string; succeededCount?: number }[] };
   podFailurePolicy?: { rules?: PodFailurePolicyRule[] };
   template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> };
 }
