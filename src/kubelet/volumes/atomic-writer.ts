@@ -6,7 +6,7 @@
 // atomic), so the change appears at once in running containers, which bind-mount the
 // volume directory itself.
 
-import { chmod, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rename, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidPayloadPathError } from './errors.js';
 
@@ -46,7 +46,7 @@ async function listFiles(dir: string, rel = ''): Promise<string[]> {
   return out;
 }
 
-async function sameAsCurrent(tsDir: string, payload: Payload): Promise<boolean> {
+async function sameAsCurrent(tsDir: string, payload: Payload, gid: number | undefined): Promise<boolean> {
   try {
     const files = await listFiles(tsDir);
     if (files.length !== payload.size) return false;
@@ -55,6 +55,7 @@ async function sameAsCurrent(tsDir: string, payload: Payload): Promise<boolean> 
       if (!want) return false;
       const st = await stat(path.join(tsDir, f));
       if ((st.mode & 0o7777) !== want.mode) return false;
+      if (gid !== undefined && st.gid !== gid) return false;
       if (!(await readFile(path.join(tsDir, f))).equals(want.data)) return false;
     }
     return true;
@@ -63,25 +64,37 @@ async function sameAsCurrent(tsDir: string, payload: Payload): Promise<boolean> 
   }
 }
 
+export interface WriteOptions {
+  /** Group owning every file and directory written (the pod's fsGroup). Default: unchanged. */
+  gid?: number;
+  /** Names the timestamped directory. Default: now. */
+  now?: Date;
+}
+
 /**
  * Makes dir hold exactly payload. Answers false when nothing changed (no new
  * timestamped directory is made then), true after a swap.
  */
-export async function writeAtomic(dir: string, payload: Payload, now = new Date()): Promise<boolean> {
+export async function writeAtomic(dir: string, payload: Payload, opts: WriteOptions = {}): Promise<boolean> {
+  const { gid } = opts;
+  const now = opts.now ?? new Date();
   for (const p of payload.keys()) validatePayloadPath(p);
   await mkdir(dir, { recursive: true });
   const current = await readlink(path.join(dir, dataLink)).catch(() => undefined);
-  if (current && (await sameAsCurrent(path.join(dir, current), payload))) {
+  if (current && (await sameAsCurrent(path.join(dir, current), payload, gid))) {
     await linkTopLevel(dir, payload);
     return false;
   }
 
   const tsDir = await mkdtemp(path.join(dir, timestampPrefix(now)));
   await chmod(tsDir, 0o755);
+  if (gid !== undefined) await chown(tsDir, -1, gid);
   for (const [rel, f] of payload) {
     const file = path.join(tsDir, rel);
-    await mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
+    const made = await mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
+    if (gid !== undefined && made) await chownUp(tsDir, path.dirname(file), gid);
     await writeFile(file, f.data);
+    if (gid !== undefined) await chown(file, -1, gid);
     await chmod(file, f.mode);
   }
 
@@ -92,6 +105,11 @@ export async function writeAtomic(dir: string, payload: Payload, now = new Date(
   await linkTopLevel(dir, payload);
   await removeStale(dir, payload, path.basename(tsDir));
   return true;
+}
+
+/** chown of every directory from dir up to (not including) top. */
+async function chownUp(top: string, dir: string, gid: number): Promise<void> {
+  for (let d = dir; d !== top && d.startsWith(top); d = path.dirname(d)) await chown(d, -1, gid);
 }
 
 function topLevelNames(payload: Payload): Set<string> {

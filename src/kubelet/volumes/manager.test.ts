@@ -257,3 +257,22 @@ test('a refresh that cannot read the object keeps the last content', async (t) =
   await f.manager.refresh();
   assert.equal(await readFile(path.join(dir, 'k'), 'utf8'), 'v1');
 });
+
+test('fsGroup: API data group-readable and owned by the group; emptyDir setgid', async (t) => {
+  const f = await fixture(t, { tmpfs: false });
+  f.api.put('configmaps', { metadata: { name: 'cfg', namespace: 'default' }, data: { k: 'v' } });
+  const pod = testPod([{ name: 'cfg', configMap: { name: 'cfg', defaultMode: 0o400, items: [{ key: 'k', path: 'd/k' }] } }, { name: 'scratch', emptyDir: {} }]);
+  pod.spec.securityContext = { fsGroup: 2345 };
+  const paths = await f.manager.mountPodVolumes(pod);
+  const st = await stat(path.join(paths.get('cfg')!, 'd/k'));
+  assert.equal(st.gid, 2345);
+  assert.equal(st.mode & 0o777, 0o440);
+  assert.equal((await stat(path.join(paths.get('cfg')!, 'd'))).gid, 2345);
+  const scratch = await stat(paths.get('scratch')!);
+  assert.equal(scratch.gid, 2345);
+  assert.equal(scratch.mode & 0o7777, 0o2777);
+  // Unchanged content with the group applied is not rewritten on refresh.
+  const before = await readlink(path.join(paths.get('cfg')!, '..data'));
+  await f.manager.refresh();
+  assert.equal(await readlink(path.join(paths.get('cfg')!, '..data')), before);
+});

@@ -2,7 +2,7 @@
 // whose content comes from the API (configMap, secret, downwardAPI, projected), its
 // files. Answers the host path the kubelet bind-mounts into containers.
 
-import { chmod, lstat, mkdir } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseQuantity } from '../../api/validation/quantity.js';
@@ -38,11 +38,24 @@ export function defaultTmpfsSize(): number {
   return Math.floor(os.totalmem() / 2);
 }
 
-async function ensureDir(dir: string, tmpfs: boolean, sizeBytes: number): Promise<void> {
+async function ensureDir(dir: string, tmpfs: boolean, sizeBytes: number, fsGroup: number | undefined): Promise<void> {
   await mkdir(dir, { recursive: true });
   if (tmpfs && !(await isMountPoint(dir))) await mountTmpfs(dir, sizeBytes);
-  // 0777 so any container user can write, as emptyDir is made in Kubernetes.
-  await chmod(dir, 0o777);
+  // 0777 so any container user can write, as emptyDir is made in Kubernetes; with an
+  // fsGroup the directory belongs to that group and is setgid, so new files do too.
+  if (fsGroup !== undefined) await chown(dir, -1, fsGroup);
+  await chmod(dir, fsGroup !== undefined ? 0o2777 : 0o777);
+}
+
+function fsGroupOf(pod: Pod): number | undefined {
+  const g = pod.spec.securityContext?.fsGroup;
+  return typeof g === 'number' && Number.isInteger(g) && g >= 0 ? g : undefined;
+}
+
+/** With an fsGroup, Kubernetes makes API data readable by the group whatever the mode said. */
+function withGroupRead(p: Payload, fsGroup: number | undefined): Payload {
+  if (fsGroup === undefined) return p;
+  return new Map([...p].map(([k, f]) => [k, { data: f.data, mode: f.mode | 0o440 }]));
 }
 
 async function hasData(dir: string): Promise<boolean> {
@@ -83,15 +96,16 @@ export async function setUpVolume(pod: Pod, v: VolumeSpec, ctx: SetUpContext): P
     const memory = v.emptyDir.medium === 'Memory';
     if (memory && !ctx.tmpfs) throw new ProjectionError('emptyDir medium Memory needs tmpfs mounts, which this node has turned off');
     const size = v.emptyDir.sizeLimit ? parseQuantity(v.emptyDir.sizeLimit) : defaultTmpfsSize();
-    await ensureDir(dir, memory, size);
+    await ensureDir(dir, memory, size, fsGroupOf(pod));
     return dir;
   }
   const kind = (['configMap', 'secret', 'downwardAPI', 'projected'] as const).find((k) => v[k] !== undefined);
   if (!kind) throw new UnsupportedVolumeTypeError(v.name);
   const dir = volumeDir(ctx.rootDir, uid, contentPlugin[kind], v.name);
-  await ensureDir(dir, ctx.tmpfs && onTmpfs[kind], defaultTmpfsSize());
+  const fsGroup = fsGroupOf(pod);
+  await ensureDir(dir, ctx.tmpfs && onTmpfs[kind], defaultTmpfsSize(), undefined);
   if (ctx.refreshContent || !(await hasData(dir))) {
-    await writeAtomic(dir, await payloadFor(pod, v, kind, ctx.objects));
+    await writeAtomic(dir, withGroupRead(await payloadFor(pod, v, kind, ctx.objects), fsGroup), { gid: fsGroup });
   }
   return dir;
 }
