@@ -11,9 +11,9 @@ import type { QosClass } from '../resources.js';
 export const KUBEPODS = '/kubepods';
 
 /** The cgroup path (relative to each controller's root) of a pod. */
-export function podCgroupName(uid: string, qos: QosClass): string {
-  if (qos === 'Guaranteed') return `${KUBEPODS}/pod${uid}`;
-  return `${KUBEPODS}/${qos === 'Burstable' ? 'burstable' : 'besteffort'}/pod${uid}`;
+export function podCgroupName(uid: string, qos: QosClass, top = KUBEPODS): string {
+  if (qos === 'Guaranteed') return `${top}/pod${uid}`;
+  return `${top}/${qos === 'Burstable' ? 'burstable' : 'besteffort'}/pod${uid}`;
 }
 
 export interface PodCgroups {
@@ -43,12 +43,12 @@ export class MemoryPodCgroups implements PodCgroups {
 
 const CONTROLLERS = ['cpu', 'cpuacct', 'memory', 'pids', 'cpuset', 'blkio', 'devices', 'freezer'];
 
-/** The cgroup v1 filesystem under /sys/fs/cgroup. */
+/** The cgroup v1 filesystem under /sys/fs/cgroup; `top` moves the hierarchy (tests use their own). */
 export class CgroupV1PodCgroups implements PodCgroups {
-  constructor(private readonly root = '/sys/fs/cgroup') {}
+  constructor(private readonly root = '/sys/fs/cgroup', readonly top = KUBEPODS) {}
 
   async ensure(uid: string, qos: QosClass, res: LinuxContainerResources): Promise<string> {
-    const name = podCgroupName(uid, qos);
+    const name = podCgroupName(uid, qos, this.top);
     for (const c of CONTROLLERS) {
       const dir = path.join(this.root, c, name);
       try {
@@ -70,7 +70,7 @@ export class CgroupV1PodCgroups implements PodCgroups {
   async remove(uid: string, qos?: QosClass): Promise<void> {
     const classes: QosClass[] = qos ? [qos] : ['Guaranteed', 'Burstable', 'BestEffort'];
     for (const q of classes) {
-      const name = podCgroupName(uid, q);
+      const name = podCgroupName(uid, q, this.top);
       for (const c of CONTROLLERS) await removeTree(path.join(this.root, c, name));
     }
   }
@@ -78,7 +78,7 @@ export class CgroupV1PodCgroups implements PodCgroups {
   async list(): Promise<string[]> {
     const out: string[] = [];
     for (const sub of ['', 'burstable', 'besteffort']) {
-      const dir = path.join(this.root, 'cpu', KUBEPODS, sub);
+      const dir = path.join(this.root, 'cpu', this.top, sub);
       const names = await readdir(dir).catch(() => [] as string[]);
       for (const n of names) if (n.startsWith('pod')) out.push(n.slice(3));
     }
@@ -99,6 +99,11 @@ export class CgroupV1PodCgroups implements PodCgroups {
       }
     }
   }
+}
+
+/** Removes the whole hierarchy (tests, after their pods are gone). */
+export async function removeCgroupHierarchy(top: string, root = '/sys/fs/cgroup'): Promise<void> {
+  for (const c of CONTROLLERS) await removeTree(path.join(root, c, top));
 }
 
 /** rmdir depth first: v1 cgroup directories cannot be removed recursively in one go. */

@@ -36,15 +36,19 @@ export class StaticNetwork implements PodNetwork {
   }
 }
 
-/** emptyDir volumes as plain directories under `<rootDir>/pods/<uid>/volumes/<name>`; others are refused. */
+/**
+ * emptyDir volumes as plain directories under `<rootDir>/pods/<uid>/volumes/<name>`.
+ * Other kinds are refused, unless `placeholders` is set: then they are empty
+ * directories too (a stand-in until the real volume manager fills them).
+ */
 export class EmptyDirVolumeManager implements VolumeManager {
-  constructor(private readonly rootDir: string) {}
+  constructor(private readonly rootDir: string, private readonly placeholders = false) {}
 
   async mountPodVolumes(pod: Pod): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const uid = pod.metadata.uid ?? '';
     for (const v of pod.spec.volumes ?? []) {
-      if (!('emptyDir' in v)) throw new UnsupportedVolumeError(v.name);
+      if (!('emptyDir' in v) && !this.placeholders) throw new UnsupportedVolumeError(v.name);
       const dir = path.join(this.rootDir, 'pods', uid, 'volumes', v.name);
       await mkdir(dir, { recursive: true });
       out.set(v.name, dir);
