@@ -7,3 +7,4 @@ export { writeAtomic, type Payload, type FileProjection } from './atomic-writer.
 export { escapePluginName, podVolumesDir, volumeDir, plugins } from './paths.js';
 export type { NodeAllocatable } from './downward.js';
 export { diskUsage } from './usage.js';
+export { readOnlyVolumeNames } from './read-only.js';

@@ -193,6 +193,24 @@ export class PodVolumeManager implements VolumeManager {
     return out;
   }
 
+  /**
+   * Tears down the volumes of every pod on disk that is not in keep (pods deleted while
+   * no kubelet ran); answers the UIDs removed. Failures are logged and retried next time.
+   */
+  async cleanupOrphans(keep: ReadonlySet<string>): Promise<string[]> {
+    const removed: string[] = [];
+    for (const uid of await this.podsOnDisk()) {
+      if (keep.has(uid)) continue;
+      try {
+        await this.unmountPodVolumes(uid);
+        removed.push(uid);
+      } catch (e) {
+        this.log.warn(`orphaned pod volumes not removed pod_uid=${uid}: ${(e as Error).message}`);
+      }
+    }
+    return removed;
+  }
+
   /** Rewrites every known pod's API-backed volumes from fresh objects (and tokens due for rotation). */
   async refresh(): Promise<void> {
     for (const uid of [...this.pods.keys()]) {
