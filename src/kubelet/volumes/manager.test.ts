@@ -214,6 +214,10 @@ test('persistentVolumeClaim: bound hostPath and local PVs give their path, unbou
   assert.equal(paths.get('h'), path.join(f.rootDir, 'data-h'));
   assert.ok((await stat(paths.get('h')!)).isDirectory());
   assert.equal(paths.get('l'), f.rootDir);
+  // A generic ephemeral volume uses the claim <pod>-<volume>.
+  f.api.put('persistentvolumeclaims', { metadata: { name: 'p-eph', namespace: 'default' }, spec: { volumeName: 'pv-l' }, status: { phase: 'Bound' } });
+  const eph = await f.manager.mountPodVolumes(testPod([{ name: 'eph', ephemeral: { volumeClaimTemplate: { spec: {} } } }]));
+  assert.equal(eph.get('eph'), f.rootDir);
   await assert.rejects(
     f.manager.mountPodVolumes(testPod([{ name: 'data', persistentVolumeClaim: { claimName: 'c-p' } }])),
     (e) => e instanceof VolumeSetupError && e.volume === 'data' && e.reason === 'persistentvolumeclaim "c-p" is not bound',
@@ -230,6 +234,7 @@ test('hostPath: the host path itself, type failures name volume and path', async
     (e) => e instanceof VolumeSetupError && e.message === 'MountVolume.SetUp failed for volume "h" : hostPath type check failed: /dev/null is not a directory',
   );
   await assert.rejects(f.manager.mountPodVolumes(testPod([{ name: 'x', nfs: { server: 's', path: '/' } }])), /does not support/);
+  await assert.rejects(f.manager.mountPodVolumes(testPod([{ name: 'x', emptyDir: { medium: 'HugePages' } }])), /medium "HugePages" is not supported/);
 });
 
 test('emptyDir usage is reported against sizeLimit', async (t) => {

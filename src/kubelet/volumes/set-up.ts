@@ -91,9 +91,13 @@ export async function setUpVolume(pod: Pod, v: VolumeSpec, ctx: SetUpContext): P
   const uid = pod.metadata.uid ?? '';
   if (v.hostPath) return prepareHostPath(v.hostPath.path, v.hostPath.type ?? '');
   if (v.persistentVolumeClaim) return resolveClaimPath(ctx.client, pod.metadata.namespace ?? 'default', v.persistentVolumeClaim.claimName);
+  // A generic ephemeral volume is a claim named <pod>-<volume>, made by the ephemeral volume controller.
+  if (v.ephemeral) return resolveClaimPath(ctx.client, pod.metadata.namespace ?? 'default', `${pod.metadata.name ?? ''}-${v.name}`);
   if (v.emptyDir) {
     const dir = volumeDir(ctx.rootDir, uid, plugins.emptyDir, v.name);
-    const memory = v.emptyDir.medium === 'Memory';
+    const medium = v.emptyDir.medium ?? '';
+    if (medium !== '' && medium !== 'Memory') throw new ProjectionError(`emptyDir medium "${medium}" is not supported on this node`);
+    const memory = medium === 'Memory';
     if (memory && !ctx.tmpfs) throw new ProjectionError('emptyDir medium Memory needs tmpfs mounts, which this node has turned off');
     const size = v.emptyDir.sizeLimit ? parseQuantity(v.emptyDir.sizeLimit) : defaultTmpfsSize();
     await ensureDir(dir, memory, size, fsGroupOf(pod));

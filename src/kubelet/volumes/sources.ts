@@ -56,7 +56,8 @@ export interface ProjectedSource {
 }
 
 export interface EmptyDirSource {
-  medium?: '' | 'Memory';
+  /** '' (disk) or 'Memory'; 'HugePages' is refused. */
+  medium?: string;
   sizeLimit?: string;
 }
 
@@ -80,6 +81,8 @@ export interface VolumeSpec {
   downwardAPI?: DownwardApiSource;
   projected?: ProjectedSource;
   persistentVolumeClaim?: PvcSource;
+  /** Generic ephemeral volume: only its presence matters here (the claim is <pod>-<volume>). */
+  ephemeral?: Record<string, unknown>;
 }
 
 /** Key -> bytes of a ConfigMap (data and binaryData) or Secret (data, decoded). */
