@@ -281,3 +281,14 @@ test('fsGroup: API data group-readable and owned by the group; emptyDir setgid',
   await f.manager.refresh();
   assert.equal(await readlink(path.join(paths.get('cfg')!, '..data')), before);
 });
+
+test('set-up and teardown of one pod never interleave', async (t) => {
+  const f = await fixture(t);
+  f.api.put('secrets', { metadata: { name: 's', namespace: 'default' }, data: { k: b64('v') } });
+  const pod = testPod([{ name: 's', secret: { secretName: 's' } }, { name: 'm', emptyDir: { medium: 'Memory' } }]);
+  const ops = [f.manager.mountPodVolumes(pod), f.manager.refresh(), f.manager.unmountPodVolumes(pod.metadata.uid!), f.manager.refresh()];
+  await Promise.all(ops);
+  assert.deepEqual(await mountsUnder(f.rootDir), []);
+  await assert.rejects(stat(path.join(f.rootDir, 'pods', pod.metadata.uid!, 'volumes')), { code: 'ENOENT' });
+  await assert.rejects(f.manager.unmountPodVolumes('../etc'), /invalid pod uid/);
+});

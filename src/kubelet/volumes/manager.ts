@@ -115,7 +115,7 @@ export class PodVolumeManager implements VolumeManager {
     return next;
   }
 
-  mountPodVolumes(pod: Pod): Promise<Map<string, string>> {
+  async mountPodVolumes(pod: Pod): Promise<Map<string, string>> {
     const uid = pod.metadata.uid ?? '';
     checkUid(uid);
     return this.serialize(uid, async () => {
@@ -142,7 +142,7 @@ export class PodVolumeManager implements VolumeManager {
     return out;
   }
 
-  unmountPodVolumes(podUid: string): Promise<void> {
+  async unmountPodVolumes(podUid: string): Promise<void> {
     checkUid(podUid);
     return this.serialize(podUid, async () => {
       this.pods.delete(podUid);
