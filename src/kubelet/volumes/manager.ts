@@ -5,6 +5,8 @@
 // restarted kubelet can remove what an earlier one set up.
 
 import { readdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { parseQuantity } from '../../api/validation/quantity.js';
 import { realClock, type Clock, type TimerHandle } from '../../client/clock.js';
 import { silentLogger, type Logger } from '../../client/log.js';
 import type { RestClient } from '../../client/rest-client.js';
@@ -15,12 +17,10 @@ import type { NodeAllocatable } from './downward.js';
 import { VolumeSetupError, VolumeTeardownError } from './errors.js';
 import { mountsUnder, unmount } from './mounts.js';
 import { plugins, podDir, podVolumesDir, volumeDir } from './paths.js';
-import { diskUsage } from './usage.js';
-import { parseQuantity } from '../../api/validation/quantity.js';
 import { setUpVolume } from './set-up.js';
 import type { ObjectSource, VolumeSpec } from './sources.js';
 import { ApiTokenIssuer, TokenCache, type TokenIssuer } from './tokens.js';
-import path from 'node:path';
+import { diskUsage } from './usage.js';
 
 export interface PodVolumeManagerOptions {
   client: RestClient;
