@@ -261,6 +261,12 @@ test('a refresh that cannot read the object keeps the last content', async (t) =
   f.api.remove('configmaps', 'default', 'cfg');
   await f.manager.refresh();
   assert.equal(await readFile(path.join(dir, 'k'), 'utf8'), 'v1');
+  // A sync past the interval still answers the volume (running containers keep working)...
+  f.clock.advance(10_000);
+  assert.equal((await f.manager.mountPodVolumes(pod)).get('cfg'), dir);
+  assert.equal(await readFile(path.join(dir, 'k'), 'utf8'), 'v1');
+  // ...while a pod that never had the volume fails.
+  await assert.rejects(f.manager.mountPodVolumes(testPod([{ name: 'cfg', configMap: { name: 'cfg' } }])), /configmap "cfg" not found/);
 });
 
 test('fsGroup: API data group-readable and owned by the group; emptyDir setgid', async (t) => {

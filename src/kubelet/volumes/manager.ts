@@ -131,7 +131,9 @@ export class PodVolumeManager implements VolumeManager {
 
   private async setUpAll(pod: Pod, refreshContent: boolean): Promise<Map<string, string>> {
     const out = new Map<string, string>();
-    const ctx = { rootDir: this.rootDir, client: this.client, objects: this.objects, tmpfs: this.tmpfs, refreshContent };
+    const onStaleContent = (volume: string, err: Error) =>
+      this.log.warn(`volume not refreshed, keeping its last content pod=${pod.metadata.namespace}/${pod.metadata.name} volume=${volume}: ${err.message}`);
+    const ctx = { rootDir: this.rootDir, client: this.client, objects: this.objects, tmpfs: this.tmpfs, refreshContent, onStaleContent };
     for (const v of (pod.spec.volumes ?? []) as VolumeSpec[]) {
       try {
         out.set(v.name, await setUpVolume(pod, v, ctx));

@@ -24,6 +24,8 @@ export interface SetUpContext {
   tmpfs: boolean;
   /** Re-read the objects and rewrite the files of a volume already written. */
   refreshContent: boolean;
+  /** Called when rewriting a volume that already has content fails; without it the failure throws. */
+  onStaleContent?: (volume: string, err: Error) => void;
 }
 
 export class UnsupportedVolumeTypeError extends Error {
@@ -108,8 +110,16 @@ export async function setUpVolume(pod: Pod, v: VolumeSpec, ctx: SetUpContext): P
   const dir = volumeDir(ctx.rootDir, uid, contentPlugin[kind], v.name);
   const fsGroup = fsGroupOf(pod);
   await ensureDir(dir, ctx.tmpfs && onTmpfs[kind], defaultTmpfsSize(), undefined);
-  if (ctx.refreshContent || !(await hasData(dir))) {
-    await writeAtomic(dir, withGroupRead(await payloadFor(pod, v, kind, ctx.objects), fsGroup), { gid: fsGroup });
+  const written = await hasData(dir);
+  if (ctx.refreshContent || !written) {
+    try {
+      await writeAtomic(dir, withGroupRead(await payloadFor(pod, v, kind, ctx.objects), fsGroup), { gid: fsGroup });
+    } catch (e) {
+      // A volume already in use keeps its last content (running containers are not
+      // disturbed by an API hiccup or a deleted object); only a first set-up fails.
+      if (!written || !ctx.onStaleContent) throw e;
+      ctx.onStaleContent(v.name, e as Error);
+    }
   }
   return dir;
 }
