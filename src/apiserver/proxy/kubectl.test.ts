@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { createServer, request } from 'node:https';
 import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -27,8 +27,13 @@ import type { PodLike } from './target.js';
 const versions = ['1.27', '1.33'].filter((v) => existsSync(kubectlPath(v)));
 
 function kubectl(version: string, kubeconfig: string, args: string[], cacheDir: string, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return run(kubectlPath(version), ['--kubeconfig', kubeconfig, ...args], cacheDir, input);
+}
+
+/** Runs a program without blocking the event loop (the proxy under test lives in this process). */
+function run(cmd: string, args: string[], cacheDir: string, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(kubectlPath(version), ['--kubeconfig', kubeconfig, ...args], { env: { ...process.env, KUBECACHEDIR: cacheDir } });
+    const p = spawn(cmd, args, { env: { ...process.env, KUBECACHEDIR: cacheDir } });
     p.stdin.end(input);
     let stdout = '';
     let stderr = '';
@@ -126,6 +131,11 @@ test('kubectl logs, exec and port-forward through handleNodeProxy (WebSocket for
     assert.notEqual(missing.code, 0);
     assert.match(missing.stderr, /container nope is not valid for pod web/);
 
+    // A terminal: `script` gives kubectl a pty, so -t sends tty=true and resize frames (the fake runtime reads stdin to its end before running, so no -i here).
+    const tty = await run('script', ['-qec', `${kubectlPath(version)} --kubeconfig ${kubeconfig} exec -t web -- echo in-a-tty`, '/dev/null'], cache);
+    assert.equal(tty.code, 0, `${version}: ${tty.stdout}${tty.stderr}`);
+    assert.match(tty.stdout, /in-a-tty/);
+
     const local = await freePort();
     const pf = spawn(kubectlPath(version), ['--kubeconfig', kubeconfig, 'port-forward', 'pod/web', `${local}:8080`], { env: { ...process.env, KUBECACHEDIR: cache } });
     try {
@@ -147,4 +157,14 @@ test('kubectl logs, exec and port-forward through handleNodeProxy (WebSocket for
       pf.kill('SIGKILL');
     }
   }
+
+  // logs -f follows until the container exits.
+  const follow = kubectl(versions[versions.length - 1], kubeconfig, ['logs', '-f', 'web', '--tail=1'], cache);
+  await new Promise((r) => setTimeout(r, 1000));
+  await appendFile(pod.logPath, '2026-01-01T00:00:03Z stdout F third line\n');
+  await new Promise((r) => setTimeout(r, 1000));
+  pod.runtime.exitContainer(pod.containerId, 0);
+  const followed = await follow;
+  assert.equal(followed.code, 0, followed.stderr);
+  assert.equal(followed.stdout, 'second line\nthird line\n');
 });
