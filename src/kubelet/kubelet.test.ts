@@ -193,3 +193,13 @@ test('env from config maps, secrets and fields reaches the container, with $(VAR
   assert.ok(st.mounts.some((m) => m.containerPath === '/etc/hosts'));
   assert.ok(st.mounts.some((m) => m.containerPath === '/dev/termination-log'));
 });
+
+test('activeDeadlineSeconds: the pod is killed and Failed with reason DeadlineExceeded', async (t) => {
+  const n = await node(t);
+  n.addPod({ spec: { activeDeadlineSeconds: 1, containers: [{ name: 'c', image: 'busybox:1' }] } });
+  await n.waitFor('Running', (s) => s.phase === 'Running');
+  const s = await n.waitFor('Failed', (s) => s.phase === 'Failed', 'p', 15_000);
+  assert.equal(s.reason, 'DeadlineExceeded');
+  assert.equal(s.message, 'Pod was active on the node longer than the specified deadline');
+  assert.equal(s.containerStatuses![0].state.terminated?.exitCode, 143);
+});

@@ -23,6 +23,8 @@ export interface SyncResult {
 export class PodSyncer {
   private readonly ips = new Map<string, { sandbox: string; ips: string[] }>();
   private readonly waiting = new Map<string, Map<string, Waiting>>();
+  /** Why the kubelet failed a pod itself (activeDeadlineSeconds), for status.reason/message. */
+  private readonly failed = new Map<string, { reason: string; message: string }>();
 
   constructor(readonly d: SyncDeps) {}
 
@@ -35,6 +37,14 @@ export class PodSyncer {
     const uid = pod.metadata.uid ?? '';
     const last = d.status.last(uid) ?? pod.status;
     if (last?.phase === 'Succeeded' || last?.phase === 'Failed') return { terminal: true };
+    const deadline = pod.spec.activeDeadlineSeconds;
+    const started = last?.startTime ? Date.parse(last.startTime) : NaN;
+    if (deadline !== undefined && !Number.isNaN(started) && d.clock.now() - started >= deadline * 1000) {
+      const message = 'Pod was active on the node longer than the specified deadline';
+      d.record(pod, 'Normal', 'DeadlineExceeded', message);
+      this.failed.set(uid, { reason: 'DeadlineExceeded', message });
+      return { terminal: true };
+    }
     const waiting = new Map<string, Waiting>();
     this.waiting.set(uid, waiting);
     let state = await readPodState(d.runtime, uid);
@@ -194,6 +204,8 @@ export class PodSyncer {
       terminal,
       nowMs: d.clock.now(),
     });
+    const failed = this.failed.get(uid);
+    if (failed && terminal) Object.assign(status, { phase: 'Failed', ...failed });
     await d.status.set(pod, status);
     return status;
   }
@@ -201,5 +213,6 @@ export class PodSyncer {
   forget(uid: string): void {
     this.ips.delete(uid);
     this.waiting.delete(uid);
+    this.failed.delete(uid);
   }
 }
