@@ -4,7 +4,7 @@
 // median of per-second samples) and the p99 from create to bound as seen by a watch,
 // beside Kubernetes' CI threshold for this test (270 pods/s).
 //
-//   node dist/bench/scheduler/basic.js [nodes = 5000] [pods = 10000] [runs = 1] [--most-allocated] [--precreate] [--no-events] [--bind-concurrency=64]
+//   node dist/bench/scheduler/basic.js [nodes = 5000] [pods = 10000] [runs = 1] [--most-allocated] [--precreate] [--no-events] [--bind-concurrency=128]
 
 import { RestClient } from '../../src/client/rest-client.js';
 import { HollowNodes } from '../../src/kubelet/hollow/hollow-nodes.js';

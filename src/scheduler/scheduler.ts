@@ -29,7 +29,7 @@ export interface SchedulerOptions {
   log?: Logger;
   clock?: Clock;
   config?: SchedulerConfig;
-  /** Bindings in flight at once. Default 64. */
+  /** Bindings in flight at once. Default 128: the API server, not the scheduler, is the limit, and bindings waiting behind pod creates are latency. */
   bindConcurrency?: number;
   /** Informers to share with other components; default a factory of its own. */
   informers?: InformerFactory;
@@ -74,7 +74,7 @@ export class Scheduler {
     this.schedulerName = opts.config?.schedulerName ?? 'default-scheduler';
     const client = opts.client;
     this.recorder = new EventRecorder({ client, component: this.schedulerName, clock: this.clock, log: this.log });
-    this.binds = new Limiter(opts.bindConcurrency ?? 64);
+    this.binds = new Limiter(opts.bindConcurrency ?? 128);
     this.framework = defaultFramework({
       handle: this.cache,
       binder: client,
