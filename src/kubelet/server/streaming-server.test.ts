@@ -93,3 +93,23 @@ test('containerLogs: options, previous, and follow until the container exits', a
   pod.runtime.exitContainer(pod.containerId, 0);
   assert.deepEqual(await follow, { status: 200, body: 'three\nfour\n' });
 });
+
+test('attach streams the container output from now on and ends with its exit', async (t) => {
+  const { pki, pod, base } = await setup(t);
+  const tls = { ca: pki.ca.certPem, cert: pki.apiClient.certPem, key: pki.apiClient.keyPem };
+  pod.runtime.writeLog(pod.containerId, 'stdout', 'before attach');
+  let opened!: () => void;
+  const open = new Promise<void>((r) => { opened = r; });
+  const session = runSession(`wss://${base}/attach/default/web/app?output=1&error=1`, tls, ['v5.channel.k8s.io'], undefined, () => opened());
+  // The server attaches right after the handshake; give it a moment past the client's open.
+  await open;
+  await new Promise((r) => setTimeout(r, 300));
+  pod.runtime.writeLog(pod.containerId, 'stdout', 'after attach');
+  pod.runtime.writeLog(pod.containerId, 'stderr', 'to stderr');
+  await new Promise((r) => setTimeout(r, 100));
+  pod.runtime.exitContainer(pod.containerId, 2);
+  const s = await session;
+  assert.equal(s.stdout, 'after attach\n');
+  assert.equal(s.stderr, 'to stderr\n');
+  assert.deepEqual((s.status?.details as { causes: unknown[] }).causes, [{ reason: 'ExitCode', message: '2' }]);
+});

@@ -53,12 +53,13 @@ export async function makePod(): Promise<Pod> {
 export interface Session { stdout: string; stderr: string; status: Record<string, unknown> | undefined; protocol: string; closeCode: number }
 
 /** Runs one channel-protocol session: sends `stdin` then (v5) closes it, collects the rest. */
-export function runSession(url: string, tls: { ca: string; cert?: string; key?: string }, protocols: string[], stdin?: string): Promise<Session> {
+export function runSession(url: string, tls: { ca: string; cert?: string; key?: string }, protocols: string[], stdin?: string, onOpen?: () => void): Promise<Session> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, protocols, { ...tls, perMessageDeflate: false });
     const out: Session = { stdout: '', stderr: '', status: undefined, protocol: '', closeCode: 0 };
     ws.on('open', () => {
       out.protocol = ws.protocol;
+      onOpen?.();
       if (stdin !== undefined) {
         ws.send(Buffer.concat([Buffer.from([0]), Buffer.from(stdin)]));
         ws.send(Buffer.from([255, 0]));
