@@ -46,5 +46,3 @@ export interface VolumeManager {
   unmountPodVolumes(podUid: string): Promise<void>;
 }
 
-/** A VolumeManager that knows emptyDir only (a directory under rootDir), for tests. */
-export { EmptyDirVolumeManager, NoNetwork, StaticNetwork } from './testing/trivial.js';
