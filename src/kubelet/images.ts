@@ -98,12 +98,14 @@ export class ImageManager {
     if (policy === 'Never') {
       const msg = `Container image "${image}" is not present with pull policy of Never`;
       this.o.record(pod, 'Warning', 'ErrImageNeverPull', msg, fieldPath);
+      this.o.record(pod, 'Warning', 'Failed', 'Error: ErrImageNeverPull', fieldPath);
       throw new ImageError('ErrImageNeverPull', msg);
     }
     const key = `${pod.metadata.uid}/${image}`;
     const failed = this.failedAt.get(key);
     if (failed !== undefined && this.o.backoff.isInBackOffSince(key, failed)) {
       this.o.record(pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`, fieldPath);
+      this.o.record(pod, 'Warning', 'Failed', 'Error: ImagePullBackOff', fieldPath);
       throw new ImageError('ImagePullBackOff', `Back-off pulling image "${image}"`);
     }
     this.o.record(pod, 'Normal', 'Pulling', `Pulling image "${image}"`, fieldPath);

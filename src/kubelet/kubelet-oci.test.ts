@@ -70,11 +70,12 @@ test('kubelet on crun: a pod runs, logs, is deleted gracefully; a failing contai
   const built = await writeTestImages(path.join(dir, 'fixtures'));
   await store.importArchive(built.ociArchive);
   client = RestClient.fromKubeconfig(server.kubeconfig);
-  kubelet = new Kubelet({
-    client, nodeName: NODE, runtime, images: new OciImageService(store), network: new NoNetwork(),
+  const newKubelet = () => new Kubelet({
+    client: client!, nodeName: NODE, runtime: runtime!, images: new OciImageService(store), network: new NoNetwork(),
     volumes: new EmptyDirVolumeManager(rootDir, true), rootDir, log: { info: () => {}, warn: (m) => console.error(m), error: (m) => console.error(m) },
     cgroups: new CgroupV1PodCgroups('/sys/fs/cgroup', cgTop), resyncMs: 500,
   });
+  kubelet = newKubelet();
   await kubelet.start();
 
   const get = async (name: string): Promise<Pod | null> => {
@@ -105,6 +106,17 @@ test('kubelet on crun: a pod runs, logs, is deleted gracefully; a failing contai
   assert.ok(existsSync(`/sys/fs/cgroup/cpu${cgTop}/besteffort/pod${uid}`), 'pod cgroup under besteffort');
   const events = server.ok(kubectl, ['get', 'events', '-o', 'json']);
   assert.match(events, /Started container c/);
+
+  // A restarted kubelet adopts the running container: same id, no restart, no duplicate.
+  await kubelet.stop();
+  kubelet = newKubelet();
+  await kubelet.start();
+  await new Promise((r) => setTimeout(r, 2000));
+  const again = (await get('hello'))!;
+  assert.equal(again.status!.containerStatuses![0].containerID, cs.containerID);
+  assert.equal(again.status!.containerStatuses![0].restartCount, 0);
+  assert.equal((await runtime.listContainers()).length, 1);
+  assert.equal((await runtime.listPodSandbox()).length, 1);
 
   // Graceful deletion: the container's TERM trap exits 0, the kubelet deletes the object.
   server.ok(kubectl, ['delete', 'pod', 'hello', '--wait=false']);
