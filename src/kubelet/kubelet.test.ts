@@ -203,3 +203,14 @@ test('activeDeadlineSeconds: the pod is killed and Failed with reason DeadlineEx
   assert.equal(s.message, 'Pod was active on the node longer than the specified deadline');
   assert.equal(s.containerStatuses![0].state.terminated?.exitCode, 143);
 });
+
+test('a dead sandbox is replaced and its containers started again (restartPolicy Always)', async (t) => {
+  const n = await node(t);
+  const pod = n.addPod({ spec: { containers: [{ name: 'c', image: 'busybox:1' }] } });
+  await n.waitFor('Running', (s) => s.phase === 'Running');
+  const [sb] = await n.runtime.listPodSandbox({ labelSelector: { [L_POD_UID]: pod.metadata.uid! } });
+  await n.runtime.stopPodSandbox(sb.id);
+  await until(async () => (await n.runtime.listPodSandbox({ state: 'SANDBOX_READY' })).some((s) => s.metadata.attempt === 1), 'sandbox attempt 1');
+  const s = await n.waitFor('running again', (s) => s.containerStatuses?.[0]?.state.running !== undefined && s.containerStatuses[0].restartCount === 1);
+  assert.equal(s.phase, 'Running');
+});

@@ -89,3 +89,16 @@ test('a pod not yet initialized: init PodInitializing, apps PodInitializing, Ini
   assert.deepEqual([init.status, init.reason, init.message], ['False', 'ContainersNotInitialized', 'containers with incomplete status: [i]']);
   assert.equal(s.phase, 'Pending');
 });
+
+test('readiness gates hold Ready back until their conditions are True', () => {
+  const p: Pod = { ...pod('Always'), spec: { ...pod('Always').spec, readinessGates: [{ conditionType: 'example.com/lb' }] } };
+  const running = [ctr('a', 0, 'CONTAINER_RUNNING'), ctr('b', 0, 'CONTAINER_RUNNING')];
+  const s = computePodStatus(input(p, running));
+  const ready = s.conditions!.find((c) => c.type === 'Ready')!;
+  assert.deepEqual([ready.status, ready.reason, ready.message], ['False', 'ReadinessGatesNotReady', 'corresponding condition of pod readiness gate "example.com/lb" does not exist.']);
+  assert.equal(s.conditions!.find((c) => c.type === 'ContainersReady')?.status, 'True');
+  const gated = { ...p, status: { ...p.status, conditions: [...p.status!.conditions!, { type: 'example.com/lb', status: 'True' as const }] } };
+  const s2 = computePodStatus(input(gated, running));
+  assert.equal(s2.conditions!.find((c) => c.type === 'Ready')?.status, 'True');
+  assert.equal(s2.conditions!.find((c) => c.type === 'example.com/lb')?.status, 'True', 'foreign conditions kept');
+});

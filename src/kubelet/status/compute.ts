@@ -122,6 +122,20 @@ function condition(old: PodCondition[] | undefined, type: string, ok: boolean, n
   };
 }
 
+/** Ready needs ready containers and every readiness gate's condition True. */
+function readyCondition(pod: Pod, cs: PodCondition[] | undefined, containersReady: boolean, nowMs: number, reason: string, message: string | undefined): PodCondition {
+  if (!containersReady) return condition(cs, 'Ready', false, nowMs, reason, message);
+  const gates = (pod.spec.readinessGates as { conditionType: string }[] | undefined) ?? [];
+  const problems: string[] = [];
+  for (const g of gates) {
+    const c = cs?.find((x) => x.type === g.conditionType);
+    if (!c) problems.push(`corresponding condition of pod readiness gate "${g.conditionType}" does not exist.`);
+    else if (c.status !== 'True') problems.push(`the status of pod readiness gate "${g.conditionType}" is not "True", but ${c.status}`);
+  }
+  if (problems.length) return condition(cs, 'Ready', false, nowMs, 'ReadinessGatesNotReady', problems.join(', '));
+  return condition(cs, 'Ready', true, nowMs);
+}
+
 export function computePodStatus(inp: StatusInput): PodStatusV1 {
   const { pod } = inp;
   const old = pod.status ?? {};
@@ -141,7 +155,7 @@ export function computePodStatus(inp: StatusInput): PodStatusV1 {
   const conditions: PodCondition[] = [
     condition(cs, 'PodReadyToStartContainers', sandboxReady && !inp.terminal, inp.nowMs),
     condition(cs, 'Initialized', initialized, inp.nowMs, terminalPhase && initialized ? 'PodCompleted' : 'ContainersNotInitialized', `containers with incomplete status: ${list(notInit)}`),
-    condition(cs, 'Ready', unready.length === 0 && !terminalPhase, inp.nowMs, readyReason, terminalPhase ? undefined : `containers with unready status: ${list(unready)}`),
+    readyCondition(pod, cs, unready.length === 0 && !terminalPhase, inp.nowMs, readyReason, terminalPhase ? undefined : `containers with unready status: ${list(unready)}`),
     condition(cs, 'ContainersReady', unready.length === 0 && !terminalPhase, inp.nowMs, readyReason, terminalPhase ? undefined : `containers with unready status: ${list(unready)}`),
   ];
   if (initialized && notInit.length > 0) conditions[1] = condition(cs, 'Initialized', true, inp.nowMs);
