@@ -39,7 +39,8 @@ async function setup(t: { after: (fn: () => Promise<void> | void) => void }) {
   api.on('upgrade', (req, socket, head) => void handleNodeProxy(opts, req, socket, head));
   await new Promise<void>((r) => api.listen(0, '127.0.0.1', () => r()));
   t.after(() => new Promise<void>((r) => { api.closeAllConnections(); api.close(() => r()); }));
-  return { pki, pod, base: `127.0.0.1:${(api.address() as AddressInfo).port}` };
+  const connections = () => new Promise<number>((r) => api.getConnections((_e, n) => r(n)));
+  return { pki, pod, base: `127.0.0.1:${(api.address() as AddressInfo).port}`, connections };
 }
 
 function get(url: string, ca: string): Promise<{ status: number; body: string; type: string }> {
@@ -53,7 +54,7 @@ function get(url: string, ca: string): Promise<{ status: number; body: string; t
 }
 
 test('pods/exec through the proxy: a WebSocket tunnel to the node', async (t) => {
-  const { pki, base } = await setup(t);
+  const { pki, base, connections } = await setup(t);
   const tls = { ca: pki.ca.certPem, cert: pki.other.certPem, key: pki.other.keyPem };
   const s = await runSession(`wss://${base}/api/v1/namespaces/default/pods/web/exec?command=echo&command=hi&stdout=true&stderr=true`, tls, ['v5.channel.k8s.io', 'v4.channel.k8s.io']);
   assert.equal(s.protocol, 'v5.channel.k8s.io');
@@ -61,6 +62,9 @@ test('pods/exec through the proxy: a WebSocket tunnel to the node', async (t) =>
   assert.deepEqual(s.status, { metadata: {}, status: 'Success' });
   const c = await runSession(`wss://${base}/api/v1/namespaces/default/pods/web/exec?container=app&command=cat&stdin=true&stdout=true`, tls, ['v5.channel.k8s.io'], 'piped\n');
   assert.equal(c.stdout, 'piped\n');
+  // Finished tunnels leave no connection behind on the API server.
+  for (let i = 0; i < 100 && (await connections()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await connections(), 0);
 });
 
 test('upgrade failures come back as Status objects', async (t) => {

@@ -52,6 +52,9 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> {
       this.pending = Buffer.from(parsed.rest);
       for (const f of parsed.frames) this.inbound = this.inbound.then(() => this.onFrame(f)).catch(() => this.destroy());
     });
+    // Sockets of an upgraded request are half-open capable: the client's FIN alone
+    // closes nothing, so answer it with ours, or the connection lingers forever.
+    socket.on('end', () => { socket.end(); this.shutdown(); });
     socket.on('close', () => this.destroy());
     socket.on('error', () => this.destroy());
   }
