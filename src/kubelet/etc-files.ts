@@ -3,6 +3,7 @@
 // /etc/resolv.conf per dnsPolicy, kept under <rootDir>/pods/<uid>/.
 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { Mount } from '../runtime/cri.js';
 import type { Pod } from './types.js';
@@ -101,7 +102,8 @@ export async function writePodEtcFiles(podDir: string, pod: Pod, podIPs: string[
     }
   } else hostsContent = hostsText(pod, podIPs, dns.clusterDomain);
   await writeFile(hosts, hostsContent);
-  await writeFile(hostname, podHostname(pod) + '\n');
+  // hostNetwork pods share the node's UTS namespace in Kubernetes, so they see its name.
+  await writeFile(hostname, (pod.spec.hostNetwork ? os.hostname() : podHostname(pod)) + '\n');
   await writeFile(resolv, resolvConfText(await podDnsConfig(pod, dns)));
   return [
     { containerPath: '/etc/hosts', hostPath: hosts },

@@ -22,6 +22,7 @@ export interface SyncResult {
 
 export class PodSyncer {
   private readonly ips = new Map<string, { sandbox: string; ips: string[] }>();
+  private readonly cgroupOf = new Map<string, string>();
   private readonly waiting = new Map<string, Map<string, Waiting>>();
   /** Why the kubelet failed a pod itself (activeDeadlineSeconds), for status.reason/message. */
   private readonly failed = new Map<string, { reason: string; message: string }>();
@@ -57,16 +58,18 @@ export class PodSyncer {
       const attempt = state.sandboxes.length ? state.sandboxes[0].metadata.attempt + 1 : 0;
       const created = await createSandbox(d, pod, attempt);
       this.ips.set(uid, { sandbox: created.id, ips: created.ips });
+      this.cgroupOf.set(uid, created.config.linux?.cgroupParent ?? '');
       state = await readPodState(d.runtime, uid);
       sb = readySandbox(state);
       if (!sb) return { terminal: false };
-    } else {
-      // The pod cgroup follows the spec's resources (in-place changes or a restarted kubelet).
-      await d.cgroups.ensure(uid, qosClass(pod), podResources(pod));
     }
-    if (this.ips.get(uid)?.sandbox !== sb.id) this.ips.set(uid, { sandbox: sb.id, ips: await sandboxIPs(d, pod, sb.id) });
+    if (this.ips.get(uid)?.sandbox !== sb.id) {
+      // First sight of this sandbox (new, or adopted after a restart): pod cgroup and addresses.
+      this.cgroupOf.set(uid, await d.cgroups.ensure(uid, qosClass(pod), podResources(pod)));
+      this.ips.set(uid, { sandbox: sb.id, ips: await sandboxIPs(d, pod, sb.id) });
+    }
     const podIPs = this.ips.get(uid)!.ips;
-    const config = await sandboxConfig(d, pod, sb.metadata.attempt, await d.cgroups.ensure(uid, qosClass(pod), podResources(pod)));
+    const config = await sandboxConfig(d, pod, sb.metadata.attempt, this.cgroupOf.get(uid) ?? '');
     let volumes: Map<string, string>;
     try {
       volumes = await d.volumes.mountPodVolumes(pod);
@@ -212,6 +215,7 @@ export class PodSyncer {
 
   forget(uid: string): void {
     this.ips.delete(uid);
+    this.cgroupOf.delete(uid);
     this.waiting.delete(uid);
     this.failed.delete(uid);
   }
