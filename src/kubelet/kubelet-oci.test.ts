@@ -100,6 +100,7 @@ test('kubelet on crun: a pod runs, logs, is deleted gracefully; a failing contai
   assert.ok(cs.state.running?.startedAt);
   assert.match(cs.containerID ?? '', /^k8ts:\/\//);
   assert.equal(cs.ready, true);
+  assert.deepEqual(pod.status!.conditions!.map((c) => `${c.type}=${c.status}`), ['PodReadyToStartContainers=True', 'Initialized=True', 'Ready=True', 'ContainersReady=True', 'PodScheduled=True']);
   const uid = pod.metadata.uid!;
   const logFile = path.join(rootDir, 'logs', `default_hello_${uid}`, 'c', '0.log');
   await until(async () => (await readFile(logFile, 'utf8').catch(() => '')).includes(' stdout F hello'), 'hello in the log file', 30_000, 200);

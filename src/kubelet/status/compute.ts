@@ -160,8 +160,9 @@ export function computePodStatus(inp: StatusInput): PodStatusV1 {
   ];
   if (initialized && notInit.length > 0) conditions[1] = condition(cs, 'Initialized', true, inp.nowMs);
   for (const c of conditions) if (c.status === 'True' || c.message === undefined) delete c.message;
+  // A pod on a node is scheduled, also when it was bound by spec.nodeName without the scheduler.
   const scheduled = cs?.find((c) => c.type === 'PodScheduled');
-  if (scheduled) conditions.push(scheduled);
+  conditions.push(scheduled?.status === 'True' ? scheduled : condition(cs, 'PodScheduled', true, inp.nowMs));
   // Conditions others own (readiness gates, disruption targets) are kept as they are.
   for (const c of cs ?? []) if (!conditions.some((x) => x.type === c.type)) conditions.push(c);
   const ipList = (ips: string[]) => ips.map((ip) => ({ ip }));
