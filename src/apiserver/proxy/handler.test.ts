@@ -26,6 +26,7 @@ async function setup(t: { after: (fn: () => Promise<void> | void) => void }) {
     web: { metadata: { name: 'web', namespace: 'default' }, spec: { nodeName: 'node-a', containers: [{ name: 'app' }] } },
     two: { metadata: { name: 'two', namespace: 'default' }, spec: { nodeName: 'node-a', containers: [{ name: 'a' }, { name: 'b' }] } },
     away: { metadata: { name: 'away', namespace: 'default' }, spec: { nodeName: 'node-down', containers: [{ name: 'app' }] } },
+    pending: { metadata: { name: 'pending', namespace: 'default' }, spec: { containers: [{ name: 'app' }] } },
   };
   const opts: NodeProxyOptions = {
     getPod: async (ns, name) => (ns === 'default' ? pods[name] : undefined),
@@ -87,6 +88,7 @@ test('pods/log through the proxy, and node errors as Status', async (t) => {
   const bad = await get(`https://${base}/api/v1/namespaces/default/pods/web/log?tailLines=x`, pki.ca.certPem);
   assert.equal(bad.status, 400);
   assert.equal((JSON.parse(bad.body) as { reason: string }).reason, 'BadRequest');
+  assert.deepEqual((({ status, body }) => ({ status, body }))(await get(`https://${base}/api/v1/namespaces/default/pods/pending/log`, pki.ca.certPem)), { status: 200, body: '' });
   const node = await get(`https://${base}/api/v1/nodes/node-a/proxy/healthz`, pki.ca.certPem);
   assert.deepEqual([node.status, node.body], [200, 'ok']);
 });

@@ -11,7 +11,7 @@ import { ApiError, errors } from '../errors.js';
 import { DirectTlsDialer, type GetNode, type NodeDialer } from './dialer.js';
 import { nodeErrorToApiError } from './node-errors.js';
 import { tunnelPortForward, wantsTunnelledPortForward } from './portforward-tunnel.js';
-import { kubeletPodPath, parseNodeProxyPath, requireBoundPod, type PodLike, type ProxyRequest } from './target.js';
+import { chooseContainer, kubeletPodPath, parseNodeProxyPath, requireBoundPod, type PodLike, type ProxyRequest } from './target.js';
 
 export interface NodeProxyOptions {
   getPod(namespace: string, name: string): Promise<PodLike | undefined>;
@@ -88,6 +88,16 @@ export async function handleNodeProxy(opts: NodeProxyOptions, req: IncomingMessa
   if (target instanceof ServerResponse) {
     if (!pr) throw errors.notFoundPath();
     if (pr.kind === 'pod' && pr.subresource !== 'log') throw errors.badRequest('Upgrade request required');
+    if (pr.kind === 'pod') {
+      // A pod not yet on a node has no logs: an empty answer, as Kubernetes gives.
+      const pod = await opts.getPod(pr.namespace, pr.name);
+      if (pod && !pod.spec?.nodeName) {
+        chooseContainer(pod, url.searchParams.get('container'));
+        target.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 0 });
+        target.end();
+        return;
+      }
+    }
     return proxyRequest(opts, req, target, pr, url.searchParams);
   }
   try {

@@ -1,7 +1,9 @@
 // The node's streaming server: logs, exec and attach for the API server to reach.
 
 export { StreamingServer, parseRoute, remoteCommandOptions, type StreamingServerOptions } from './streaming-server.js';
-export type { ContainerLocator, LocatedContainer } from './locator.js';
+export { ContainerUnavailableError, type ContainerLocator, type LocatedContainer } from './locator.js';
+export { portForwardProtocol, servePortForward, type PortForwarder } from './spdy/port-forward.js';
+export { SpdySession, SpdyStream } from './spdy/session.js';
 export { streamCriLog, parseCriLogLine, formatRecord, tailRecords, parseRfc3339Ns, type CriLogRecord, type CriLogOptions } from './cri-log.js';
 export {
   encodeFrame, decodeFrame, negotiateProtocol, parseResize, exitCodeStatus, successStatus, failureStatus, FrameError,

@@ -17,3 +17,15 @@ export interface ContainerLocator {
    */
   find(namespace: string, pod: string, container: string, opts?: { previous?: boolean }): Promise<LocatedContainer | undefined>;
 }
+
+/**
+ * Thrown by a locator when the container exists but cannot serve the request yet, with
+ * the kubelet's wording, e.g. `container "app" in pod "web" is waiting to start:
+ * ContainerCreating`. Answered as 400, as the kubelet does.
+ */
+export class ContainerUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ContainerUnavailableError';
+  }
+}

@@ -84,6 +84,7 @@ test('containerLogs: options, previous, and follow until the container exits', a
   assert.equal((await get(`https://${base}/containerLogs/default/web/app?tailLines=-1`, tls)).status, 400);
   assert.deepEqual(await get(`https://${base}/containerLogs/default/web/app?previous=true`, tls), { status: 200, body: '' });
   assert.equal((await get(`https://${base}/containerLogs/default/web/other`, tls)).status, 404);
+  assert.deepEqual(await get(`https://${base}/containerLogs/default/web/waiting`, tls), { status: 400, body: 'container "waiting" in pod "web" is waiting to start: ContainerCreating' });
 
   let seen = '';
   const follow = get(`https://${base}/containerLogs/default/web/app?follow=true&tailLines=1`, tls, (b) => { seen = b; });

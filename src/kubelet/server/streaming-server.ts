@@ -14,7 +14,7 @@ import { WebSocketServer } from 'ws';
 import { silentLogger, type Logger } from '../../client/log.js';
 import type { RuntimeService } from '../../runtime/cri.js';
 import { negotiateProtocol } from './channels.js';
-import type { ContainerLocator } from './locator.js';
+import { ContainerUnavailableError, type ContainerLocator } from './locator.js';
 import { serveLogs } from './logs-handler.js';
 import { serveRemoteCommand, type RemoteCommandOptions } from './remote-command.js';
 import { HttpError, rejectUpgrade, sendText } from './http-errors.js';
@@ -38,6 +38,12 @@ export interface StreamingServerOptions {
   /** Connects to a pod's port for port-forward; without it port-forward answers 501. */
   portForwarder?: PortForwarder;
   log?: Logger;
+}
+
+function asHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof ContainerUnavailableError) return new HttpError(400, err.message);
+  return new HttpError(500, (err as Error).message);
 }
 
 /** Header values, comma-separated or repeated, trimmed. */
@@ -95,8 +101,8 @@ export class StreamingServer {
     });
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       this.handleUpgrade(req, socket, head).catch((err: unknown) => {
-        if (!(err instanceof HttpError)) this.log.error(`streaming: ${req.url}: ${(err as Error).stack ?? String(err)}`);
-        rejectUpgrade(socket, err instanceof HttpError ? err : new HttpError(500, (err as Error).message));
+        if (!(err instanceof HttpError) && !(err instanceof ContainerUnavailableError)) this.log.error(`streaming: ${req.url}: ${(err as Error).stack ?? String(err)}`);
+        rejectUpgrade(socket, asHttpError(err));
       });
     });
     server.on('clientError', (_err, socket) => socket.destroy());
@@ -212,7 +218,7 @@ export class StreamingServer {
   }
 
   private answerError(res: ServerResponse, err: unknown): void {
-    const e = err instanceof HttpError ? err : new HttpError(500, (err as Error).message);
+    const e = asHttpError(err);
     if (e.code >= 500) this.log.error(`streaming: ${e.message}`);
     if (res.headersSent) { res.destroy(); return; }
     sendText(res, e.code, e.message);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { createCa, issueCertificate, type KeyPairPem } from '../../../apiserver/pki.js';
 import { FakeRuntimeService } from '../../../runtime/fake/index.js';
-import type { ContainerLocator, LocatedContainer } from '../locator.js';
+import { ContainerUnavailableError, type ContainerLocator, type LocatedContainer } from '../locator.js';
 
 export interface Pki { ca: KeyPairPem; node: KeyPairPem; apiClient: KeyPairPem; other: KeyPairPem }
 
@@ -43,6 +43,7 @@ export async function makePod(): Promise<Pod> {
   await writeFile(logPath, '');
   const locator: ContainerLocator = {
     async find(namespace, pod, container, opts): Promise<LocatedContainer | undefined> {
+      if (namespace === 'default' && pod === 'web' && container === 'waiting') throw new ContainerUnavailableError('container "waiting" in pod "web" is waiting to start: ContainerCreating');
       if (namespace !== 'default' || pod !== 'web' || container !== 'app') return undefined;
       return opts?.previous ? { containerId, logPath: previousLogPath } : { containerId, logPath };
     },
