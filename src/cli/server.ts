@@ -22,14 +22,17 @@ import { builtinOpenApi } from '../apiserver/builtin/openapi.js';
 import { createRequestHandler } from '../apiserver/server.js';
 import { bearerTokenAuthenticator, certificateAuthenticator, staticTokens, unionAuthenticator } from '../apiserver/authn.js';
 import { allowAll } from '../apiserver/handlers/reviews.js';
-import { ensureClusterPki } from '../apiserver/pki.js';
+import { ensureClusterPki, issueCertificate, type ClusterPki } from '../apiserver/pki.js';
+import { RestClient } from '../client/rest-client.js';
+import { primaryIPv4 } from '../kubelet/node/index.js';
+import { startNodeAgent, type NodeAgent } from './agent.js';
 import { ServiceAccountTokens } from '../apiserver/serviceaccount-tokens.js';
 import { ensureKubernetesService, ensureSystemNamespaces } from '../apiserver/bootstrap.js';
 import type { KObject } from '../apiserver/kobject.js';
 import { writeKubeconfig } from '../client/kubeconfig.js';
 import { FlagError, parseFlags } from './flags.js';
 import { startControllers } from './controllers.js';
-import { logger } from './log.js';
+import { logger, type Logger } from './log.js';
 
 const usage = `usage: k8ts server [flags]
 
@@ -50,6 +53,25 @@ export const kubernetesVersion = { major: '1', minor: '32', gitVersion: 'v1.32.0
 const watchTriggers: TriggerIndexes = {
   pods: { 'spec.nodeName': (pod) => String((pod.spec as { nodeName?: string } | undefined)?.nodeName ?? '') },
 };
+
+/**
+ * This machine's node agent, with credentials the server makes itself (it holds the
+ * CA). A failing agent is logged and the control plane goes on serving.
+ */
+async function startOwnAgent(o: { dataDir: string; pki: ClusterPki; serverUrl: string; log: Logger }): Promise<NodeAgent | undefined> {
+  try {
+    const nodeName = hostname().toLowerCase();
+    const servingCert = await issueCertificate(o.pki.ca, { commonName: `system:node:${nodeName}`, organizations: ['system:nodes'], dnsNames: [nodeName, 'localhost'], ips: [...new Set(['127.0.0.1', primaryIPv4()])], usage: 'server' });
+    const client = new RestClient({ server: o.serverUrl, ca: o.pki.ca.certPem, cert: o.pki.admin.certPem, key: o.pki.admin.keyPem, userAgent: `k8ts-kubelet/${nodeName}` });
+    return await startNodeAgent({
+      client, dataDir: o.dataDir, nodeName, isServer: true, kubeletVersion: kubernetesVersion.gitVersion, servingCert, caPem: o.pki.ca.certPem,
+      podCIDRHint: '10.42.0.0/24', apiService: { host: '10.43.0.1', port: 443 },
+    });
+  } catch (err) {
+    o.log.error(`node agent failed to start, serving the control plane only: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    return undefined;
+  }
+}
 
 /** The key service account tokens are signed with, made on first start. */
 async function readOrCreateServiceAccountKey(path: string): Promise<string> {
@@ -177,7 +199,7 @@ export async function runServer(args: string[]): Promise<number> {
   const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
   writeKubeconfig(kubeconfigPath, { server: serverUrl, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, user: 'admin', cluster: 'k8ts', context: 'k8ts' });
   const controllers = flags.switches.has('disable-controllers') ? undefined : await startControllers({ server: serverUrl, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem, log });
-  if (!flags.switches.has('disable-agent')) log.info('the node agent is not built yet: running the control plane only (as with --disable-agent)');
+  const agent = flags.switches.has('disable-agent') ? undefined : await startOwnAgent({ dataDir, pki, serverUrl, log });
   log.info(`ready in ${Date.now() - started} ms: API server at ${serverUrl}, kubeconfig at ${kubeconfigPath}`);
 
   return new Promise<number>((resolve) => {
@@ -186,6 +208,7 @@ export async function runServer(args: string[]): Promise<number> {
       if (stopping) return;
       stopping = true;
       log.info(`${signal}: shutting down`);
+      await agent?.stop();
       await controllers?.stop();
       cache.close();
       server.closeAllConnections();
