@@ -66,8 +66,14 @@ export function pullPolicy(c: ContainerSpec): 'Always' | 'IfNotPresent' | 'Never
   return !hasTag(img) || img.endsWith(':latest') ? 'Always' : 'IfNotPresent';
 }
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
+/** A duration as Go prints one (523ms, 1.2s, 1m2.5s), since the messages are Kubernetes'. */
+export function goDuration(ms: number): string {
+  if (ms <= 0) return '0s';
+  if (ms < 1000) return `${+ms.toFixed(3)}ms`;
+  const trim = (x: number) => `${+x.toFixed(3)}`;
+  if (ms < 60_000) return `${trim(ms / 1000)}s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m}m${trim((ms - m * 60_000) / 1000)}s`;
 }
 
 export interface ImageManagerOptions {
@@ -113,7 +119,7 @@ export class ImageManager {
     try {
       const auth = credentialsFor(image, await this.o.pullSecrets(pod));
       const ref = await this.o.images.pullImage({ image }, auth);
-      const took = seconds(this.o.clock.now() - start);
+      const took = goDuration(this.o.clock.now() - start);
       const size = (await this.o.images.imageStatus({ image }).catch(() => null))?.size;
       this.o.record(pod, 'Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting)${size !== undefined ? `. Image size: ${size} bytes.` : ''}`, fieldPath);
       this.failedAt.delete(key);

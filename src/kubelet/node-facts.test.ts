@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { podCgroupName } from './cgroups/pod-cgroups.js';
 import { hostsText, podDnsConfig, resolvConfText, writePodEtcFiles } from './etc-files.js';
-import { credentialsFor, pullPolicy, registryOf } from './images.js';
+import { credentialsFor, goDuration, pullPolicy, registryOf } from './images.js';
 import { containerResources, podResources, qosClass } from './resources.js';
 import type { Pod } from './types.js';
 
@@ -68,4 +68,8 @@ test('images: default pull policy, registry of a reference, credentials from pul
   assert.deepEqual(credentialsFor('busybox', secrets), { username: 'hub', password: 'pw1', identityToken: undefined });
   assert.equal(credentialsFor('other.example/app', secrets), undefined);
   assert.deepEqual(credentialsFor('reg.example:5000/app', [{ '.dockercfg': JSON.stringify({ 'reg.example:5000': { auth: Buffer.from('a:b:c').toString('base64') } }) }]), { username: 'a', password: 'b:c', identityToken: undefined });
+});
+
+test('pull durations are printed as Go prints them', () => {
+  assert.deepEqual([0, 7, 523, 1200, 61_500].map(goDuration), ['0s', '7ms', '523ms', '1.2s', '1m1.5s']);
 });
