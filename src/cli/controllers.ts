@@ -15,6 +15,7 @@ import { startCronJobController } from '../controllers/cronjob/controller.js';
 import { startDaemonSetController } from '../controllers/daemonset/controller.js';
 import { startStatefulSetController } from '../controllers/statefulset/controller.js';
 import { startScheduler } from '../scheduler/start.js';
+import type { SchedulerConfig } from '../scheduler/config.js';
 import { logger, type Logger } from './log.js';
 
 export interface ControllerCredentials {
@@ -23,6 +24,8 @@ export interface ControllerCredentials {
   cert: string;
   key: string;
   log: Logger;
+  /** The scheduler's KubeSchedulerConfiguration, parsed; default profile when absent. */
+  schedulerConfig?: SchedulerConfig;
 }
 
 export async function startControllers(creds: ControllerCredentials): Promise<{ stop(): Promise<void> }> {
@@ -39,7 +42,7 @@ export async function startControllers(creds: ControllerCredentials): Promise<{ 
     startCronJobController({ client, informers, log: logger('cronjob-controller') }),
     startDaemonSetController({ client, informers, log: logger('daemonset-controller') }),
     startStatefulSetController({ client, informers, log: logger('statefulset-controller') }),
-    startScheduler({ client, log: logger('scheduler') }),
+    startScheduler({ client, log: logger('scheduler'), config: creds.schedulerConfig }),
   ];
   informers.start();
   creds.log.info('controllers started: namespace, serviceaccount, root-ca-cert-publisher, replicaset, deployment, job, ttl-after-finished, cronjob, daemonset, statefulset; scheduler started');

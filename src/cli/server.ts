@@ -32,6 +32,7 @@ import type { KObject } from '../apiserver/kobject.js';
 import { writeKubeconfig } from '../client/kubeconfig.js';
 import { FlagError, parseFlags } from './flags.js';
 import { startControllers } from './controllers.js';
+import { parseSchedulerConfig, type SchedulerConfig } from '../scheduler/config.js';
 import { logger, type Logger } from './log.js';
 
 const usage = `usage: k8ts server [flags]
@@ -44,6 +45,7 @@ const usage = `usage: k8ts server [flags]
   --disable-controllers   run the API server alone (no controllers)
   --default-not-ready-toleration-seconds N     how long pods tolerate a not-ready node (default 300)
   --default-unreachable-toleration-seconds N   how long pods tolerate an unreachable node (default 300)
+  --scheduler-config FILE  a KubeSchedulerConfiguration (e.g. NodeResourcesFit scoringStrategy MostAllocated)
 `;
 
 /** The Kubernetes version this server speaks (kubectl picks its matching version from it). */
@@ -101,6 +103,7 @@ export async function runServer(args: string[]): Promise<number> {
       values: {
         'data-dir': '/var/lib/k8ts', 'bind-address': '127.0.0.1', 'https-port': '6443', datastore: 'sqlite',
         'default-not-ready-toleration-seconds': '300', 'default-unreachable-toleration-seconds': '300',
+        'scheduler-config': undefined,
       },
       switches: ['disable-agent', 'disable-controllers', 'help'],
       aliases: { h: 'help' },
@@ -133,6 +136,16 @@ export async function runServer(args: string[]): Promise<number> {
   for (const [flag, v] of [['default-not-ready-toleration-seconds', notReadySeconds], ['default-unreachable-toleration-seconds', unreachableSeconds]] as const) {
     if (!Number.isInteger(v) || v < 0) {
       process.stderr.write(`k8ts server: invalid --${flag} ${JSON.stringify(flags.values[flag])}: want a whole number of seconds\n`);
+      return 2;
+    }
+  }
+  let schedulerConfig: SchedulerConfig | undefined;
+  const schedulerConfigPath = flags.values['scheduler-config'];
+  if (schedulerConfigPath) {
+    try {
+      schedulerConfig = parseSchedulerConfig(await readFile(schedulerConfigPath, 'utf8'));
+    } catch (err) {
+      process.stderr.write(`k8ts server: --scheduler-config ${schedulerConfigPath}: ${err instanceof Error ? err.message : String(err)}\n`);
       return 2;
     }
   }
@@ -198,7 +211,7 @@ export async function runServer(args: string[]): Promise<number> {
   const serverUrl = `https://${advertise.includes(':') ? `[${advertise}]` : advertise}:${port}`;
   const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
   writeKubeconfig(kubeconfigPath, { server: serverUrl, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, user: 'admin', cluster: 'k8ts', context: 'k8ts' });
-  const controllers = flags.switches.has('disable-controllers') ? undefined : await startControllers({ server: serverUrl, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem, log });
+  const controllers = flags.switches.has('disable-controllers') ? undefined : await startControllers({ server: serverUrl, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem, log, schedulerConfig });
   const agent = flags.switches.has('disable-agent') ? undefined : await startOwnAgent({ dataDir, pki, serverUrl, log });
   log.info(`ready in ${Date.now() - started} ms: API server at ${serverUrl}, kubeconfig at ${kubeconfigPath}`);
 
