@@ -4,6 +4,7 @@ import { until } from '../client/testing/wait.js';
 import { L_CONTAINER_NAME, L_POD_UID } from './labels.js';
 import { FakeNode } from './testing/fake-node.js';
 import type { Pod } from './types.js';
+import type { AuthConfig, ImageService, ImageSpec } from '../runtime/cri.js';
 
 async function node(t: { after(fn: () => Promise<void>): void }, opts?: ConstructorParameters<typeof FakeNode>[0]): Promise<FakeNode> {
   const n = new FakeNode(opts);
@@ -213,4 +214,22 @@ test('a dead sandbox is replaced and its containers started again (restartPolicy
   await until(async () => (await n.runtime.listPodSandbox({ state: 'SANDBOX_READY' })).some((s) => s.metadata.attempt === 1), 'sandbox attempt 1');
   const s = await n.waitFor('running again', (s) => s.containerStatuses?.[0]?.state.running !== undefined && s.containerStatuses[0].restartCount === 1);
   assert.equal(s.phase, 'Running');
+});
+
+test('imagePullSecrets: dockerconfigjson credentials go with the pull of a matching registry', async (t) => {
+  const n = new FakeNode();
+  const auths: unknown[] = [];
+  const images = n.images as ImageService;
+  const pull = images.pullImage.bind(images);
+  images.pullImage = async (image: ImageSpec, auth?: AuthConfig) => {
+    auths.push(auth);
+    return pull(image);
+  };
+  t.after(() => n.stop());
+  await n.start();
+  const cfg = JSON.stringify({ auths: { 'reg.example:5000': { username: 'robot', password: 'pw' } } });
+  n.api.put('secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'regcred', namespace: 'default' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': Buffer.from(cfg).toString('base64') } });
+  n.addPod({ spec: { imagePullSecrets: [{ name: 'regcred' }], containers: [{ name: 'c', image: 'reg.example:5000/app:1', imagePullPolicy: 'Always' }] } });
+  await n.waitFor('Running', (s) => s.phase === 'Running');
+  assert.deepEqual(auths[0], { username: 'robot', password: 'pw', identityToken: undefined });
 });
