@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:https';
+import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
+import { WebSocket } from 'ws';
 import { StreamingServer } from './streaming-server.js';
 import { makePki, makePod, runSession, type Pki, type Pod } from './testing/fixtures.js';
 
@@ -113,4 +115,36 @@ test('attach streams the container output from now on and ends with its exit', a
   assert.equal(s.stdout, 'after attach\n');
   assert.equal(s.stderr, 'to stderr\n');
   assert.deepEqual((s.status?.details as { causes: unknown[] }).causes, [{ reason: 'ExitCode', message: '2' }]);
+});
+
+test('port-forward over WebSocket v4.channel.k8s.io: port frames first, then the bytes', async (t) => {
+  const pki = await makePki();
+  const pod = await makePod();
+  t.after(() => pod.cleanup());
+  const app = createNetServer((c) => c.on('data', (d: Buffer) => c.end(`echo:${d.toString()}`)));
+  await new Promise<void>((r) => app.listen(0, '127.0.0.1', () => r()));
+  t.after(() => new Promise<void>((r) => app.close(() => r())));
+  const appPort = (app.address() as AddressInfo).port;
+  const server = new StreamingServer({
+    locator: pod.locator, runtime: pod.runtime, cert: pki.node.certPem, key: pki.node.keyPem, ca: pki.ca.certPem, port: 0, host: '127.0.0.1',
+    portForwarder: { connect: async (_ns, _pod, port) => { if (port !== 8080) throw new Error('connection refused'); return connect(appPort, '127.0.0.1'); } },
+  });
+  await server.start();
+  t.after(() => server.stop());
+  const frames: Buffer[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const ws = new WebSocket(`wss://127.0.0.1:${server.port}/portForward/default/web?port=8080&port=9`, ['v4.channel.k8s.io'], { ca: pki.ca.certPem, cert: pki.apiClient.certPem, key: pki.apiClient.keyPem });
+    ws.on('message', (d: Buffer) => {
+      frames.push(d);
+      if (frames.length === 4) ws.send(Buffer.concat([Buffer.from([0]), Buffer.from('ping')]));
+    });
+    ws.on('close', () => resolve());
+    ws.on('error', reject);
+  });
+  const on = (ch: number) => frames.filter((f) => f[0] === ch).map((f) => f.subarray(1));
+  assert.deepEqual(on(0)[0], Buffer.from([0x90, 0x1f]));
+  assert.deepEqual(on(1)[0], Buffer.from([0x90, 0x1f]));
+  assert.deepEqual(on(2)[0], Buffer.from([9, 0]));
+  assert.match(Buffer.concat(on(3).slice(1)).toString(), /error forwarding port 9: connection refused/);
+  assert.equal(Buffer.concat(on(0).slice(1)).toString(), 'echo:ping');
 });

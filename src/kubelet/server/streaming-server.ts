@@ -21,6 +21,7 @@ import { HttpError, rejectUpgrade, sendText } from './http-errors.js';
 import { portForwardProtocol, servePortForward, type PortForwarder } from './spdy/port-forward.js';
 import { serveSpdyRemoteCommand, spdyRemoteCommandProtocols } from './spdy/remote-command.js';
 import { SpdySession } from './spdy/session.js';
+import { serveWsPortForward, wsPortForwardProtocols } from './ws-port-forward.js';
 
 export interface StreamingServerOptions {
   locator: ContainerLocator;
@@ -159,7 +160,7 @@ export class StreamingServer {
     const spdy = upgrade === 'spdy/3.1';
     if (upgrade !== 'websocket' && !spdy) throw new HttpError(400, `unsupported upgrade protocol ${JSON.stringify(req.headers.upgrade ?? '')}: want websocket or SPDY/3.1`);
     if (route.kind === 'portForward') {
-      if (!spdy) throw new HttpError(400, 'port forwarding over WebSocket is not supported by this node: use SPDY/3.1 (portforward.k8s.io)');
+      if (!spdy) return this.upgradeWsPortForward(req, socket, head, url.searchParams, route);
       return this.upgradePortForward(req, socket, head, route);
     }
     const offered = spdy ? headerValues(req.headers['x-stream-protocol-version']) : (req.headers['sec-websocket-protocol'] ?? '').split(',');
@@ -205,6 +206,19 @@ export class StreamingServer {
     this.spdySessions.add(session);
     session.once('close', () => this.spdySessions.delete(session));
     return session;
+  }
+
+  private upgradeWsPortForward(req: IncomingMessage, socket: Duplex, head: Buffer, q: URLSearchParams, route: { namespace: string; pod: string }): void {
+    const forwarder = this.opts.portForwarder;
+    if (!forwarder) throw new HttpError(501, 'port forwarding is not supported by this node');
+    const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',');
+    if (!negotiateProtocol(offered, wsPortForwardProtocols)) throw new HttpError(400, `port forwarding over WebSocket wants subprotocol v4.channel.k8s.io, offered ${JSON.stringify(offered.map((p) => p.trim()))}`);
+    const ports = q.getAll('port').flatMap((p) => p.split(',')).map(Number);
+    if (ports.length === 0 || ports.some((p) => !Number.isInteger(p) || p <= 0 || p > 65535)) throw new HttpError(400, 'port forwarding needs one or more valid port query parameters');
+    this.wss.handleUpgrade(req, socket as Socket, head, (ws) => {
+      this.log.info(`streaming: portForward ${route.namespace}/${route.pod} ${ports.join(',')} (websocket)`);
+      this.track(serveWsPortForward(ws, ports, (port) => forwarder.connect(route.namespace, route.pod, port), this.log));
+    });
   }
 
   private async upgradePortForward(req: IncomingMessage, socket: Duplex, head: Buffer, route: { namespace: string; pod: string }): Promise<void> {
