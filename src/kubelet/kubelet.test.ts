@@ -233,3 +233,10 @@ test('imagePullSecrets: dockerconfigjson credentials go with the pull of a match
   await n.waitFor('Running', (s) => s.phase === 'Running');
   assert.deepEqual(auths[0], { username: 'robot', password: 'pw', identityToken: undefined });
 });
+
+test('terminationMessagePolicy FallbackToLogsOnError: a failed container without a message reports its log tail', async (t) => {
+  const n = await node(t);
+  n.addPod({ spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1', command: ['exit', '1', 'last words'], terminationMessagePolicy: 'FallbackToLogsOnError' }] } });
+  const s = await n.waitFor('Failed', (s) => s.phase === 'Failed');
+  assert.equal(s.containerStatuses![0].state.terminated?.message, 'last words');
+});
