@@ -50,7 +50,8 @@ export function parseResourcePath(method: string, path: string, query: URLSearch
     namespace = rest[1];
     rest = rest.slice(2);
   }
-  if (rest.length === 0 || rest.length > 3) return undefined;
+  // Only `proxy` subresources carry a path of their own (nodes/NAME/proxy/metrics).
+  if (rest.length === 0 || (rest.length > 3 && rest[2] !== 'proxy')) return undefined;
   const [resource, name, subresource] = rest;
 
   const watchParam = query.get('watch');

@@ -24,6 +24,10 @@ import { bearerTokenAuthenticator, certificateAuthenticator, staticTokens, union
 import { allowAll } from '../apiserver/handlers/reviews.js';
 import { ensureClusterPki, issueCertificate, type ClusterPki } from '../apiserver/pki.js';
 import { RestClient } from '../client/rest-client.js';
+import { handleNodeProxy, parseNodeProxyPath, type GetNode, type NodeProxyOptions, type PodLike } from '../apiserver/proxy/index.js';
+import { ApiError } from '../apiserver/errors.js';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { primaryIPv4 } from '../kubelet/node/index.js';
 import { startNodeAgent, type NodeAgent } from './agent.js';
 import { ServiceAccountTokens } from '../apiserver/serviceaccount-tokens.js';
@@ -55,6 +59,26 @@ export const kubernetesVersion = { major: '1', minor: '32', gitVersion: 'v1.32.0
 const watchTriggers: TriggerIndexes = {
   pods: { 'spec.nodeName': (pod) => String((pod.spec as { nodeName?: string } | undefined)?.nodeName ?? '') },
 };
+
+/** How the API server reaches nodes' streaming servers: with a kubelet-client certificate from the cluster CA. */
+async function nodeProxyOptionsFor(registry: ResourceRegistry, objects: ObjectStore, pki: ClusterPki): Promise<NodeProxyOptions> {
+  const client = await issueCertificate(pki.ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usage: 'client' });
+  const read = async (resource: string, namespace: string | undefined, name: string) => {
+    try {
+      return (await objects.get(registry.lookup('', 'v1', resource)!, namespace, name)).obj;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 404) return undefined;
+      throw err;
+    }
+  };
+  return {
+    getPod: (ns, name) => read('pods', ns, name) as Promise<PodLike | undefined>,
+    getNode: (name) => read('nodes', undefined, name) as ReturnType<GetNode>,
+    ca: pki.ca.certPem,
+    clientCert: client.certPem,
+    clientKey: client.keyPem,
+  };
+}
 
 /**
  * This machine's node agent, with credentials the server makes itself (it holds the
@@ -190,9 +214,11 @@ export async function runServer(args: string[]): Promise<number> {
   await ensureSystemNamespaces(registry, objects);
   await ensureKubernetesService(registry, objects, { ip: advertise, port });
 
+  const nodeProxyOptions = await nodeProxyOptionsFor(registry, objects, pki);
+  const authenticator = unionAuthenticator(certificateAuthenticator(), bearerTokenAuthenticator(lookupToken));
   const handler = createRequestHandler({
-    context: { registry, objects, cache, seams: builtinSeams(), authorizer: allowAll, tokens, now: () => new Date() },
-    authenticator: unionAuthenticator(certificateAuthenticator(), bearerTokenAuthenticator(lookupToken)),
+    context: { registry, objects, cache, seams: builtinSeams(), authorizer: allowAll, tokens, now: () => new Date(), nodeProxy: (req, res) => handleNodeProxy(nodeProxyOptions, req, res) },
+    authenticator,
     lookupToken,
     openapi: builtinOpenApi(registry),
     version: kubernetesVersion,
@@ -207,6 +233,22 @@ export async function runServer(args: string[]): Promise<number> {
     server.listen(port, bindAddress, () => resolve());
   });
   server.on('error', (err) => log.error(`https server: ${err.message}`));
+  // exec, attach and port-forward arrive as upgrades (WebSocket or SPDY), which Node hands
+  // to this event rather than to the request handler.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (!authenticator.authenticate(req)) {
+      socket.end('HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    if (!parseNodeProxyPath(new URL(req.url ?? '/', 'https://apiserver').pathname)) {
+      socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    upgraded.add(socket);
+    socket.on('close', () => upgraded.delete(socket));
+    void handleNodeProxy(nodeProxyOptions, req, socket, head);
+  });
 
   const serverUrl = `https://${advertise.includes(':') ? `[${advertise}]` : advertise}:${port}`;
   const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
@@ -225,6 +267,7 @@ export async function runServer(args: string[]): Promise<number> {
       await controllers?.stop();
       cache.close();
       server.closeAllConnections();
+      for (const s of upgraded) s.destroy();
       await new Promise<void>((r) => server.close(() => r()));
       await store.close();
       log.info('stopped');

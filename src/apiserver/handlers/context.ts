@@ -22,6 +22,8 @@ export interface ServerContext {
   authorizer: Authorizer;
   /** Issues service account tokens (serviceaccounts/NAME/token). */
   tokens?: ServiceAccountTokens;
+  /** Passes pods/log and nodes/proxy requests on to the node's streaming server. */
+  nodeProxy?: (req: IncomingMessage, res: ServerResponse) => Promise<void>;
   now: () => Date;
 }
 

@@ -39,6 +39,8 @@ export async function handleResource(ctx: ServerContext, scope: RequestScope, lo
     if (sub === 'finalize' && r.kind === 'Namespace') return handleFinalize(ctx, scope);
     if (sub === 'token' && r.kind === 'ServiceAccount') return handleTokenRequest(ctx, scope);
     if (sub === 'eviction' && r.kind === 'Pod') return handleEviction(ctx, scope);
+    const viaNode = (r.kind === 'Pod' && ['log', 'exec', 'attach', 'portforward'].includes(sub)) || (r.kind === 'Node' && sub === 'proxy');
+    if (viaNode && ctx.nodeProxy) return ctx.nodeProxy(scope.req, scope.res);
     if (r.subresources.includes(sub)) throw new ApiError(503, 'ServiceUnavailable', `${r.plural}/${sub} is not available yet: no node agent serves it`);
     throw errors.notFoundPath();
   }
