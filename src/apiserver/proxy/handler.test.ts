@@ -92,3 +92,38 @@ test('pods/log through the proxy, and node errors as Status', async (t) => {
   const node = await get(`https://${base}/api/v1/nodes/node-a/proxy/healthz`, pki.ca.certPem);
   assert.deepEqual([node.status, node.body], [200, 'ok']);
 });
+
+test('pods/exec over SPDY through the proxy; the tunnel closes after the session', async (t) => {
+  const { HeaderCodec, FrameType, controlFrame, parseFrames } = await import('../../kubelet/server/spdy/frames.js');
+  const { pki, base, connections } = await setup(t);
+  const socket = await new Promise<import('node:stream').Duplex>((resolve, reject) => {
+    const req = request(`https://${base}/api/v1/namespaces/default/pods/web/exec?command=echo&command=old&stdout=true`, {
+      ca: pki.ca.certPem, method: 'POST', headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' },
+    });
+    req.on('upgrade', (_res, s) => resolve(s));
+    req.on('response', (res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    req.on('error', reject);
+    req.end();
+  });
+  const codec = new HeaderCodec();
+  t.after(() => codec.close());
+  for (const [id, type] of [[1, 'error'], [3, 'stdout']] as const) {
+    const head = Buffer.alloc(10);
+    head.writeUInt32BE(id, 0);
+    socket.write(controlFrame(FrameType.SynStream, 0, Buffer.concat([head, await codec.encode({ streamtype: type })])));
+  }
+  let buf = Buffer.alloc(0);
+  let out = '';
+  await new Promise<void>((resolve) => {
+    socket.on('data', (c: Buffer) => {
+      const r = parseFrames(Buffer.concat([buf, c]));
+      buf = Buffer.from(r.rest);
+      for (const f of r.frames) if (!f.control && f.streamId === 3) out += f.payload.toString();
+    });
+    // The node ends the connection after the status; the client answers with its own end.
+    socket.on('end', () => { socket.end(); resolve(); });
+  });
+  assert.equal(out, 'old\n');
+  for (let i = 0; i < 100 && (await connections()) > 0; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await connections(), 0);
+});
