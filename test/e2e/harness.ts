@@ -42,14 +42,15 @@ export class TestServer {
   readonly kubeconfig: string;
   private readonly cacheDir: string;
 
-  private constructor(readonly dataDir: string, readonly port: number, readonly extraArgs: string[]) {
+  private constructor(readonly dataDir: string, readonly port: number, readonly extraArgs: string[], readonly agent: boolean) {
     this.kubeconfig = join(dataDir, 'kubeconfig.yaml');
     this.cacheDir = join(dataDir, 'kubectl-cache');
   }
 
-  static async start(opts: { dataDir?: string; args?: string[] } = {}): Promise<TestServer> {
+  /** With `agent: true` the server runs its node agent (containers, pod network) too. */
+  static async start(opts: { dataDir?: string; args?: string[]; agent?: boolean } = {}): Promise<TestServer> {
     const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'k8ts-e2e-'));
-    const s = new TestServer(dataDir, await freePort(), opts.args ?? []);
+    const s = new TestServer(dataDir, await freePort(), opts.args ?? [], opts.agent ?? false);
     await s.launch();
     return s;
   }
@@ -64,7 +65,7 @@ export class TestServer {
 
   /** Starts (or restarts) the server process and waits for its ready line. */
   async launch(): Promise<void> {
-    const proc = spawn(process.execPath, [k8tsBin, 'server', '--data-dir', this.dataDir, '--https-port', String(this.port), '--disable-agent', ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [k8tsBin, 'server', '--data-dir', this.dataDir, '--https-port', String(this.port), ...(this.agent ? [] : ['--disable-agent']), ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     let fresh = '';
     await new Promise<void>((resolveReady, reject) => {

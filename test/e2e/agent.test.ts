@@ -1,0 +1,94 @@
+// The node agent of `k8ts server`: pods created with kubectl run as real containers
+// (conmon + crun, overlay snapshots, a CNI pod network), with logs and exec through the
+// API server, status as Kubernetes reports it, and graceful deletion.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { k8tsBin, repoRoot, TestServer } from './harness.js';
+
+const image = 'k8ts.test/busybox:latest';
+
+async function eventually<T>(what: string, f: () => T | undefined, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Unmounts whatever is still mounted under dir, deepest first, then removes it. */
+function removeDataDir(dir: string): void {
+  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m && m.startsWith(dir)).sort((a, b) => b.length - a.length);
+  for (const m of mounts) spawnSync('umount', ['-l', m]);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+describe('node agent', () => {
+  let server: TestServer;
+  const v = '1.33';
+  const k = (...args: string[]) => server.ok(v, args);
+  const kTry = (...args: string[]) => server.kubectl(v, args);
+  const pod = (name: string) => JSON.parse(k('get', 'pod', name, '-o', 'json'));
+
+  before(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-agent-'));
+    server = await TestServer.start({ dataDir, agent: true });
+    const images = mkdtempSync(join(tmpdir(), 'k8ts-e2e-image-'));
+    try {
+      execFileSync('bash', [join(repoRoot, 'scripts/test-image/build.sh'), images], { stdio: 'ignore' });
+      execFileSync(process.execPath, [k8tsBin, 'ctr', '--root', join(dataDir, 'runtime'), 'image', 'import', join(images, 'busybox-oci.tar')], { stdio: 'ignore' });
+    } finally {
+      rmSync(images, { recursive: true, force: true });
+    }
+    await eventually('the node to be Ready', () => (/\bReady\b/.test(kTry('get', 'nodes').stdout) ? true : undefined));
+  });
+
+  after(async () => {
+    if (!server) return;
+    kTry('delete', 'pods', '--all', '--grace-period=0', '--force', '--wait=true', '--timeout=60s');
+    await server.stop('SIGTERM');
+    // What the agent set up for the node: its bridge and masquerade table.
+    spawnSync('ip', ['link', 'del', 'k8ts0']);
+    spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-podnet']);
+    removeDataDir(server.dataDir);
+  });
+
+  test('a pod runs, with its logs and exec through the API server', async () => {
+    k('run', 'hello', `--image=${image}`, '--image-pull-policy=Never', '--', 'sh', '-c', 'trap "exit 0" TERM; echo hello from k8ts; while true; do sleep 1; done');
+    const running = await eventually('hello to run', () => {
+      const p = pod('hello');
+      return p.status.phase === 'Running' && p.status.containerStatuses?.[0]?.ready ? p : undefined;
+    });
+    assert.match(running.status.podIP, /^10\.42\.\d+\.\d+$/);
+    assert.ok(running.status.containerStatuses[0].containerID);
+    assert.ok(running.status.conditions.some((c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True'));
+    await eventually('its log line', () => (k('logs', 'hello').includes('hello from k8ts') ? true : undefined));
+    assert.match(k('exec', 'hello', '--', 'sh', '-c', 'echo from-exec; cat /proc/1/cmdline | tr "\\0" " "'), /from-exec\nsh -c/);
+    const failed = kTry('exec', 'hello', '--', 'sh', '-c', 'exit 3');
+    assert.equal(failed.code, 3, 'exec passes the exit code on');
+    assert.match(server.ok('1.27', ['exec', 'hello', '--', 'echo', 'over-spdy']), /over-spdy/);
+    const started = Date.now();
+    k('delete', 'pod', 'hello', '--timeout=60s');
+    assert.ok(Date.now() - started < 30_000, 'a pod that exits on SIGTERM goes without waiting out its grace period');
+    assert.notEqual(kTry('get', 'pod', 'hello').code, 0);
+  });
+
+  test('a container that fails with restartPolicy Never leaves a Failed pod with its exit code', async () => {
+    k('run', 'fails', `--image=${image}`, '--image-pull-policy=Never', '--restart=Never', '--', 'sh', '-c', 'echo about to fail; exit 7');
+    const p = await eventually('fails to fail', () => {
+      const q = pod('fails');
+      return q.status.phase === 'Failed' ? q : undefined;
+    });
+    const term = p.status.containerStatuses[0].state.terminated;
+    assert.equal(term.exitCode, 7);
+    assert.equal(term.reason, 'Error');
+    assert.match(k('logs', 'fails'), /about to fail/);
+    k('delete', 'pod', 'fails', '--timeout=60s');
+  });
+});
