@@ -14,6 +14,7 @@ import { NodeStatusManager, waitForPodCIDR } from '../kubelet/node/index.js';
 import { PodVolumeManager } from '../kubelet/volumes/index.js';
 import { StreamingServer } from '../kubelet/server/index.js';
 import { runtimeContainerLocator } from '../kubelet/container-locator.js';
+import { podIpPortForwarder } from '../kubelet/pod-port-forwarder.js';
 import { logger } from './log.js';
 
 export interface NodeAgentOptions {
@@ -67,7 +68,11 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   volumes.start();
   const kubelet = new Kubelet({ client: o.client, nodeName, runtime, images, network, volumes, rootDir: join(agentDir, 'kubelet'), log: logger('kubelet'), apiService: o.apiService });
   await kubelet.start();
-  const streaming = new StreamingServer({ locator: runtimeContainerLocator(runtime), runtime, cert: o.servingCert.certPem, key: o.servingCert.keyPem, ca: o.caPem, port: kubeletPort, log: logger('streaming') });
+  const streaming = new StreamingServer({
+    locator: runtimeContainerLocator(runtime), runtime, portForwarder: podIpPortForwarder(o.client),
+    cert: o.servingCert.certPem, key: o.servingCert.keyPem, ca: o.caPem, port: kubeletPort,
+    allowedCommonNames: ['kube-apiserver-kubelet-client'], log: logger('streaming'),
+  });
   const port = await streaming.start();
   log.info(`node agent ready: node ${nodeName}, streaming server on port ${port}`);
   return {

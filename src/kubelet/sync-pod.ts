@@ -4,6 +4,7 @@
 // app containers running per restartPolicy with Kubernetes' crash-loop back-off, kill
 // containers whose liveness or startup probe failed, and report the status.
 
+import { VolumeSetupError } from './volumes/errors.js';
 import { BACKOFF_RESET_RUN_MS } from './backoff.js';
 import { fieldPathOf, killContainer, startContainer, terminationMessage } from './containers.js';
 import type { SyncDeps } from './deps.js';
@@ -74,7 +75,7 @@ export class PodSyncer {
     try {
       volumes = await d.volumes.mountPodVolumes(pod);
     } catch (e) {
-      d.record(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed: ${(e as Error).message}`);
+      d.record(pod, 'Warning', 'FailedMount', e instanceof VolumeSetupError ? e.eventMessage : `MountVolume.SetUp failed: ${(e as Error).message}`);
       await this.writeStatus(pod, state, false);
       return { terminal: false };
     }

@@ -4,11 +4,12 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { k8tsBin, repoRoot, TestServer } from './harness.js';
+import { freePort, k8tsBin, kubectlPath, repoRoot, TestServer } from './harness.js';
 
 const image = 'k8ts.test/busybox:latest';
 
@@ -27,6 +28,18 @@ function removeDataDir(dir: string): void {
   const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m && m.startsWith(dir)).sort((a, b) => b.length - a.length);
   for (const m of mounts) spawnSync('umount', ['-l', m]);
   rmSync(dir, { recursive: true, force: true });
+}
+
+function httpGet(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { timeout: 3000 }, (res) => {
+      let data = '';
+      res.on('data', (c) => { data += c; });
+      res.on('end', () => resolve(data));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
 }
 
 describe('node agent', () => {
@@ -77,6 +90,25 @@ describe('node agent', () => {
     k('delete', 'pod', 'hello', '--timeout=60s');
     assert.ok(Date.now() - started < 30_000, 'a pod that exits on SIGTERM goes without waiting out its grace period');
     assert.notEqual(kTry('get', 'pod', 'hello').code, 0);
+  });
+
+  test('port-forward reaches a pod\'s port', async () => {
+    k('run', 'web', `--image=${image}`, '--image-pull-policy=Never', '--', 'sh', '-c', 'mkdir -p /www; echo served-by-pod > /www/index.html; exec httpd -f -p 8080 -h /www');
+    await eventually('web to run', () => (pod('web').status.phase === 'Running' ? true : undefined));
+    const local = await freePort();
+    const pf = spawn(kubectlPath(v), ['--kubeconfig', server.kubeconfig, 'port-forward', 'pod/web', `${local}:8080`], { env: { ...process.env, KUBECACHEDIR: join(server.dataDir, 'kubectl-cache') } });
+    try {
+      let body: string | undefined;
+      const deadline = Date.now() + 30_000;
+      while (body === undefined && Date.now() < deadline) {
+        body = await httpGet(`http://127.0.0.1:${local}/`).catch(() => undefined);
+        if (body === undefined) await new Promise((r) => setTimeout(r, 500));
+      }
+      assert.match(body ?? "", /served-by-pod/);
+    } finally {
+      pf.kill();
+      k('delete', 'pod', 'web', '--grace-period=1', '--timeout=60s');
+    }
   });
 
   test('a container that fails with restartPolicy Never leaves a Failed pod with its exit code', async () => {
