@@ -62,8 +62,7 @@ export async function syncGcItem(uid: string, d: GcSyncDeps): Promise<SyncResult
 
 async function orphanDependents(node: GraphNode, d: GcSyncDeps): Promise<void> {
   for (const dep of d.graph.dependents(node.uid)) await removeOwnerRefs(dep, new Set([node.uid]), d);
-  await removeFinalizer(node, orphanFinalizer, d);
-  d.log.info(`garbage collector: orphaned the dependents of ${describe(node)}`);
+  if (await removeFinalizer(node, orphanFinalizer, d)) d.log.info(`garbage collector: orphaned the dependents of ${describe(node)}`);
 }
 
 async function deleteForeground(node: GraphNode, d: GcSyncDeps): Promise<SyncResult | void> {
@@ -74,8 +73,7 @@ async function deleteForeground(node: GraphNode, d: GcSyncDeps): Promise<SyncRes
   }
   const blocking = deps.filter((dep) => dep.owners.some((o) => o.uid === node.uid && o.blockOwnerDeletion));
   if (blocking.length > 0) return { requeueAfterMs: blockedRecheckMs };
-  await removeFinalizer(node, foregroundFinalizer, d);
-  d.log.info(`garbage collector: dependents of ${describe(node)} are gone; removed ${foregroundFinalizer}`);
+  if (await removeFinalizer(node, foregroundFinalizer, d)) d.log.info(`garbage collector: dependents of ${describe(node)} are gone; removed ${foregroundFinalizer}`);
 }
 
 async function ownerExists(node: GraphNode, ref: OwnerRef, d: GcSyncDeps): Promise<boolean> {
@@ -126,22 +124,24 @@ async function removeOwnerRefs(node: GraphNode, uids: Set<string>, d: GcSyncDeps
   await d.client.patch(pathOf(node), { metadata: { ownerReferences: kept.length ? kept : null, resourceVersion: cur.metadata.resourceVersion } }, 'merge');
 }
 
-async function removeFinalizer(node: GraphNode, finalizer: string, d: GcSyncDeps): Promise<void> {
+/** Answers whether this call removed the finalizer (false: gone, replaced, or removed already). */
+async function removeFinalizer(node: GraphNode, finalizer: string, d: GcSyncDeps): Promise<boolean> {
   let cur: KObject;
   try {
     cur = await d.client.get(pathOf(node));
   } catch (err) {
-    if (isNotFound(err)) return;
+    if (isNotFound(err)) return false;
     throw err;
   }
-  if (cur.metadata.uid !== node.uid) return;
+  if (cur.metadata.uid !== node.uid) return false;
   const fins = cur.metadata.finalizers ?? [];
-  if (!fins.includes(finalizer)) return;
+  if (!fins.includes(finalizer)) return false;
   const kept = fins.filter((f) => f !== finalizer);
   try {
     await d.client.patch(pathOf(node), { metadata: { finalizers: kept.length ? kept : null, resourceVersion: cur.metadata.resourceVersion } }, 'merge');
+    return true;
   } catch (err) {
-    if (isNotFound(err)) return;
+    if (isNotFound(err)) return false;
     throw err;
   }
 }
