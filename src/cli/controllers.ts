@@ -16,6 +16,10 @@ import { startDaemonSetController } from '../controllers/daemonset/controller.js
 import { startStatefulSetController } from '../controllers/statefulset/controller.js';
 import { startScheduler } from '../scheduler/start.js';
 import type { SchedulerConfig } from '../scheduler/config.js';
+import { startGarbageCollector } from '../controllers/gc/index.js';
+import { startNodeLifecycleController } from '../controllers/nodelifecycle/index.js';
+import { startNodeIpamController } from '../controllers/nodeipam/index.js';
+import { startDisruptionController } from '../controllers/disruption/index.js';
 import { logger, type Logger } from './log.js';
 
 export interface ControllerCredentials {
@@ -26,6 +30,8 @@ export interface ControllerCredentials {
   log: Logger;
   /** The scheduler's KubeSchedulerConfiguration, parsed; default profile when absent. */
   schedulerConfig?: SchedulerConfig;
+  /** How long a node may stay silent before it is NotReady (kube-controller-manager's --node-monitor-grace-period). */
+  nodeMonitorGracePeriodMs: number;
 }
 
 export async function startControllers(creds: ControllerCredentials): Promise<{ stop(): Promise<void> }> {
@@ -43,9 +49,13 @@ export async function startControllers(creds: ControllerCredentials): Promise<{ 
     startDaemonSetController({ client, informers, log: logger('daemonset-controller') }),
     startStatefulSetController({ client, informers, log: logger('statefulset-controller') }),
     startScheduler({ client, log: logger('scheduler'), config: creds.schedulerConfig }),
+    startGarbageCollector({ client, log: logger('garbage-collector') }),
+    startNodeLifecycleController({ client, informers, log: logger('node-lifecycle-controller'), nodeMonitorGracePeriodMs: creds.nodeMonitorGracePeriodMs }),
+    startNodeIpamController({ client, informers, log: logger('node-ipam-controller') }),
+    startDisruptionController({ client, informers, log: logger('disruption-controller') }),
   ];
   informers.start();
-  creds.log.info('controllers started: namespace, serviceaccount, root-ca-cert-publisher, replicaset, deployment, job, ttl-after-finished, cronjob, daemonset, statefulset; scheduler started');
+  creds.log.info('controllers started: namespace, serviceaccount, root-ca-cert-publisher, replicaset, deployment, job, ttl-after-finished, cronjob, daemonset, statefulset, garbage-collector, node-lifecycle, node-ipam, disruption; scheduler started');
   return {
     async stop() {
       await Promise.all(running.map((c) => c.stop()));

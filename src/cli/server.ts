@@ -50,10 +50,18 @@ const usage = `usage: k8ts server [flags]
   --default-not-ready-toleration-seconds N     how long pods tolerate a not-ready node (default 300)
   --default-unreachable-toleration-seconds N   how long pods tolerate an unreachable node (default 300)
   --scheduler-config FILE  a KubeSchedulerConfiguration (e.g. NodeResourcesFit scoringStrategy MostAllocated)
+  --node-monitor-grace-period D   how long a silent node stays Ready, e.g. 40s (default) or 1m
 `;
 
 /** The Kubernetes version this server speaks (kubectl picks its matching version from it). */
 export const kubernetesVersion = { major: '1', minor: '32', gitVersion: 'v1.32.0-k8ts' };
+
+/** A Go-style duration of whole units (`40s`, `2m`, `1h`, `500ms`), in milliseconds. */
+function parseDuration(s: string): number | undefined {
+  const m = /^(\d+)(ms|s|m|h)$/.exec(s.trim());
+  if (!m) return undefined;
+  return Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
+}
 
 /** Fields watchers trigger on, as kube-apiserver's cacher indexes pods by node. */
 const watchTriggers: TriggerIndexes = {
@@ -127,7 +135,7 @@ export async function runServer(args: string[]): Promise<number> {
       values: {
         'data-dir': '/var/lib/k8ts', 'bind-address': '127.0.0.1', 'https-port': '6443', datastore: 'sqlite',
         'default-not-ready-toleration-seconds': '300', 'default-unreachable-toleration-seconds': '300',
-        'scheduler-config': undefined,
+        'scheduler-config': undefined, 'node-monitor-grace-period': '40s',
       },
       switches: ['disable-agent', 'disable-controllers', 'help'],
       aliases: { h: 'help' },
@@ -162,6 +170,11 @@ export async function runServer(args: string[]): Promise<number> {
       process.stderr.write(`k8ts server: invalid --${flag} ${JSON.stringify(flags.values[flag])}: want a whole number of seconds\n`);
       return 2;
     }
+  }
+  const nodeMonitorGracePeriodMs = parseDuration(flags.values['node-monitor-grace-period'] as string);
+  if (nodeMonitorGracePeriodMs === undefined) {
+    process.stderr.write(`k8ts server: invalid --node-monitor-grace-period ${JSON.stringify(flags.values['node-monitor-grace-period'])}: want a duration such as 40s or 1m\n`);
+    return 2;
   }
   let schedulerConfig: SchedulerConfig | undefined;
   const schedulerConfigPath = flags.values['scheduler-config'];
@@ -210,7 +223,8 @@ export async function runServer(args: string[]): Promise<number> {
     defaultTolerationSeconds(notReadySeconds, unreachableSeconds),
     limitRanger(lookup),
   ]);
-  objects = new ObjectStore({ store, cache, hooks, storageTypeOf: (r) => registry.storageType(r) });
+  // The garbage collector runs among the controllers: Foreground and Orphan deletes get its finalizers.
+  objects = new ObjectStore({ store, cache, hooks, storageTypeOf: (r) => registry.storageType(r), garbageCollector: !flags.switches.has('disable-controllers') });
   await ensureSystemNamespaces(registry, objects);
   await ensureKubernetesService(registry, objects, { ip: advertise, port });
 
@@ -253,7 +267,7 @@ export async function runServer(args: string[]): Promise<number> {
   const serverUrl = `https://${advertise.includes(':') ? `[${advertise}]` : advertise}:${port}`;
   const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
   writeKubeconfig(kubeconfigPath, { server: serverUrl, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, user: 'admin', cluster: 'k8ts', context: 'k8ts' });
-  const controllers = flags.switches.has('disable-controllers') ? undefined : await startControllers({ server: serverUrl, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem, log, schedulerConfig });
+  const controllers = flags.switches.has('disable-controllers') ? undefined : await startControllers({ server: serverUrl, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem, log, schedulerConfig, nodeMonitorGracePeriodMs });
   const agent = flags.switches.has('disable-agent') ? undefined : await startOwnAgent({ dataDir, pki, serverUrl, log });
   log.info(`ready in ${Date.now() - started} ms: API server at ${serverUrl}, kubeconfig at ${kubeconfigPath}`);
 
