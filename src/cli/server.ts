@@ -16,6 +16,7 @@ import { limitRanger } from '../apiserver/admission/limit-ranger.js';
 import { storeLookup } from '../apiserver/admission/lookup.js';
 import { podPriority } from '../apiserver/admission/pod-priority.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
+import { serviceAllocation } from '../apiserver/admission/service-allocation.js';
 import { builtinSeams } from '../apiserver/builtin/index.js';
 import { builtinHooks } from '../apiserver/builtin/hooks.js';
 import { builtinOpenApi } from '../apiserver/builtin/openapi.js';
@@ -222,6 +223,7 @@ export async function runServer(args: string[]): Promise<number> {
     podPriority(lookup),
     defaultTolerationSeconds(notReadySeconds, unreachableSeconds),
     limitRanger(lookup),
+    serviceAllocation(lookup),
   ]);
   // The garbage collector runs among the controllers: Foreground and Orphan deletes get its finalizers.
   objects = new ObjectStore({ store, cache, hooks, storageTypeOf: (r) => registry.storageType(r), garbageCollector: !flags.switches.has('disable-controllers') });
