@@ -1,0 +1,148 @@
+// Renders the whole proxy state as one nft script that replaces the proxy's table in a
+// single transaction: declaring the table, deleting it and declaring it again in one file
+// is atomic, so packets see either the old rules or the new ones, never a half-made set.
+import { createHash } from 'node:crypto';
+import { backendsFor, slicesOf, type Backend } from './endpoints.js';
+import type { EndpointSlice, Service, ServicePort } from './types.js';
+
+export interface RenderOptions {
+  nodeName: string;
+  /** Traffic from outside it to a ClusterIP is masqueraded; omit to masquerade none. */
+  clusterCIDR?: string;
+  /** Default 'k8ts-proxy'. */
+  table?: string;
+}
+
+/** The packet mark bit meaning "masquerade in postrouting" (kube-proxy's bit too). */
+export const masqMark = '0x00004000';
+const defaultAffinitySeconds = 10800;
+
+interface Built { chains: string[]; clusterElems: string[]; nodePortElems: string[]; rejectIps: string[]; rejectPorts: string[]; sets: string[] }
+
+export function renderRuleset(services: Service[], slices: EndpointSlice[], opts: RenderOptions): string {
+  const table = opts.table ?? 'k8ts-proxy';
+  const b: Built = { chains: [], clusterElems: [], nodePortElems: [], rejectIps: [], rejectPorts: [], sets: [] };
+  const sorted = [...services].sort((x, y) => svcId(x).localeCompare(svcId(y)));
+  for (const svc of sorted) {
+    const ip = svc.spec?.clusterIP;
+    if (!ip || ip === 'None' || !isIPv4(ip) || svc.spec?.type === 'ExternalName') continue;
+    const mine = slicesOf(svc, slices);
+    for (const port of svc.spec?.ports ?? []) renderPort(b, svc, port, ip, mine, opts);
+  }
+  return [
+    `table ip ${table}`,
+    `delete table ip ${table}`,
+    `table ip ${table} {`,
+    map('cluster-ips', 'ipv4_addr . inet_proto . inet_service : verdict', b.clusterElems),
+    map('node-ports', 'inet_proto . inet_service : verdict', b.nodePortElems),
+    set('no-endpoint-ips', 'ipv4_addr . inet_proto . inet_service', b.rejectIps),
+    set('no-endpoint-nodeports', 'inet_proto . inet_service', b.rejectPorts),
+    ...b.sets,
+    chain('nat-prerouting', ['type nat hook prerouting priority dstnat; policy accept;', 'jump services']),
+    // Numeric: nft 1.0.6 accepts the name 'dstnat' for prerouting only (-100 is dstnat).
+    chain('nat-output', ['type nat hook output priority -100; policy accept;', 'jump services']),
+    chain('nat-postrouting', ['type nat hook postrouting priority srcnat; policy accept;',
+      `meta mark & ${masqMark} == ${masqMark} meta mark set meta mark ^ ${masqMark} masquerade`]),
+    chain('services', ['ip daddr . meta l4proto . th dport vmap @cluster-ips',
+      'fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @node-ports']),
+    // A service without endpoints answers at once (RST / port unreachable) instead of
+    // letting the client wait for a timeout.
+    chain('reject-services', [
+      'ip daddr . meta l4proto . th dport @no-endpoint-ips meta l4proto tcp reject with tcp reset',
+      'ip daddr . meta l4proto . th dport @no-endpoint-ips reject',
+      'fib daddr type local meta l4proto . th dport @no-endpoint-nodeports meta l4proto tcp reject with tcp reset',
+      'fib daddr type local meta l4proto . th dport @no-endpoint-nodeports reject']),
+    chain('filter-input', ['type filter hook input priority filter; policy accept;', 'ct state new jump reject-services']),
+    chain('filter-forward', ['type filter hook forward priority filter; policy accept;', 'ct state new jump reject-services']),
+    chain('filter-output', ['type filter hook output priority filter; policy accept;', 'ct state new jump reject-services']),
+    ...b.chains,
+    '}',
+    '',
+  ].join('\n');
+}
+
+function renderPort(b: Built, svc: Service, port: ServicePort, ip: string, slices: EndpointSlice[], opts: RenderOptions): void {
+  const proto = (port.protocol ?? 'TCP').toLowerCase();
+  if (proto !== 'tcp' && proto !== 'udp' && proto !== 'sctp') return;
+  const id = `${svcId(svc)}/${port.name ?? ''}/${proto}`;
+  const h = hash(id);
+  const spec = svc.spec ?? {};
+  const backends = backendsFor(svc, port, slices, opts.nodeName);
+  const affinity = spec.sessionAffinity === 'ClientIP'
+    ? spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? defaultAffinitySeconds : 0;
+  const sep = (be: Backend): string => `sep-${hash(`${id}/${be.ip}:${be.port}`)}`;
+  const all = unique([...backends.cluster, ...backends.external]);
+  for (const be of all) {
+    const name = sep(be);
+    const rules = [`ip saddr ${be.ip} meta mark set meta mark | ${masqMark}`]; // hairpin
+    if (affinity > 0) {
+      b.sets.push(`\tset aff-${name} {\n\t\ttype ipv4_addr\n\t\tflags dynamic,timeout\n\t\ttimeout ${affinity}s\n\t}`);
+      rules.push(`update @aff-${name} { ip saddr }`);
+    }
+    rules.push(`meta l4proto ${proto} dnat to ${be.ip}:${be.port}`);
+    b.chains.push(chain(name, rules));
+  }
+  const spread = (list: Backend[]): string[] => {
+    const rules = affinity > 0 ? list.map((be) => `ip saddr @aff-${sep(be)} goto ${sep(be)}`) : [];
+    if (list.length === 1) rules.push(`goto ${sep(list[0]!)}`);
+    else rules.push(`numgen random mod ${list.length} vmap { ${list.map((be, i) => `${i} : goto ${sep(be)}`).join(', ')} }`);
+    return rules;
+  };
+  const key = `${ip} . ${proto} . ${port.port}`;
+  if (backends.cluster.length > 0) {
+    const svcChain = `svc-${h}`;
+    const rules = opts.clusterCIDR ? [`ip saddr != ${opts.clusterCIDR} meta mark set meta mark | ${masqMark}`] : [];
+    b.chains.push(chain(svcChain, [`# ${sanitize(id)}`, ...rules, ...spread(backends.cluster)]));
+    b.clusterElems.push(`${key} : goto ${svcChain}`);
+  } else {
+    b.rejectIps.push(key);
+  }
+  const np = port.nodePort;
+  if (np && (spec.type === 'NodePort' || spec.type === 'LoadBalancer')) {
+    const npKey = `${proto} . ${np}`;
+    if (backends.external.length > 0) {
+      const extChain = `ext-${h}`;
+      // Local policy keeps the client's address (no masquerade), the point of choosing it.
+      const mark = spec.externalTrafficPolicy === 'Local' ? [] : [`meta mark set meta mark | ${masqMark}`];
+      b.chains.push(chain(extChain, [`# ${sanitize(id)}`, ...mark, ...spread(backends.external)]));
+      b.nodePortElems.push(`${npKey} : goto ${extChain}`);
+    } else {
+      b.rejectPorts.push(npKey);
+    }
+  }
+}
+
+function chain(name: string, rules: string[]): string {
+  return `\tchain ${name} {\n${rules.map((r) => (r.startsWith('# ') ? `\t\t${r}` : `\t\t${r}`)).join('\n')}\n\t}`;
+}
+
+function map(name: string, type: string, elems: string[]): string {
+  return `\tmap ${name} {\n\t\ttype ${type}\n${elems.length ? `\t\telements = { ${elems.join(',\n\t\t\t')} }\n` : ''}\t}`;
+}
+
+function set(name: string, type: string, elems: string[]): string {
+  return `\tset ${name} {\n\t\ttype ${type}\n${elems.length ? `\t\telements = { ${elems.join(',\n\t\t\t')} }\n` : ''}\t}`;
+}
+
+function unique(list: Backend[]): Backend[] {
+  const seen = new Map<string, Backend>();
+  for (const be of list) seen.set(`${be.ip}:${be.port}`, be);
+  return [...seen.values()];
+}
+
+function svcId(svc: Service): string {
+  return `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name ?? ''}`;
+}
+
+// Chain names must be short identifiers; a hash of the service port keeps them unique.
+function hash(s: string): string {
+  return createHash('sha256').update(s).digest('hex').slice(0, 16);
+}
+
+function sanitize(s: string): string {
+  return s.replace(/[^a-zA-Z0-9_./-]/g, '_');
+}
+
+function isIPv4(ip: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(ip);
+}

@@ -1,0 +1,40 @@
+// The parts of Service and EndpointSlice (discovery.k8s.io/v1) the proxy reads.
+import type { KObject } from '../../client/index.js';
+
+export interface ServicePort {
+  name?: string;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+  port: number;
+  targetPort?: number | string;
+  nodePort?: number;
+}
+
+export interface Service extends KObject {
+  spec?: {
+    type?: 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+    clusterIP?: string;
+    clusterIPs?: string[];
+    ports?: ServicePort[];
+    sessionAffinity?: 'None' | 'ClientIP';
+    sessionAffinityConfig?: { clientIP?: { timeoutSeconds?: number } };
+    internalTrafficPolicy?: 'Cluster' | 'Local';
+    externalTrafficPolicy?: 'Cluster' | 'Local';
+  };
+}
+
+export interface SliceEndpoint {
+  addresses: string[];
+  conditions?: { ready?: boolean; serving?: boolean; terminating?: boolean };
+  nodeName?: string;
+}
+
+export interface EndpointSlice extends KObject {
+  addressType?: 'IPv4' | 'IPv6' | 'FQDN';
+  endpoints?: SliceEndpoint[];
+  ports?: { name?: string; protocol?: string; port?: number }[];
+}
+
+/** Runs one nft script; NftRunner is the seam tests use to capture the text. */
+export interface NftRunner {
+  apply(text: string): Promise<void>;
+}
