@@ -1,0 +1,4 @@
+export { startEndpointSliceController, type EndpointSliceControllerOptions } from './controller.js';
+export { syncEndpointSlices, isManaged, sliceName, serviceNameLabel, managedByLabel, controllerName, type EndpointSliceObj, type SliceSyncDeps } from './sync.js';
+export { planSlices, maxEndpointsPerSlice, type SlicePlan, type ExistingSlice } from './plan.js';
+export { desiredGroups, endpointKey, portsKey, type SliceEndpoint, type PortGroup } from './desired.js';
