@@ -17,6 +17,7 @@ import { storeLookup } from '../apiserver/admission/lookup.js';
 import { podPriority } from '../apiserver/admission/pod-priority.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
 import { serviceAllocation } from '../apiserver/admission/service-allocation.js';
+import { resourceQuota } from '../apiserver/admission/resource-quota.js';
 import { builtinSeams } from '../apiserver/builtin/index.js';
 import { builtinHooks } from '../apiserver/builtin/hooks.js';
 import { builtinOpenApi } from '../apiserver/builtin/openapi.js';
@@ -224,6 +225,7 @@ export async function runServer(args: string[]): Promise<number> {
     defaultTolerationSeconds(notReadySeconds, unreachableSeconds),
     limitRanger(lookup),
     serviceAllocation(lookup),
+    resourceQuota(lookup),
   ]);
   // The garbage collector runs among the controllers: Foreground and Orphan deletes get its finalizers.
   objects = new ObjectStore({ store, cache, hooks, storageTypeOf: (r) => registry.storageType(r), garbageCollector: !flags.switches.has('disable-controllers') });
