@@ -71,7 +71,8 @@ function renderPort(b: Built, svc: Service, port: ServicePort, ip: string, slice
   const affinity = spec.sessionAffinity === 'ClientIP'
     ? spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? defaultAffinitySeconds : 0;
   const sep = (be: Backend): string => `sep-${hash(`${id}/${be.ip}:${be.port}`)}`;
-  const all = unique([...backends.cluster, ...backends.external]);
+  const np = spec.type === 'NodePort' || spec.type === 'LoadBalancer' ? port.nodePort : undefined;
+  const all = unique([...backends.cluster, ...(np ? backends.external : [])]);
   for (const be of all) {
     const name = sep(be);
     const rules = [`ip saddr ${be.ip} meta mark set meta mark | ${masqMark}`]; // hairpin
@@ -97,8 +98,7 @@ function renderPort(b: Built, svc: Service, port: ServicePort, ip: string, slice
   } else {
     b.rejectIps.push(key);
   }
-  const np = port.nodePort;
-  if (np && (spec.type === 'NodePort' || spec.type === 'LoadBalancer')) {
+  if (np) {
     const npKey = `${proto} . ${np}`;
     if (backends.external.length > 0) {
       const extChain = `ext-${h}`;
