@@ -53,9 +53,14 @@ export function startEndpointsController(opts: EndpointsControllerOptions): { st
   const { services, pods } = serviceAndPodInformers(factory);
   const endpoints = factory.informer<EndpointsObj>({ resource: { group: '', version: 'v1', resource: 'endpoints' } });
   const add = (o: KObject) => queue.add(objectKey(o));
+  const forEndpoints = (e: EndpointsObj) => {
+    if (services.lister.get(e.metadata.namespace ?? '', e.metadata.name ?? '')) add(e);
+  };
   const unsubs = [
     services.addEventHandler({ onAdd: add, onUpdate: (_o, s) => add(s), onDelete: add }),
-    endpoints.addEventHandler({ onAdd: add, onUpdate: (_o, e) => add(e), onDelete: add }),
+    // Endpoints enqueue their Service only while it exists: Endpoints made before their
+    // Service (or for none) are the user's business, not an orphan to delete.
+    endpoints.addEventHandler({ onAdd: forEndpoints, onUpdate: (_o, e) => forEndpoints(e), onDelete: forEndpoints }),
     pods.addEventHandler(podHandlers(services, queue)),
   ];
   factory.start();
