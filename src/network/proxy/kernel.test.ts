@@ -1,0 +1,59 @@
+// Against the real kernel (needs root and nft): a fake ClusterIP spread over two
+// listeners in namespaces of our own, then refused at once when they are gone.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { connect } from 'node:net';
+import { execFileSync } from 'node:child_process';
+import { deleteTableScript, execNft } from './nft.js';
+import { renderRuleset } from './render.js';
+import { NetnsLab } from './testing/netns.js';
+import { endpoint, service, slice } from './testing/fixtures.js';
+
+const isRoot = process.getuid?.() === 0;
+const tag = String(process.pid % 100000);
+const table = `k8ts-proxy-t${tag}`;
+
+function fetchOnce(host: string, port: number, timeoutMs = 2000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = connect({ host, port });
+    let data = '';
+    const timer = setTimeout(() => { sock.destroy(); reject(new Error('timeout')); }, timeoutMs);
+    sock.on('data', (d) => { data += d.toString(); });
+    sock.on('end', () => { clearTimeout(timer); resolve(data); });
+    sock.on('error', (e) => { clearTimeout(timer); reject(e); });
+  });
+}
+
+test('nftables: ClusterIP spreads over ready endpoints and is refused at once without them', { skip: !isRoot && 'needs root' }, async () => {
+  const lab = new NetnsLab();
+  try {
+    await lab.addBackend(`k8tsp-${tag}-a`, `kpa${tag}`, '10.250.1.1', '10.250.1.2', 8080, 'A');
+    await lab.addBackend(`k8tsp-${tag}-b`, `kpb${tag}`, '10.250.1.5', '10.250.1.6', 8080, 'B');
+    const svc = service('web', '10.43.250.10');
+    const eps = [endpoint('10.250.1.2'), endpoint('10.250.1.6')];
+    const opts = { nodeName: 'node-a', clusterCIDR: '10.42.0.0/16', table };
+    await execNft.apply(renderRuleset([svc], [slice('web', eps)], opts));
+    const seen = new Map<string, number>();
+    for (let i = 0; i < 40; i++) {
+      const a = await fetchOnce('10.43.250.10', 80);
+      seen.set(a, (seen.get(a) ?? 0) + 1);
+    }
+    assert.deepEqual([...seen.keys()].sort(), ['A', 'B'], `answers: ${JSON.stringify([...seen])}`);
+
+    // A not-ready endpoint is never chosen.
+    await execNft.apply(renderRuleset([svc], [slice('web', [endpoint('10.250.1.2', { ready: false, serving: false }), eps[1]!])], opts));
+    for (let i = 0; i < 10; i++) assert.equal(await fetchOnce('10.43.250.10', 80), 'B');
+
+    await execNft.apply(renderRuleset([svc], [], opts));
+    const t0 = Date.now();
+    await assert.rejects(fetchOnce('10.43.250.10', 80), (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED');
+    assert.ok(Date.now() - t0 < 500, `refusal took ${Date.now() - t0} ms`);
+  } finally {
+    await execNft.apply(deleteTableScript('ip', table)).catch(() => {});
+    await lab.cleanup();
+  }
+  const tables = execFileSync('nft', ['list', 'tables'], { encoding: 'utf8' });
+  assert.doesNotMatch(tables, new RegExp(`\\b${table}\\b`));
+  const nsList = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  assert.doesNotMatch(nsList, new RegExp(`k8tsp-${tag}-`));
+});
