@@ -20,6 +20,7 @@ import { startGarbageCollector } from '../controllers/gc/index.js';
 import { startNodeLifecycleController } from '../controllers/nodelifecycle/index.js';
 import { startNodeIpamController } from '../controllers/nodeipam/index.js';
 import { startDisruptionController } from '../controllers/disruption/index.js';
+import { startResourceQuotaController } from '../controllers/resourcequota/index.js';
 import { logger, type Logger } from './log.js';
 
 export interface ControllerCredentials {
@@ -53,9 +54,10 @@ export async function startControllers(creds: ControllerCredentials): Promise<{ 
     startNodeLifecycleController({ client, informers, log: logger('node-lifecycle-controller'), nodeMonitorGracePeriodMs: creds.nodeMonitorGracePeriodMs }),
     startNodeIpamController({ client, informers, log: logger('node-ipam-controller') }),
     startDisruptionController({ client, informers, log: logger('disruption-controller') }),
+    startResourceQuotaController({ client, informers, log: logger('resourcequota-controller') }),
   ];
   informers.start();
-  creds.log.info('controllers started: namespace, serviceaccount, root-ca-cert-publisher, replicaset, deployment, job, ttl-after-finished, cronjob, daemonset, statefulset, garbage-collector, node-lifecycle, node-ipam, disruption; scheduler started');
+  creds.log.info('controllers started: namespace, serviceaccount, root-ca-cert-publisher, replicaset, deployment, job, ttl-after-finished, cronjob, daemonset, statefulset, garbage-collector, node-lifecycle, node-ipam, disruption, resourcequota; scheduler started');
   return {
     async stop() {
       await Promise.all(running.map((c) => c.stop()));

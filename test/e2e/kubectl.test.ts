@@ -223,6 +223,23 @@ for (const v of kubectlVersions) {
       assert.match(who.stdout, new RegExp(`system:serviceaccount:${ns}:default`));
     });
 
+    test('resource quotas refuse what exceeds them and report what is used', async () => {
+      const qns = `${ns}-quota`;
+      k('create', 'namespace', qns);
+      k('create', 'quota', 'small', '-n', qns, '--hard=pods=2,count/configmaps=5');
+      const podYaml = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: ${qns}\nspec:\n  containers:\n  - name: c\n    image: busybox\n`;
+      kIn(podYaml('p1'), 'create', '-f', '-');
+      kIn(podYaml('p2'), 'create', '-f', '-');
+      const third = server.kubectl(v, ['create', '-f', '-'], podYaml('p3'));
+      assert.notEqual(third.code, 0);
+      assert.match(third.stderr, /exceeded quota: small, requested: pods=1, used: pods=2, limited: pods=2/);
+      const deadline = Date.now() + 30_000;
+      while (!/pods\s+2\s+2/.test(kTry('describe', 'quota', 'small', '-n', qns).stdout)) {
+        if (Date.now() > deadline) assert.fail(`quota status never showed 2 pods used:\n${kTry('describe', 'quota', 'small', '-n', qns).stdout}`);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    });
+
     test('deleting a namespace deletes what is in it', async () => {
       const doomed = `${ns}-doomed`;
       k('create', 'namespace', doomed);

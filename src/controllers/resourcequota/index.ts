@@ -1,0 +1,1 @@
+export { startResourceQuotaController, type ResourceQuotaControllerOptions } from './controller.js';
