@@ -13,7 +13,7 @@ export interface SliceEndpoint {
   hostname?: string;
   nodeName?: string;
   zone?: string;
-  targetRef: { kind: string; name: string; namespace: string; uid: string };
+  targetRef?: { kind?: string; name?: string; namespace?: string; uid?: string };
 }
 
 export interface PortGroup {
@@ -24,7 +24,9 @@ export interface PortGroup {
 const zoneLabel = 'topology.kubernetes.io/zone';
 
 export function endpointKey(e: SliceEndpoint): string {
-  return e.targetRef.uid || `${e.targetRef.namespace}/${e.targetRef.name}`;
+  // Mirrored addresses of user-made Endpoints may have no targetRef; the IP names them then.
+  if (!e.targetRef) return `ip:${e.addresses[0] ?? ''}`;
+  return e.targetRef.uid || `${e.targetRef.namespace ?? ''}/${e.targetRef.name ?? ''}`;
 }
 
 export function portsKey(ports: EndpointPort[] | undefined): string {

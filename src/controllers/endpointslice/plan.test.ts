@@ -18,7 +18,7 @@ test('endpoints stay in their slice; a change rewrites only that slice; new ones
   assert.deepEqual(plan.keep, []);
   assert.deepEqual(plan.create, []);
   assert.deepEqual(plan.delete, []);
-  assert.deepEqual(plan.update.map((u) => [u.name, u.endpoints.map((e) => e.targetRef.name)]), [['s1', ['p1', 'p2', 'p4']], ['s2', ['p3']]]);
+  assert.deepEqual(plan.update.map((u) => [u.name, u.endpoints.map((e) => e.targetRef!.name)]), [['s1', ['p1', 'p2', 'p4']], ['s2', ['p3']]]);
   const unchanged = planSlices(group([ep(1), ep(2), ep(3)]), existing, 3);
   assert.deepEqual(unchanged.keep, ['s1', 's2']);
   assert.equal(unchanged.update.length, 0);
