@@ -2,6 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { RestClient } from '../../client/rest-client.js';
 import { coreResources, FakeApiServer } from '../../client/testing/fake-apiserver.js';
 import { until } from '../../client/testing/wait.js';
@@ -14,6 +16,7 @@ const resources = [
   { group: '', version: 'v1', resource: 'services', kind: 'Service', namespaced: true },
   { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', kind: 'EndpointSlice', namespaced: true },
 ];
+const run = promisify(execFile);
 const silent = { info: () => {}, warn: () => {}, error: () => {} };
 
 /** An upstream resolver on loopback: example.com A 93.184.216.34; big.example.com has 60 A records (truncated over UDP). */
@@ -159,4 +162,21 @@ test('garbage gets FORMERR; several queries share one TCP connection; no upstrea
   const out = await lonely.handle(query('example.com', RecordType.A), false);
   assert.equal(decodeMessage(out!).rcode, Rcode.SERVFAIL);
   assert.ok(dns.bound.length === 1);
+});
+
+test("Debian's busybox nslookup resolves cluster names and forwarded ones through the server", async (t) => {
+  const { at } = await setup(t);
+  const nslookup = async (...args: string[]) => {
+    try {
+      return (await run('busybox', ['nslookup', `-port=${at.port}`, ...args, at.address], { timeout: 10_000 })).stdout;
+    } catch (e) {
+      return String((e as { stdout?: string }).stdout ?? e);
+    }
+  };
+  const a = await nslookup('web.default.svc.cluster.local');
+  assert.match(a, /Name:\s+web\.default\.svc\.cluster\.local\nAddress: 10\.43\.0\.20/);
+  assert.match(await nslookup('-type=srv', '_http._tcp.web.default.svc.cluster.local'), /0 100 80 web\.default\.svc\.cluster\.local/);
+  assert.match(await nslookup('-type=ptr', '20.0.43.10.in-addr.arpa'), /name = web\.default\.svc\.cluster\.local/);
+  assert.match(await nslookup('example.com'), /Address: 93\.184\.216\.34/);
+  assert.match(await nslookup('nope.default.svc.cluster.local'), /NXDOMAIN/);
 });
