@@ -3,7 +3,8 @@
 // sync renders from the full cache, so a missed or reordered event never matters.
 import { Informer, silentLogger, type ListWatchClient, type Logger } from '../../client/index.js';
 import { deleteTableScript, execNft } from './nft.js';
-import { renderRuleset } from './render.js';
+import { DeltaUnsupportedError, renderDelta } from './delta.js';
+import { buildRuleset, rulesetText, type Ruleset } from './render.js';
 import type { EndpointSlice, NftRunner, Service } from './types.js';
 
 export interface ServiceProxyOptions {
@@ -17,6 +18,8 @@ export interface ServiceProxyOptions {
   table?: string;
   /** Shortest gap between two syncs; default 100 ms. */
   minSyncIntervalMs?: number;
+  /** Incremental syncs between two full replacements; default 100. */
+  fullSyncEvery?: number;
   /** A failed apply is retried after this long; default 1 s. */
   retryMs?: number;
 }
@@ -32,7 +35,9 @@ export class ServiceProxy {
   private syncing?: Promise<void>;
   private dirty = false;
   private lastSync = 0;
-  private lastText = '';
+  /** What the kernel holds after the last successful sync; unset means "unknown". */
+  private applied?: Ruleset;
+  private syncsSinceFull = 0;
   private stopped = false;
 
   constructor(private readonly opts: ServiceProxyOptions) {
@@ -93,19 +98,38 @@ export class ServiceProxy {
   }
 
   private async apply(): Promise<void> {
-    const text = renderRuleset(this.services.lister.list(), this.slices.lister.list(), {
+    const next = buildRuleset(this.services.lister.list(), this.slices.lister.list(), {
       nodeName: this.opts.nodeName, clusterCIDR: this.opts.clusterCIDR ?? '10.42.0.0/16', table: this.table,
     });
     this.lastSync = Date.now();
     try {
-      // An unchanged ruleset is not rewritten (periodic resyncs would otherwise churn).
-      if (text !== this.lastText) await this.nft.apply(text);
-      this.lastText = text;
+      // Incremental while the kernel's state is known; a full replacement at start, after
+      // any failure, and every so often to repair whatever else may have touched the table.
+      const full = !this.applied || this.syncsSinceFull >= (this.opts.fullSyncEvery ?? 100);
+      const text = full ? rulesetText(next) : tryDelta(this.applied!, next);
+      this.applied = undefined;
+      if (text === undefined) {
+        await this.nft.apply(rulesetText(next));
+        this.syncsSinceFull = 0;
+      } else if (text !== '') {
+        await this.nft.apply(text);
+        this.syncsSinceFull = full ? 0 : this.syncsSinceFull + 1;
+      }
+      this.applied = next;
     } finally {
       // Changes that arrived while applying get their own (batched) sync.
       if (this.dirty && !this.stopped && !this.timer) {
         this.timer = setTimeout(() => { this.timer = undefined; this.runScheduled(); }, this.minGap);
       }
     }
+  }
+}
+
+function tryDelta(prev: Ruleset, next: Ruleset): string | undefined {
+  try {
+    return renderDelta(prev, next);
+  } catch (err) {
+    if (err instanceof DeltaUnsupportedError) return undefined;
+    throw err;
   }
 }

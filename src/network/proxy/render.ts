@@ -17,11 +17,29 @@ export interface RenderOptions {
 export const masqMark = '0x00004000';
 const defaultAffinitySeconds = 10800;
 
-interface Built { chains: string[]; clusterElems: string[]; nodePortElems: string[]; rejectIps: string[]; rejectPorts: string[]; sets: string[] }
+/** The table as data, so one sync can be diffed against the last (see delta.ts). */
+export interface Ruleset {
+  table: string;
+  /** Per-service and per-endpoint chains, name -> rules; the fixed chains are not listed. */
+  chains: Map<string, string[]>;
+  /** Verdict-map elements, key -> verdict. */
+  clusterIps: Map<string, string>;
+  nodePorts: Map<string, string>;
+  rejectIps: Set<string>;
+  rejectPorts: Set<string>;
+  /** Affinity set name -> timeout in seconds. */
+  affinitySets: Map<string, number>;
+}
 
 export function renderRuleset(services: Service[], slices: EndpointSlice[], opts: RenderOptions): string {
-  const table = opts.table ?? 'k8ts-proxy';
-  const b: Built = { chains: [], clusterElems: [], nodePortElems: [], rejectIps: [], rejectPorts: [], sets: [] };
+  return rulesetText(buildRuleset(services, slices, opts));
+}
+
+export function buildRuleset(services: Service[], slices: EndpointSlice[], opts: RenderOptions): Ruleset {
+  const b: Ruleset = {
+    table: opts.table ?? 'k8ts-proxy', chains: new Map(), clusterIps: new Map(), nodePorts: new Map(),
+    rejectIps: new Set(), rejectPorts: new Set(), affinitySets: new Map(),
+  };
   const sorted = [...services].sort((x, y) => svcId(x).localeCompare(svcId(y)));
   for (const svc of sorted) {
     const ip = svc.spec?.clusterIP;
@@ -29,15 +47,23 @@ export function renderRuleset(services: Service[], slices: EndpointSlice[], opts
     const mine = slicesOf(svc, slices);
     for (const port of svc.spec?.ports ?? []) renderPort(b, svc, port, ip, mine, opts);
   }
+  return b;
+}
+
+/** An affinity set's declaration body, as delta.ts adds it. */
+export const affinitySetBody = (timeout: number): string => `type ipv4_addr; flags dynamic,timeout; timeout ${timeout}s;`;
+
+export function rulesetText(b: Ruleset): string {
+  const table = b.table;
   return [
     `table ip ${table}`,
     `delete table ip ${table}`,
     `table ip ${table} {`,
-    map('cluster-ips', 'ipv4_addr . inet_proto . inet_service : verdict', b.clusterElems),
-    map('node-ports', 'inet_proto . inet_service : verdict', b.nodePortElems),
-    set('no-endpoint-ips', 'ipv4_addr . inet_proto . inet_service', b.rejectIps),
-    set('no-endpoint-nodeports', 'inet_proto . inet_service', b.rejectPorts),
-    ...b.sets,
+    map('cluster-ips', 'ipv4_addr . inet_proto . inet_service : verdict', [...b.clusterIps].map(([k, v]) => `${k} : ${v}`)),
+    map('node-ports', 'inet_proto . inet_service : verdict', [...b.nodePorts].map(([k, v]) => `${k} : ${v}`)),
+    set('no-endpoint-ips', 'ipv4_addr . inet_proto . inet_service', [...b.rejectIps]),
+    set('no-endpoint-nodeports', 'inet_proto . inet_service', [...b.rejectPorts]),
+    ...[...b.affinitySets].map(([name, t]) => `\tset ${name} {\n\t\ttype ipv4_addr\n\t\tflags dynamic,timeout\n\t\ttimeout ${t}s\n\t}`),
     chain('nat-prerouting', ['type nat hook prerouting priority dstnat; policy accept;', 'jump services']),
     // Numeric: nft 1.0.6 accepts the name 'dstnat' for prerouting only (-100 is dstnat).
     chain('nat-output', ['type nat hook output priority -100; policy accept;', 'jump services']),
@@ -55,13 +81,13 @@ export function renderRuleset(services: Service[], slices: EndpointSlice[], opts
     chain('filter-input', ['type filter hook input priority filter; policy accept;', 'ct state new jump reject-services']),
     chain('filter-forward', ['type filter hook forward priority filter; policy accept;', 'ct state new jump reject-services']),
     chain('filter-output', ['type filter hook output priority filter; policy accept;', 'ct state new jump reject-services']),
-    ...b.chains,
+    ...[...b.chains].map(([name, rules]) => chain(name, rules)),
     '}',
     '',
   ].join('\n');
 }
 
-function renderPort(b: Built, svc: Service, port: ServicePort, ip: string, slices: EndpointSlice[], opts: RenderOptions): void {
+function renderPort(b: Ruleset, svc: Service, port: ServicePort, ip: string, slices: EndpointSlice[], opts: RenderOptions): void {
   const proto = (port.protocol ?? 'TCP').toLowerCase();
   if (proto !== 'tcp' && proto !== 'udp' && proto !== 'sctp') return;
   const id = `${svcId(svc)}/${port.name ?? ''}/${proto}`;
@@ -77,11 +103,11 @@ function renderPort(b: Built, svc: Service, port: ServicePort, ip: string, slice
     const name = sep(be);
     const rules = [`ip saddr ${be.ip} meta mark set meta mark | ${masqMark}`]; // hairpin
     if (affinity > 0) {
-      b.sets.push(`\tset aff-${name} {\n\t\ttype ipv4_addr\n\t\tflags dynamic,timeout\n\t\ttimeout ${affinity}s\n\t}`);
+      b.affinitySets.set(`aff-${name}`, affinity);
       rules.push(`update @aff-${name} { ip saddr }`);
     }
     rules.push(`meta l4proto ${proto} dnat to ${be.ip}:${be.port}`);
-    b.chains.push(chain(name, rules));
+    b.chains.set(name, rules);
   }
   const spread = (list: Backend[]): string[] => {
     const rules = affinity > 0 ? list.map((be) => `ip saddr @aff-${sep(be)} goto ${sep(be)}`) : [];
@@ -93,10 +119,10 @@ function renderPort(b: Built, svc: Service, port: ServicePort, ip: string, slice
   if (backends.cluster.length > 0) {
     const svcChain = `svc-${h}`;
     const rules = opts.clusterCIDR ? [`ip saddr != ${opts.clusterCIDR} meta mark set meta mark | ${masqMark}`] : [];
-    b.chains.push(chain(svcChain, [`# ${sanitize(id)}`, ...rules, ...spread(backends.cluster)]));
-    b.clusterElems.push(`${key} : goto ${svcChain}`);
+    b.chains.set(svcChain, [...rules, ...spread(backends.cluster)]);
+    b.clusterIps.set(key, `goto ${svcChain}`);
   } else {
-    b.rejectIps.push(key);
+    b.rejectIps.add(key);
   }
   if (np) {
     const npKey = `${proto} . ${np}`;
@@ -104,16 +130,16 @@ function renderPort(b: Built, svc: Service, port: ServicePort, ip: string, slice
       const extChain = `ext-${h}`;
       // Local policy keeps the client's address (no masquerade), the point of choosing it.
       const mark = spec.externalTrafficPolicy === 'Local' ? [] : [`meta mark set meta mark | ${masqMark}`];
-      b.chains.push(chain(extChain, [`# ${sanitize(id)}`, ...mark, ...spread(backends.external)]));
-      b.nodePortElems.push(`${npKey} : goto ${extChain}`);
+      b.chains.set(extChain, [...mark, ...spread(backends.external)]);
+      b.nodePorts.set(npKey, `goto ${extChain}`);
     } else {
-      b.rejectPorts.push(npKey);
+      b.rejectPorts.add(npKey);
     }
   }
 }
 
 function chain(name: string, rules: string[]): string {
-  return `\tchain ${name} {\n${rules.map((r) => (r.startsWith('# ') ? `\t\t${r}` : `\t\t${r}`)).join('\n')}\n\t}`;
+  return `\tchain ${name} {\n${rules.map((r) => `\t\t${r}`).join('\n')}\n\t}`;
 }
 
 function map(name: string, type: string, elems: string[]): string {
@@ -137,10 +163,6 @@ function svcId(svc: Service): string {
 // Chain names must be short identifiers; a hash of the service port keeps them unique.
 function hash(s: string): string {
   return createHash('sha256').update(s).digest('hex').slice(0, 16);
-}
-
-function sanitize(s: string): string {
-  return s.replace(/[^a-zA-Z0-9_./-]/g, '_');
 }
 
 function isIPv4(ip: string): boolean {
