@@ -41,8 +41,9 @@ export async function ignoreNotFound(p: Promise<unknown>): Promise<void> {
   }
 }
 
-function ownerRef(svc: ServiceObj): Record<string, unknown> {
-  return { apiVersion: 'v1', kind: 'Service', name: svc.metadata.name, uid: svc.metadata.uid, controller: true, blockOwnerDeletion: true };
+/** The controlling owner reference to a Service (or, for mirrored slices, an Endpoints). */
+export function ownerRef(owner: KObject, kind: 'Service' | 'Endpoints'): Record<string, unknown> {
+  return { apiVersion: 'v1', kind, name: owner.metadata.name, uid: owner.metadata.uid, controller: true, blockOwnerDeletion: true };
 }
 
 export interface ApplyDeps {
@@ -50,8 +51,15 @@ export interface ApplyDeps {
   log: Logger;
 }
 
-/** Brings `existing` (this manager's IPv4 slices of svc) to `groups`, all labelled `labels`. */
-export async function applySlices(svc: ServiceObj, existing: EndpointSliceObj[], groups: Map<string, PortGroup>, labels: Record<string, string>, d: ApplyDeps): Promise<void> {
+/** Brings `existing` (this manager's IPv4 slices of svc) to `groups`, all labelled `labels`; new ones get `owner`. */
+export async function applySlices(
+  svc: ServiceObj,
+  existing: EndpointSliceObj[],
+  groups: Map<string, PortGroup>,
+  labels: Record<string, string>,
+  owner: Record<string, unknown>,
+  d: ApplyDeps,
+): Promise<void> {
   const ns = svc.metadata.namespace ?? '';
   const name = svc.metadata.name ?? '';
   const plan = planSlices(
@@ -81,7 +89,7 @@ export async function applySlices(svc: ServiceObj, existing: EndpointSliceObj[],
       const body = {
         apiVersion: 'discovery.k8s.io/v1',
         kind: 'EndpointSlice',
-        metadata: { name: sliceName(name), namespace: ns, labels, ownerReferences: [ownerRef(svc)] },
+        metadata: { name: sliceName(name), namespace: ns, labels, ownerReferences: [owner] },
         addressType: 'IPv4',
         ports: c.ports,
         endpoints: c.endpoints,

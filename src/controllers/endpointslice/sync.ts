@@ -6,10 +6,10 @@
 import type { Lister } from '../../client/lister.js';
 import type { Logger } from '../../client/log.js';
 import type { RestClient } from '../../client/rest-client.js';
-import { splitKey } from '../../client/types.js';
+import { splitKey, type KObject } from '../../client/types.js';
 import { hasSelector } from '../endpoints/pods.js';
 import type { NodeObj, PodObj, ServiceObj } from '../endpoints/types.js';
-import { applySlices, ignoreNotFound, slicesPath, type EndpointSliceObj } from './apply.js';
+import { applySlices, ignoreNotFound, ownerRef, slicesPath, type EndpointSliceObj } from './apply.js';
 import { desiredGroups } from './desired.js';
 
 export { sliceName, type EndpointSliceObj } from './apply.js';
@@ -44,12 +44,12 @@ export function sliceLabels(svc: ServiceObj, manager: string): Record<string, st
 }
 
 /**
- * This manager's slices of a Service: those of an earlier Service of the same name
+ * This manager's slices of an owner: those of an earlier owner of the same name
  * (another uid) are deleted, the IPv4 ones of this one returned.
  */
-export async function ownSlices(svc: ServiceObj, mine: EndpointSliceObj[], client: RestClient): Promise<EndpointSliceObj[]> {
-  const ns = svc.metadata.namespace ?? '';
-  const owned = mine.filter((s) => (s.metadata.ownerReferences ?? []).some((r) => r.uid === svc.metadata.uid));
+export async function ownSlices(owner: KObject, mine: EndpointSliceObj[], client: RestClient): Promise<EndpointSliceObj[]> {
+  const ns = owner.metadata.namespace ?? '';
+  const owned = mine.filter((s) => (s.metadata.ownerReferences ?? []).some((r) => r.uid === owner.metadata.uid));
   for (const s of mine) if (!owned.includes(s)) await ignoreNotFound(client.delete(slicesPath(ns, s.metadata.name)));
   return owned.filter((s) => (s.addressType ?? 'IPv4') === 'IPv4');
 }
@@ -63,5 +63,5 @@ export async function syncEndpointSlices(key: string, d: SliceSyncDeps): Promise
     return;
   }
   const existing = await ownSlices(svc, mine, d.client);
-  await applySlices(svc, existing, desiredGroups(svc, d.pods.list(ns), d.nodes), sliceLabels(svc, controllerName), d);
+  await applySlices(svc, existing, desiredGroups(svc, d.pods.list(ns), d.nodes), sliceLabels(svc, controllerName), ownerRef(svc, 'Service'), d);
 }
