@@ -1,6 +1,8 @@
 // The cluster DNS address on the node: a `dummy` link holding the DNS service IP as a
 // /32, so the server can bind 10.43.0.10:53 and pods reach it through the bridge's
-// default route to the host. Both calls are idempotent.
+// default route to the host. Kernels built without the dummy driver get an empty,
+// port-less bridge instead: any link that is up makes the address local. Both calls are
+// idempotent.
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -41,7 +43,10 @@ export async function ensureDnsAddress(address: string, ifname = 'k8ts-dns', opt
       await ip(['link', 'add', ifname, 'type', 'dummy'], opts);
     } catch (e) {
       // Someone else may have made it in between; anything else is a real failure.
-      if (!(await linkExists(ifname, opts))) throw e;
+      if (!(await linkExists(ifname, opts))) {
+        if (!(e instanceof DnsAddressError && /Unknown device type/i.test(e.message))) throw e;
+        await ip(['link', 'add', ifname, 'type', 'bridge'], opts);
+      }
     }
   }
   const family = address.includes(':') ? '-6' : '-4';
