@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { RestClient } from '../../src/client/rest-client.js';
 import { until } from '../../src/client/testing/wait.js';
 import { startEndpointsController } from '../../src/controllers/endpoints/index.js';
-import { startEndpointSliceController, type EndpointSliceObj } from '../../src/controllers/endpointslice/index.js';
+import { startEndpointSliceController, startEndpointSliceMirroringController, type EndpointSliceObj } from '../../src/controllers/endpointslice/index.js';
 import type { EndpointsObj } from '../../src/controllers/endpoints/index.js';
 import { kubectlPath, kubectlVersions, TestServer, type KubectlResult } from './harness.js';
 
@@ -66,7 +66,7 @@ describe('Endpoints and EndpointSlices with the real API server and kubectl', { 
   before(async () => {
     server = await TestServer.start({ args: ['--disable-controllers'] });
     client = RestClient.fromKubeconfig(server.kubeconfig);
-    controllers.push(startEndpointsController({ client, log: quiet }), startEndpointSliceController({ client, log: quiet }));
+    controllers.push(startEndpointsController({ client, log: quiet }), startEndpointSliceController({ client, log: quiet }), startEndpointSliceMirroringController({ client, log: quiet }));
   });
 
   after(async () => {
@@ -155,5 +155,41 @@ describe('Endpoints and EndpointSlices with the real API server and kubectl', { 
     await ok(server, v, ['-n', ns, 'delete', 'service', 'web']);
     await until(async () => (await kubectl(server, v, ['-n', ns, 'get', 'endpoints', 'web'])).code !== 0, 'endpoints deleted', 20_000, 200);
     await until(async () => (await slicesJson(v)).length === 0, 'slices deleted', 20_000, 200);
+  });
+
+  test('a Service without a selector keeps the Endpoints kubectl writes, mirrored into a slice', async () => {
+    const v = kubectlVersions[kubectlVersions.length - 1] ?? '1.33';
+    const yaml = `apiVersion: v1
+kind: Service
+metadata:
+  name: ext
+  namespace: ${ns}
+spec:
+  ports:
+  - name: pg
+    port: 5432
+---
+apiVersion: v1
+kind: Endpoints
+metadata:
+  name: ext
+  namespace: ${ns}
+subsets:
+- addresses:
+  - ip: 192.0.2.10
+  ports:
+  - name: pg
+    port: 5432
+`;
+    await ok(server, v, ['apply', '-f', '-'], yaml);
+    const mirrored = async () =>
+      (JSON.parse(await ok(server, v, ['-n', ns, 'get', 'endpointslices', '-l', 'kubernetes.io/service-name=ext', '-o', 'json'])) as { items: EndpointSliceObj[] }).items;
+    await until(async () => (await mirrored()).length === 1, 'mirrored slice', 20_000, 200);
+    const [slice] = await mirrored();
+    assert.equal(slice.metadata.labels?.['endpointslice.kubernetes.io/managed-by'], 'endpointslicemirroring-controller.k8s.io');
+    assert.deepEqual(slice.endpoints?.map((e) => e.addresses[0]), ['192.0.2.10']);
+    assert.deepEqual(slice.ports, [{ name: 'pg', port: 5432, protocol: 'TCP' }]);
+    const eps = JSON.parse(await ok(server, v, ['-n', ns, 'get', 'endpoints', 'ext', '-o', 'json'])) as EndpointsObj;
+    assert.equal(readyIps(eps), '192.0.2.10', 'the endpoints controller left them alone');
   });
 });
