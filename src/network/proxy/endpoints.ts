@@ -17,6 +17,20 @@ export const serviceNameLabel = 'kubernetes.io/service-name';
 
 interface Candidate extends Backend { ready: boolean; servingTerminating: boolean }
 
+/** IPv4 slices by "namespace/service", the service named by the slice's label. */
+export function slicesByService(slices: EndpointSlice[]): Map<string, EndpointSlice[]> {
+  const out = new Map<string, EndpointSlice[]>();
+  for (const s of slices) {
+    const svc = s.metadata.labels?.[serviceNameLabel];
+    if (!svc || (s.addressType ?? 'IPv4') !== 'IPv4') continue;
+    const key = `${s.metadata.namespace ?? ''}/${svc}`;
+    const list = out.get(key);
+    if (list) list.push(s);
+    else out.set(key, [s]);
+  }
+  return out;
+}
+
 export function slicesOf(svc: Service, slices: EndpointSlice[]): EndpointSlice[] {
   return slices.filter((s) =>
     s.metadata.namespace === svc.metadata.namespace &&
@@ -45,7 +59,8 @@ export function backendsFor(svc: Service, port: ServicePort, slices: EndpointSli
       byKey.set(key, { ip, port: sp.port, nodeName: ep.nodeName, ready, servingTerminating });
     }
   }
-  const all = [...byKey.values()].sort((a, b) => compareBackends(a, b));
+  const all = [...byKey.values()].map((c) => ({ c, n: ipNum(c.ip) }))
+    .sort((a, b) => a.n - b.n || a.c.port - b.c.port).map((x) => x.c);
   const local = all.filter((b) => b.nodeName === nodeName);
   const spec = svc.spec ?? {};
   return {
@@ -58,10 +73,6 @@ function usable(cands: Candidate[]): Backend[] {
   const ready = cands.filter((c) => c.ready);
   const chosen = ready.length > 0 ? ready : cands.filter((c) => c.servingTerminating);
   return chosen.map(({ ip, port, nodeName }) => ({ ip, port, nodeName }));
-}
-
-function compareBackends(a: Backend, b: Backend): number {
-  return ipNum(a.ip) - ipNum(b.ip) || a.port - b.port;
 }
 
 function ipNum(ip: string): number {

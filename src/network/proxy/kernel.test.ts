@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { deleteTableScript, execNft } from './nft.js';
-import { renderRuleset } from './render.js';
+import { renderDelta } from './delta.js';
+import { buildRuleset, renderRuleset } from './render.js';
 import { NetnsLab } from './testing/netns.js';
 import { endpoint, service, slice } from './testing/fixtures.js';
 
@@ -40,11 +41,15 @@ test('nftables: ClusterIP spreads over ready endpoints and is refused at once wi
     }
     assert.deepEqual([...seen.keys()].sort(), ['A', 'B'], `answers: ${JSON.stringify([...seen])}`);
 
-    // A not-ready endpoint is never chosen.
-    await execNft.apply(renderRuleset([svc], [slice('web', [endpoint('10.250.1.2', { ready: false, serving: false }), eps[1]!])], opts));
+    // A not-ready endpoint is never chosen; applied as an incremental change.
+    const first = buildRuleset([svc], [slice('web', eps)], opts);
+    const second = buildRuleset([svc], [slice('web', [endpoint('10.250.1.2', { ready: false, serving: false }), eps[1]!])], opts);
+    const delta = renderDelta(first, second);
+    assert.doesNotMatch(delta, /delete table/);
+    await execNft.apply(delta);
     for (let i = 0; i < 10; i++) assert.equal(await fetchOnce('10.43.250.10', 80), 'B');
 
-    await execNft.apply(renderRuleset([svc], [], opts));
+    await execNft.apply(renderDelta(second, buildRuleset([svc], [], opts)));
     const t0 = Date.now();
     await assert.rejects(fetchOnce('10.43.250.10', 80), (e: NodeJS.ErrnoException) => e.code === 'ECONNREFUSED');
     assert.ok(Date.now() - t0 < 500, `refusal took ${Date.now() - t0} ms`);

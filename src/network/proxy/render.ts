@@ -2,7 +2,7 @@
 // single transaction: declaring the table, deleting it and declaring it again in one file
 // is atomic, so packets see either the old rules or the new ones, never a half-made set.
 import { createHash } from 'node:crypto';
-import { backendsFor, slicesOf, type Backend } from './endpoints.js';
+import { backendsFor, slicesByService, type Backend } from './endpoints.js';
 import type { EndpointSlice, Service, ServicePort } from './types.js';
 
 export interface RenderOptions {
@@ -41,10 +41,11 @@ export function buildRuleset(services: Service[], slices: EndpointSlice[], opts:
     rejectIps: new Set(), rejectPorts: new Set(), affinitySets: new Map(),
   };
   const sorted = [...services].sort((x, y) => svcId(x).localeCompare(svcId(y)));
+  const bySvc = slicesByService(slices);
   for (const svc of sorted) {
     const ip = svc.spec?.clusterIP;
     if (!ip || ip === 'None' || !isIPv4(ip) || svc.spec?.type === 'ExternalName') continue;
-    const mine = slicesOf(svc, slices);
+    const mine = bySvc.get(svcId(svc)) ?? [];
     for (const port of svc.spec?.ports ?? []) renderPort(b, svc, port, ip, mine, opts);
   }
   return b;
@@ -157,12 +158,20 @@ function unique(list: Backend[]): Backend[] {
 }
 
 function svcId(svc: Service): string {
-  return `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name ?? ''}`;
+  return `${svc.metadata.namespace ?? ''}/${svc.metadata.name ?? ''}`;
 }
 
 // Chain names must be short identifiers; a hash of the service port keeps them unique.
+// Remembered, since every sync re-derives the same names (bounded: cleared when large).
+const hashes = new Map<string, string>();
 function hash(s: string): string {
-  return createHash('sha256').update(s).digest('hex').slice(0, 16);
+  let h = hashes.get(s);
+  if (h === undefined) {
+    if (hashes.size > 200_000) hashes.clear();
+    h = createHash('sha256').update(s).digest('hex').slice(0, 16);
+    hashes.set(s, h);
+  }
+  return h;
 }
 
 function isIPv4(ip: string): boolean {

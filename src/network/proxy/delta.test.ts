@@ -1,0 +1,40 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { renderDelta } from './delta.js';
+import { buildRuleset } from './render.js';
+import { endpoint, service, slice } from './testing/fixtures.js';
+
+const opts = { nodeName: 'node-a', clusterCIDR: '10.42.0.0/16', table: 'k8ts-proxy-d' };
+
+test('no change, no commands', () => {
+  const s = [service('web', '10.43.0.5')];
+  const e = [slice('web', [endpoint('10.42.0.7')])];
+  assert.equal(renderDelta(buildRuleset(s, e, opts), buildRuleset(s, e, opts)), '');
+});
+
+test('one endpoint more: a new endpoint chain, the service chain rewritten, nothing else', () => {
+  const s = [service('web', '10.43.0.5'), service('other', '10.43.0.6')];
+  const a = buildRuleset(s, [slice('web', [endpoint('10.42.0.7')]), slice('other', [endpoint('10.42.0.9')])], opts);
+  const b = buildRuleset(s, [slice('web', [endpoint('10.42.0.7'), endpoint('10.42.0.8')]), slice('other', [endpoint('10.42.0.9')])], opts);
+  const d = renderDelta(a, b).trim().split('\n');
+  assert.match(d[0]!, /^add chain ip k8ts-proxy-d sep-\w+$/);
+  assert.ok(d.some((l) => /^flush chain ip k8ts-proxy-d svc-\w+$/.test(l)));
+  assert.ok(d.some((l) => /add rule .* dnat to 10\.42\.0\.8:8080$/.test(l)));
+  assert.ok(d.some((l) => /numgen random mod 2/.test(l)));
+  assert.ok(!d.some((l) => /10\.42\.0\.9|element|delete/.test(l)), d.join('\n'));
+});
+
+test('last endpoint gone: map element out, reject element in, chains flushed then deleted', () => {
+  const s = [service('web', '10.43.0.5')];
+  const a = buildRuleset(s, [slice('web', [endpoint('10.42.0.7')])], opts);
+  const b = buildRuleset(s, [], opts);
+  const d = renderDelta(a, b);
+  assert.match(d, /delete element ip k8ts-proxy-d cluster-ips \{ 10\.43\.0\.5 \. tcp \. 80 \}/);
+  assert.match(d, /add element ip k8ts-proxy-d no-endpoint-ips \{ 10\.43\.0\.5 \. tcp \. 80 \}/);
+  const lines = d.trim().split('\n');
+  const delEl = lines.findIndex((l) => l.startsWith('delete element'));
+  const flush = lines.findIndex((l) => l.startsWith('flush chain'));
+  const delChain = lines.findIndex((l) => l.startsWith('delete chain'));
+  assert.ok(delEl < flush && flush < delChain, d);
+  assert.equal(lines.filter((l) => l.startsWith('delete chain')).length, 2); // svc- and sep-
+});
