@@ -137,7 +137,7 @@ test('other names go to the upstream; its truncated answers are fetched again ov
 });
 
 test('garbage gets FORMERR; several queries share one TCP connection; no upstream gives SERVFAIL', async (t) => {
-  const { at, dns } = await setup(t);
+  const { at, dns, fake } = await setup(t);
   const bad = Buffer.concat([query('x', RecordType.A).subarray(0, 12), Buffer.from([0xc0, 0x0c, 0, 1, 0, 1])]);
   const r = await queryUdp(at, bad, 2000);
   assert.equal(r.readUInt16BE(0), bad.readUInt16BE(0));
@@ -155,6 +155,12 @@ test('garbage gets FORMERR; several queries share one TCP connection; no upstrea
   sock.write(both.subarray(7));
   await until(() => got.length === 2, 'two answers');
   assert.deepEqual(got.map((m) => m.rcode).sort(), [Rcode.NOERROR, Rcode.NXDOMAIN]);
+
+  // A record that cannot be encoded (an empty label) is SERVFAIL, not a crash.
+  fake.put('services', { metadata: { namespace: 'default', name: 'broken' }, spec: { type: 'ExternalName', externalName: 'bad..example.com' } });
+  await until(async () => (await udp(at, 'broken.default.svc.cluster.local')).rcode === Rcode.SERVFAIL, 'broken is SERVFAIL');
+  assert.equal((await tcp(at, 'broken.default.svc.cluster.local')).rcode, Rcode.SERVFAIL);
+  assert.deepEqual(addrs(await udp(at, 'web.default.svc.cluster.local')), ['10.43.0.20'], 'and the server still answers');
 
   const lonelyClient = new RestClient({ server: 'http://127.0.0.1:1' });
   t.after(() => lonelyClient.close());

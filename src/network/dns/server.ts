@@ -84,7 +84,14 @@ export class ClusterDns {
     const family = net.isIPv6(l.address) ? 'udp6' : 'udp4';
     const udp = dgram.createSocket({ type: family, reuseAddr: false });
     udp.on('message', (msg, rinfo) => {
-      void this.handle(msg, false).then((out) => out && udp.send(out, rinfo.port, rinfo.address));
+      void this.safeHandle(msg, false).then((out) => {
+        if (!out) return;
+        try {
+          udp.send(out, rinfo.port, rinfo.address);
+        } catch {
+          // The socket closed (stop()) while the answer was being made.
+        }
+      });
     });
     await new Promise<void>((resolve, reject) => {
       udp.once('error', reject);
@@ -116,7 +123,7 @@ export class ClusterDns {
     // Idle connections are closed after a while, as RFC 7766 lets a server do.
     sock.setTimeout(10_000, () => sock.destroy());
     const framer = new TcpFramer((msg) => {
-      void this.handle(msg, true).then((out) => out && !sock.destroyed && sock.write(frame(out)));
+      void this.safeHandle(msg, true).then((out) => out && !sock.destroyed && sock.write(frame(out)));
     });
     sock.on('data', (c: Buffer) => framer.push(c));
   }
@@ -127,6 +134,20 @@ export class ClusterDns {
       this.zone = buildZone({ clusterDomain: this.domain, services: this.services.lister.list(), endpointSlices: this.slices.lister.list(), ttl: this.opts.ttl, ipv6Bytes });
     }
     return this.zone;
+  }
+
+  /** handle(), with any failure (a name that cannot be encoded, say) answered SERVFAIL instead of thrown. */
+  private async safeHandle(raw: Buffer, overTcp: boolean): Promise<Buffer | undefined> {
+    try {
+      return await this.handle(raw, overTcp);
+    } catch (e) {
+      this.opts.log.warn(`cluster DNS: answering a query failed: ${(e as Error).message}`);
+      try {
+        return encodeMessage(replyTo(decodeMessage(raw), Rcode.SERVFAIL));
+      } catch {
+        return undefined;
+      }
+    }
   }
 
   /** The reply bytes for one query, or undefined to stay silent (garbage, or a response). */
