@@ -132,6 +132,12 @@ describe('Endpoints and EndpointSlices with the real API server and kubectl', { 
     assert.deepEqual(cond(slices, '10.42.0.11'), { ready: true, serving: true, terminating: false });
     assert.deepEqual(cond(slices, '10.42.0.13'), { ready: false, serving: false, terminating: false });
 
+    // Settled: no write loops against what the server stores (a rewrite would bump the resourceVersion).
+    const rv = async () => `${(await endpointsJson(v)).metadata.resourceVersion}/${(await slicesJson(v)).map((x) => x.metadata.resourceVersion).join()}`;
+    const before = await rv();
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal(await rv(), before, 'endpoints and slices are not rewritten when nothing changed');
+
     // web-2 turns not ready.
     await setReady('web-2', '10.42.0.12', false);
     await until(async () => notReadyIps(await endpointsJson(v)) === '10.42.0.12,10.42.0.13', 'web-2 not ready', 20_000, 200);
