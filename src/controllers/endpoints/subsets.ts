@@ -48,3 +48,32 @@ export function desiredSubsets(svc: ServiceObj, pods: PodObj[]): EndpointSubset[
       return s;
     });
 }
+
+/** Kubernetes stores at most this many addresses in one Endpoints; slices carry the rest. */
+export const maxEndpointsAddresses = 1000;
+
+/**
+ * Subsets cut to maxEndpointsAddresses, ready addresses kept before not-ready ones, and
+ * whether anything was cut (then the Endpoints is annotated over-capacity).
+ */
+export function truncateSubsets(subsets: EndpointSubset[], max = maxEndpointsAddresses): { subsets: EndpointSubset[]; truncated: boolean } {
+  const total = subsets.reduce((n, s) => n + (s.addresses?.length ?? 0) + (s.notReadyAddresses?.length ?? 0), 0);
+  if (total <= max) return { subsets, truncated: false };
+  let budget = max;
+  const ready = subsets.map((s) => {
+    const a = (s.addresses ?? []).slice(0, budget);
+    budget -= a.length;
+    return a;
+  });
+  const out: EndpointSubset[] = [];
+  subsets.forEach((s, i) => {
+    const nr = (s.notReadyAddresses ?? []).slice(0, budget);
+    budget -= nr.length;
+    const t: EndpointSubset = {};
+    if (ready[i].length) t.addresses = ready[i];
+    if (nr.length) t.notReadyAddresses = nr;
+    if (s.ports) t.ports = s.ports;
+    if (t.addresses || t.notReadyAddresses) out.push(t);
+  });
+  return { subsets: out, truncated: true };
+}

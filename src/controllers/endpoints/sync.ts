@@ -8,7 +8,7 @@ import type { Logger } from '../../client/log.js';
 import type { RestClient } from '../../client/rest-client.js';
 import { splitKey, type KObject } from '../../client/types.js';
 import { canonical, hasSelector } from './pods.js';
-import { desiredSubsets, type EndpointSubset } from './subsets.js';
+import { desiredSubsets, truncateSubsets, type EndpointSubset } from './subsets.js';
 import type { PodObj, ServiceObj } from './types.js';
 
 export interface EndpointsObj extends KObject {
@@ -24,6 +24,7 @@ export interface EndpointsSyncDeps {
 }
 
 const headlessLabel = 'service.kubernetes.io/headless';
+export const overCapacityAnnotation = 'endpoints.kubernetes.io/over-capacity';
 
 function endpointsPath(ns: string, name?: string): string {
   const base = `/api/v1/namespaces/${encodeURIComponent(ns)}/endpoints`;
@@ -50,15 +51,19 @@ export async function syncEndpoints(key: string, d: EndpointsSyncDeps): Promise<
     return;
   }
   if (!hasSelector(svc)) return;
-  const subsets = desiredSubsets(svc, d.pods.list(ns));
+  const { subsets, truncated } = truncateSubsets(desiredSubsets(svc, d.pods.list(ns)));
   const labels = desiredLabels(svc);
   const cur = d.endpoints.get(ns, name);
-  if (cur && canonical(cur.subsets ?? []) === canonical(subsets) && canonical(cur.metadata.labels ?? {}) === canonical(labels)) return;
+  const annotations: Record<string, string> = { ...(cur?.metadata.annotations ?? {}) };
+  if (truncated) annotations[overCapacityAnnotation] = 'truncated';
+  else delete annotations[overCapacityAnnotation];
+  const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
+  if (cur && same(cur.subsets ?? [], subsets) && same(cur.metadata.labels ?? {}, labels) && same(cur.metadata.annotations ?? {}, annotations)) return;
   try {
     if (!cur) {
-      await d.client.create(endpointsPath(ns), { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: ns, labels }, subsets });
+      await d.client.create(endpointsPath(ns), { apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: ns, labels, annotations }, subsets });
     } else {
-      const body = { ...structuredClone(cur), subsets, metadata: { ...structuredClone(cur.metadata), labels } };
+      const body = { ...structuredClone(cur), subsets, metadata: { ...structuredClone(cur.metadata), labels, annotations } };
       await d.client.update(endpointsPath(ns, name), body);
     }
   } catch (err) {
