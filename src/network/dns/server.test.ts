@@ -167,6 +167,8 @@ test('garbage gets FORMERR; several queries share one TCP connection; no upstrea
   const lonely = new ClusterDns({ client: lonelyClient, listen: [], upstreams: [], log: silent });
   const out = await lonely.handle(query('example.com', RecordType.A), false);
   assert.equal(decodeMessage(out!).rcode, Rcode.SERVFAIL);
+  const unsynced = await lonely.handle(query('nope.default.svc.cluster.local', RecordType.A), false);
+  assert.equal(decodeMessage(unsynced!).rcode, Rcode.SERVFAIL, 'no NXDOMAIN before the informers have listed');
   assert.ok(dns.bound.length === 1);
 });
 

@@ -167,6 +167,9 @@ export class ClusterDns {
     if (query.qr) return undefined;
     const limit = overTcp ? 65535 : udpLimit(query);
     let reply = answer(query, { zone: this.currentZone(), ttl: this.opts.ttl });
+    // Before the first list an empty zone would deny names that exist: SERVFAIL makes
+    // clients retry instead of caching NXDOMAIN, as CoreDNS does while not yet synced.
+    if (reply && reply.rcode === Rcode.NXDOMAIN && !(this.services.hasSynced() && this.slices.hasSynced())) reply = { ...reply, rcode: Rcode.SERVFAIL, authorities: [] };
     if (!reply) return this.forward(raw, query, limit);
     const cname = reply.answers.length === 1 ? reply.answers[0]!.data : undefined;
     if (cname?.kind === 'CNAME' && query.questions[0]!.type !== 5) reply = await this.chase(reply, cname.target, query);
