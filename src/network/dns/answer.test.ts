@@ -108,6 +108,7 @@ test('NXDOMAIN and NODATA carry the SOA in authority', () => {
   }
   assert.equal(ask('nothere.svc.cluster.local', RecordType.A)!.rcode, Rcode.NXDOMAIN, 'a namespace without services');
   assert.deepEqual(data(ask('cluster.local', RecordType.SOA)).map((d) => d.kind), ['SOA']);
+  assert.deepEqual(data(ask('dns-version.cluster.local', RecordType.TXT)), [{ kind: 'raw', bytes: Buffer.from('\x051.1.0', 'latin1') }]);
   assert.deepEqual(data(ask('cluster.local', RecordType.NS)), [{ kind: 'NS', target: 'ns.dns.cluster.local' }]);
 });
 

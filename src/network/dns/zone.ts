@@ -91,6 +91,8 @@ export function buildZone(input: BuildZoneInput): Zone {
   };
   add(domain, { type: RecordType.SOA, data: soaData(domain, serial, input.ttl ?? 5) });
   add(domain, { type: RecordType.NS, data: { kind: 'NS', target: `ns.dns.${domain}` } });
+  // The schema version record of the Kubernetes DNS specification.
+  add(`dns-version.${domain}`, { type: RecordType.TXT, data: { kind: 'raw', bytes: Buffer.from('\x051.1.0', 'latin1') } });
   markExists(zone, `svc.${domain}`);
   markExists(zone, `pod.${domain}`);
 
