@@ -197,5 +197,9 @@ subsets:
     assert.deepEqual(slice.ports, [{ name: 'pg', port: 5432, protocol: 'TCP' }]);
     const eps = JSON.parse(await ok(server, v, ['-n', ns, 'get', 'endpoints', 'ext', '-o', 'json'])) as EndpointsObj;
     assert.equal(readyIps(eps), '192.0.2.10', 'the endpoints controller left them alone');
+    // The API server's own `kubernetes` Endpoints and slice are untouched and not mirrored.
+    const k = JSON.parse(await ok(server, v, ['-n', 'default', 'get', 'endpointslices', '-l', 'kubernetes.io/service-name=kubernetes', '-o', 'json'])) as { items: EndpointSliceObj[] };
+    assert.deepEqual(k.items.map((x) => x.metadata.name), ['kubernetes']);
+    assert.equal(readyIps(JSON.parse(await ok(server, v, ['-n', 'default', 'get', 'endpoints', 'kubernetes', '-o', 'json'])) as EndpointsObj), '127.0.0.1');
   });
 });

@@ -72,3 +72,17 @@ test('selector change, a slice deleted behind its back, an empty placeholder, an
   await until(() => slicesOf(fake, 'web').length === 1, 'managed slices deleted');
   assert.equal(slicesOf(fake, 'web')[0].metadata.name, 'web-manual');
 });
+
+test('a Service without a selector: its owned slices go, the API server\'s unowned one stays', async (t) => {
+  const fake = await fakeCluster(t, startEndpointSliceController);
+  fake.put('pods', pod('a', { ip: '10.42.0.2' }));
+  fake.put('services', service('web'));
+  await until(() => slicesOf(fake, 'web').length === 1, 'slice');
+  const managed = { 'kubernetes.io/service-name': 'kubernetes', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' };
+  fake.put('endpointslices', { metadata: { namespace: 'ns', name: 'kubernetes', labels: managed }, addressType: 'IPv4', endpoints: [{ addresses: ['10.0.0.1'], conditions: { ready: true } }] });
+  fake.put('services', service('kubernetes', { selector: undefined, ports: [{ name: 'https', port: 443 }] }));
+  const svc = fake.getObject('services', 'ns', 'web')!;
+  fake.put('services', { ...svc, spec: { ...(svc.spec as object), selector: undefined } });
+  await until(() => slicesOf(fake, 'web').length === 0, 'owned slice deleted');
+  assert.equal(slicesOf(fake, 'kubernetes').length, 1);
+});

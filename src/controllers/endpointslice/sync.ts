@@ -1,6 +1,6 @@
 // One sync of one Service's EndpointSlices: the slices this controller manages for it
-// (by label) are brought to the endpoints its pods make; a gone Service, or one without
-// a selector, has its managed slices deleted. Slices of other managers (the mirroring
+// (by label) are brought to the endpoints its pods make; a gone Service has its managed
+// slices deleted, one without a selector those it owns. Slices of other managers (the mirroring
 // controller's, a user's) are never touched.
 
 import type { Lister } from '../../client/lister.js';
@@ -58,8 +58,18 @@ export async function syncEndpointSlices(key: string, d: SliceSyncDeps): Promise
   const { namespace: ns, name } = splitKey(key);
   const svc = d.services.get(ns, name);
   const mine = d.slices.list(ns).filter((s) => isManaged(s) && s.metadata.labels?.[serviceNameLabel] === name);
-  if (!svc || !hasSelector(svc)) {
-    for (const s of mine) await ignoreNotFound(d.client.delete(slicesPath(ns, s.metadata.name)));
+  if (!svc) {
+    // The garbage collector would get there too; slices with no Service owner (the API
+    // server's own for `kubernetes`, perhaps seen before its Service) are left alone.
+    const ownedByService = (s: EndpointSliceObj) => (s.metadata.ownerReferences ?? []).some((r) => r.kind === 'Service' && r.name === name);
+    for (const s of mine) if (ownedByService(s)) await ignoreNotFound(d.client.delete(slicesPath(ns, s.metadata.name)));
+    return;
+  }
+  if (!hasSelector(svc)) {
+    // Slices this controller made while the Service had a selector would send traffic to
+    // pods it no longer picks; slices without that owner (the API server's own for
+    // `kubernetes`, say) are not ours to remove.
+    for (const s of mine) if ((s.metadata.ownerReferences ?? []).some((r) => r.uid === svc.metadata.uid)) await ignoreNotFound(d.client.delete(slicesPath(ns, s.metadata.name)));
     return;
   }
   const existing = await ownSlices(svc, mine, d.client);
