@@ -69,6 +69,10 @@ test('truncation: over 512 bytes without EDNS sets TC and fits; EDNS raises the 
   const t = decodeMessage(small);
   assert.equal(t.tc, true);
   assert.ok(t.answers.length < 60 && t.answers.length > 0);
+  assert.deepEqual(t.questions, m.questions, 'the question is kept');
+  m.edns = { payloadSize: 1232, extendedRcode: 0, version: 0, flags: 0, options: Buffer.alloc(0) };
+  assert.equal(decodeMessage(encodeTruncated(m, 512)).edns?.payloadSize, 1232, 'and so is the OPT record');
+  delete m.edns;
   query.edns = { payloadSize: 4096, extendedRcode: 0, version: 0, flags: 0, options: Buffer.alloc(0) };
   assert.equal(udpLimit(query), 4096);
   const big = decodeMessage(encodeTruncated(m, udpLimit(query)));
