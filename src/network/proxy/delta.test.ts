@@ -12,16 +12,16 @@ test('no change, no commands', () => {
   assert.equal(renderDelta(buildRuleset(s, e, opts), buildRuleset(s, e, opts)), '');
 });
 
-test('one endpoint more: a new endpoint chain, the service chain rewritten, nothing else', () => {
+test('one endpoint more: the service chain rewritten, the hairpin pair added, nothing else', () => {
   const s = [service('web', '10.43.0.5'), service('other', '10.43.0.6')];
   const a = buildRuleset(s, [slice('web', [endpoint('10.42.0.7')]), slice('other', [endpoint('10.42.0.9')])], opts);
   const b = buildRuleset(s, [slice('web', [endpoint('10.42.0.7'), endpoint('10.42.0.8')]), slice('other', [endpoint('10.42.0.9')])], opts);
   const d = renderDelta(a, b).trim().split('\n');
-  assert.match(d[0]!, /^add chain ip k8ts-proxy-d sep-\w+$/);
-  assert.ok(d.some((l) => /^flush chain ip k8ts-proxy-d svc-\w+$/.test(l)));
-  assert.ok(d.some((l) => /add rule .* dnat to 10\.42\.0\.8:8080$/.test(l)));
-  assert.ok(d.some((l) => /numgen random mod 2/.test(l)));
-  assert.ok(!d.some((l) => /10\.42\.0\.9|element|delete/.test(l)), d.join('\n'));
+  assert.match(d[0]!, /^flush chain ip k8ts-proxy-d svc-\w+$/);
+  assert.ok(d.some((l) => /add rule .* numgen random mod 2 map \{ 0 : 10\.42\.0\.7 \. 8080, 1 : 10\.42\.0\.8 \. 8080 \}$/.test(l)));
+  assert.ok(d.includes('add element ip k8ts-proxy-d hairpin { 10.42.0.8 . 10.42.0.8 }'), d.join('\n'));
+  assert.equal(d.length, 4, d.join('\n')); // flush, two rules (mark, dnat), the element
+  assert.ok(!d.some((l) => /10\.42\.0\.9|delete/.test(l)), d.join('\n'));
 });
 
 test('last endpoint gone: map element out, reject element in, chains flushed then deleted', () => {
@@ -36,5 +36,6 @@ test('last endpoint gone: map element out, reject element in, chains flushed the
   const flush = lines.findIndex((l) => l.startsWith('flush chain'));
   const delChain = lines.findIndex((l) => l.startsWith('delete chain'));
   assert.ok(delEl < flush && flush < delChain, d);
-  assert.equal(lines.filter((l) => l.startsWith('delete chain')).length, 2); // svc- and sep-
+  assert.equal(lines.filter((l) => l.startsWith('delete chain')).length, 1);
+  assert.match(d, /delete element ip k8ts-proxy-d hairpin \{ 10\.42\.0\.7 \. 10\.42\.0\.7 \}/);
 });

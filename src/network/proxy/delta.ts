@@ -27,6 +27,7 @@ export function renderDelta(prev: Ruleset, next: Ruleset): string {
   diffMap(out, t, 'node-ports', prev.nodePorts, next.nodePorts);
   diffSet(out, t, 'no-endpoint-ips', prev.rejectIps, next.rejectIps);
   diffSet(out, t, 'no-endpoint-nodeports', prev.rejectPorts, next.rejectPorts);
+  diffSet(out, t, 'hairpin', prev.hairpin, next.hairpin);
   // 4. Chains and sets nothing refers to any more (flushed first: a chain must be empty).
   const gone = [...prev.chains.keys()].filter((n) => !next.chains.has(n));
   for (const name of gone) out.push(`flush chain ${t} ${name}`);

@@ -51,7 +51,7 @@ test('first sync replaces the table; later changes are batched into one incremen
   const later = nft.scripts.slice(1).join('\n');
   assert.ok(nft.scripts.length <= 3, `${nft.scripts.length} transactions for one burst`);
   assert.doesNotMatch(later, /delete table/);
-  assert.match(later, /dnat to 10\.42\.0\.9:8080/);
+  assert.match(later, /numgen random mod 3 map \{ 0 : 10\.42\.0\.7 \. 8080, 1 : 10\.42\.0\.8 \. 8080, 2 : 10\.42\.0\.9 \. 8080 \}/);
   assert.match(later, /add element ip k8ts-proxy-u no-endpoint-ips \{ 10\.43\.0\.6 \. tcp \. 80 \}/);
 });
 

@@ -30,9 +30,8 @@ test('ClusterIP: vmap entry and random spread over ready endpoints with DNAT', (
   const [svc] = chainBody(text, 'svc-');
   assert.ok(svc);
   assert.match(svc, /ip saddr != 10\.42\.0\.0\/16 meta mark set meta mark \| 0x00004000/);
-  assert.match(svc, /numgen random mod 2 vmap \{ 0 : goto sep-\w+, 1 : goto sep-\w+ \}/);
-  assert.match(text, /meta l4proto tcp dnat to 10\.42\.0\.7:8080/);
-  assert.match(text, /meta l4proto tcp dnat to 10\.42\.0\.8:8080/);
+  assert.match(svc, /meta l4proto tcp dnat ip addr \. port to numgen random mod 2 map \{ 0 : 10\.42\.0\.7 \. 8080, 1 : 10\.42\.0\.8 \. 8080 \}/);
+  assert.doesNotMatch(text, /chain sep-/); // no per-endpoint chains without affinity
   assert.doesNotMatch(text, /no-endpoint-ips \{\n\t\ttype [^\n]*\n\t\telements/);
 });
 
@@ -44,7 +43,7 @@ test('NodePort: node-ports map entry and an external chain that masquerades', ()
   const [ext] = chainBody(text, 'ext-');
   assert.ok(ext);
   assert.match(ext, /meta mark set meta mark \| 0x00004000/);
-  assert.match(ext, /goto sep-\w+/);
+  assert.match(ext, /meta l4proto tcp dnat to 10\.42\.0\.7:8080/);
 });
 
 test('a service without ready endpoints is rejected with a TCP reset, not routed', () => {
@@ -66,7 +65,10 @@ test('sessionAffinity ClientIP: a timed set per endpoint, checked before the ran
   const firstAff = lines.findIndex((l) => /^ip saddr @aff-sep-\w+ goto sep-\w+$/.test(l));
   const numgen = lines.findIndex((l) => l.startsWith('numgen'));
   assert.ok(firstAff >= 0 && firstAff < numgen);
-  assert.match(text, /update @aff-sep-\w+ \{ ip saddr \}/);
+  assert.match(body, /numgen random mod 2 vmap \{ 0 : goto sep-\w+, 1 : goto sep-\w+ \}/);
+  const seps = chainBody(text, 'sep-');
+  assert.equal(seps.length, 2);
+  for (const sep of seps) assert.match(sep, /update @aff-sep-\w+ \{ ip saddr \}\n\t\tmeta l4proto tcp dnat to 10\.42\.0\.[78]:8080/);
 });
 
 test('internalTrafficPolicy Local uses only this node\'s endpoints', () => {
@@ -104,20 +106,20 @@ test('terminating endpoints serve only when no endpoint is ready; not-serving ne
   assert.doesNotMatch(b, /10\.42\.0\.9|10\.42\.0\.10/);
 });
 
-test('hairpin: an endpoint reaching its own service is marked for masquerade', () => {
+test('hairpin: an endpoint reaching its own service is masqueraded', () => {
   const text = renderRuleset([service('web', '10.43.0.5')], [slice('web', [endpoint('10.42.0.7')])], opts);
-  const [sep] = chainBody(text, 'sep-');
-  assert.ok(sep);
-  const lines = sep.split('\n').map((l) => l.trim());
-  assert.equal(lines[0], 'ip saddr 10.42.0.7 meta mark set meta mark | 0x00004000');
-  assert.equal(lines.at(-1), 'meta l4proto tcp dnat to 10.42.0.7:8080');
-  assert.match(text, /meta mark & 0x00004000 == 0x00004000 meta mark set meta mark \^ 0x00004000 masquerade/);
+  // Source and (DNATed) destination both the endpoint: masquerade, so the reply returns
+  // through conntrack.
+  assert.match(text, /set hairpin \{\n\t\ttype ipv4_addr \. ipv4_addr\n\t\telements = \{ 10\.42\.0\.7 \. 10\.42\.0\.7 \}/);
+  const [post] = chainBody(text, 'nat-postrouting');
+  assert.match(post ?? '', /ct status dnat ip saddr \. ip daddr @hairpin masquerade/);
+  assert.match(post ?? '', /meta mark & 0x00004000 == 0x00004000 meta mark set meta mark \^ 0x00004000 masquerade/);
 });
 
 test('skips headless and ExternalName services and ignores other services\' slices', () => {
   const headless = service('hl', 'None');
   const ext = service('ex', '10.43.0.20', { type: 'ExternalName' });
   const text = renderRuleset([headless, ext, service('web', '10.43.0.5')], [slice('other', [endpoint('10.42.0.7')])], opts);
-  assert.doesNotMatch(text, /10\.43\.0\.20|dnat/);
+  assert.doesNotMatch(text, /10\.43\.0\.20|dnat to|dnat ip addr/);
   assert.match(text, /10\.43\.0\.5 \. tcp \. 80/); // web has no endpoints of its own: rejected
 });

@@ -27,6 +27,8 @@ export interface Ruleset {
   nodePorts: Map<string, string>;
   rejectIps: Set<string>;
   rejectPorts: Set<string>;
+  /** "ip . ip" for every endpoint: a connection DNATed back to its own source (hairpin). */
+  hairpin: Set<string>;
   /** Affinity set name -> timeout in seconds. */
   affinitySets: Map<string, number>;
 }
@@ -38,7 +40,7 @@ export function renderRuleset(services: Service[], slices: EndpointSlice[], opts
 export function buildRuleset(services: Service[], slices: EndpointSlice[], opts: RenderOptions): Ruleset {
   const b: Ruleset = {
     table: opts.table ?? 'k8ts-proxy', chains: new Map(), clusterIps: new Map(), nodePorts: new Map(),
-    rejectIps: new Set(), rejectPorts: new Set(), affinitySets: new Map(),
+    rejectIps: new Set(), rejectPorts: new Set(), hairpin: new Set(), affinitySets: new Map(),
   };
   const sorted = [...services].sort((x, y) => svcId(x).localeCompare(svcId(y)));
   const bySvc = slicesByService(slices);
@@ -64,12 +66,16 @@ export function rulesetText(b: Ruleset): string {
     map('node-ports', 'inet_proto . inet_service : verdict', [...b.nodePorts].map(([k, v]) => `${k} : ${v}`)),
     set('no-endpoint-ips', 'ipv4_addr . inet_proto . inet_service', [...b.rejectIps]),
     set('no-endpoint-nodeports', 'inet_proto . inet_service', [...b.rejectPorts]),
+    set('hairpin', 'ipv4_addr . ipv4_addr', [...b.hairpin]),
     ...[...b.affinitySets].map(([name, t]) => `\tset ${name} {\n\t\ttype ipv4_addr\n\t\tflags dynamic,timeout\n\t\ttimeout ${t}s\n\t}`),
     chain('nat-prerouting', ['type nat hook prerouting priority dstnat; policy accept;', 'jump services']),
     // Numeric: nft 1.0.6 accepts the name 'dstnat' for prerouting only (-100 is dstnat).
     chain('nat-output', ['type nat hook output priority -100; policy accept;', 'jump services']),
     chain('nat-postrouting', ['type nat hook postrouting priority srcnat; policy accept;',
-      `meta mark & ${masqMark} == ${masqMark} meta mark set meta mark ^ ${masqMark} masquerade`]),
+      `meta mark & ${masqMark} == ${masqMark} meta mark set meta mark ^ ${masqMark} masquerade`,
+      // A pod reaching itself through its service: without the masquerade its reply would
+      // go straight back to itself, unmatched by conntrack.
+      'ct status dnat ip saddr . ip daddr @hairpin masquerade']),
     chain('services', ['ip daddr . meta l4proto . th dport vmap @cluster-ips',
       'fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @node-ports']),
     // A service without endpoints answers at once (RST / port unreachable) instead of
@@ -100,21 +106,26 @@ function renderPort(b: Ruleset, svc: Service, port: ServicePort, ip: string, sli
   const sep = (be: Backend): string => `sep-${hash(`${id}/${be.ip}:${be.port}`)}`;
   const np = spec.type === 'NodePort' || spec.type === 'LoadBalancer' ? port.nodePort : undefined;
   const all = unique([...backends.cluster, ...(np ? backends.external : [])]);
-  for (const be of all) {
-    const name = sep(be);
-    const rules = [`ip saddr ${be.ip} meta mark set meta mark | ${masqMark}`]; // hairpin
-    if (affinity > 0) {
+  for (const be of all) b.hairpin.add(`${be.ip} . ${be.ip}`);
+  // Affinity needs a chain per endpoint (to record the client); otherwise one rule picks
+  // and DNATs, which keeps the table small: chains cost the kernel far more than elements.
+  if (affinity > 0) {
+    for (const be of all) {
+      const name = sep(be);
       b.affinitySets.set(`aff-${name}`, affinity);
-      rules.push(`update @aff-${name} { ip saddr }`);
+      b.chains.set(name, [`update @aff-${name} { ip saddr }`, `meta l4proto ${proto} dnat to ${be.ip}:${be.port}`]);
     }
-    rules.push(`meta l4proto ${proto} dnat to ${be.ip}:${be.port}`);
-    b.chains.set(name, rules);
   }
   const spread = (list: Backend[]): string[] => {
-    const rules = affinity > 0 ? list.map((be) => `ip saddr @aff-${sep(be)} goto ${sep(be)}`) : [];
-    if (list.length === 1) rules.push(`goto ${sep(list[0]!)}`);
-    else rules.push(`numgen random mod ${list.length} vmap { ${list.map((be, i) => `${i} : goto ${sep(be)}`).join(', ')} }`);
-    return rules;
+    if (affinity > 0) {
+      const rules = list.map((be) => `ip saddr @aff-${sep(be)} goto ${sep(be)}`);
+      if (list.length === 1) rules.push(`goto ${sep(list[0]!)}`);
+      else rules.push(`numgen random mod ${list.length} vmap { ${list.map((be, i) => `${i} : goto ${sep(be)}`).join(', ')} }`);
+      return rules;
+    }
+    if (list.length === 1) return [`meta l4proto ${proto} dnat to ${list[0]!.ip}:${list[0]!.port}`];
+    const elems = list.map((be, i) => `${i} : ${be.ip} . ${be.port}`).join(', ');
+    return [`meta l4proto ${proto} dnat ip addr . port to numgen random mod ${list.length} map { ${elems} }`];
   };
   const key = `${ip} . ${proto} . ${port.port}`;
   if (backends.cluster.length > 0) {
