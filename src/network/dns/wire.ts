@@ -2,6 +2,13 @@
 // EDNS0 OPT pseudo-record): decoding a message into plain objects and encoding one back,
 // with name compression and with truncation to the size the client can take.
 
+import { DnsFormatError } from './errors.js';
+import { compressIpv6, ipv6Bytes } from './ipv6.js';
+
+export { DnsFormatError } from './errors.js';
+
+export { ipv6Bytes, ipv6Text } from './ipv6.js';
+
 export const RecordType = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, OPT: 41, ANY: 255 } as const;
 export const Rcode = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
 export const CLASS_IN = 1;
@@ -55,9 +62,6 @@ export interface Message {
   edns?: Edns;
 }
 
-export class DnsFormatError extends Error {
-  override name = 'DnsFormatError';
-}
 
 export function emptyMessage(id = 0): Message {
   return { id, qr: false, opcode: 0, aa: false, tc: false, rd: false, ra: false, rcode: 0, questions: [], answers: [], authorities: [], additionals: [] };
@@ -357,56 +361,4 @@ export function encodeTruncated(m: Message, maxSize: number): Buffer {
 /** The largest UDP response a query allows: 512 bytes, or its EDNS payload size (never below 512). */
 export function udpLimit(query: Message): number {
   return query.edns ? Math.max(512, query.edns.payloadSize) : 512;
-}
-
-// ---- IPv6 text <-> bytes ----
-
-export function ipv6Bytes(addr: string): Buffer {
-  let text = addr;
-  const lastColon = text.lastIndexOf(':');
-  if (text.includes('.', lastColon)) {
-    // An embedded IPv4 tail, as in ::ffff:10.0.0.1, becomes two hex groups.
-    const v4 = text.slice(lastColon + 1).split('.').map(Number);
-    text = `${text.slice(0, lastColon + 1)}${((v4[0]! << 8) | v4[1]!).toString(16)}:${((v4[2]! << 8) | v4[3]!).toString(16)}`;
-  }
-  const halves = text.split('::');
-  if (halves.length > 2) throw new DnsFormatError(`bad IPv6 address ${addr}`);
-  const parse = (s: string) => (s === '' ? [] : s.split(':').filter((g) => g !== '').map((g) => parseInt(g, 16)));
-  const head = parse(halves[0]!);
-  const rest = halves.length === 2 ? parse(halves[1]!) : [];
-  const fill = 8 - head.length - rest.length;
-  if (halves.length === 2 && fill < 1) throw new DnsFormatError(`bad IPv6 address ${addr}`);
-  const groups = halves.length === 2 ? [...head, ...new Array<number>(fill).fill(0), ...rest] : head;
-  if (groups.length !== 8 || groups.some((g) => !(g >= 0 && g <= 0xffff))) throw new DnsFormatError(`bad IPv6 address ${addr}`);
-  const b = Buffer.alloc(16);
-  groups.forEach((g, i) => b.writeUInt16BE(g, i * 2));
-  return b;
-}
-
-/** RFC 5952 text: the longest run of two or more zero groups becomes '::'. */
-function compressIpv6(groups: string[]): string {
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== '0') {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === '0') j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  if (best < 0) return groups.join(':');
-  return `${groups.slice(0, best).join(':')}::${groups.slice(best + bestLen).join(':')}`;
-}
-
-export function ipv6Text(addr: string): string {
-  const b = ipv6Bytes(addr);
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(b.readUInt16BE(i).toString(16));
-  return compressIpv6(groups);
 }
