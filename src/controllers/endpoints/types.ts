@@ -12,6 +12,7 @@ export interface ServicePort {
 
 export interface ServiceObj extends KObject {
   spec?: {
+    type?: string;
     selector?: Record<string, string> | null;
     ports?: ServicePort[];
     clusterIP?: string;

@@ -85,4 +85,8 @@ test('a Service without a selector: its owned slices go, the API server\'s unown
   fake.put('services', { ...svc, spec: { ...(svc.spec as object), selector: undefined } });
   await until(() => slicesOf(fake, 'web').length === 0, 'owned slice deleted');
   assert.equal(slicesOf(fake, 'kubernetes').length, 1);
+  fake.put('services', service('alias', { type: 'ExternalName' }));
+  fake.put('services', service('after'));
+  await until(() => slicesOf(fake, 'after').length === 1, 'a later Service has its slice');
+  assert.equal(slicesOf(fake, 'alias').length, 0, 'no slices for ExternalName');
 });

@@ -65,7 +65,8 @@ export async function syncEndpointSlices(key: string, d: SliceSyncDeps): Promise
     for (const s of mine) if (ownedByService(s)) await ignoreNotFound(d.client.delete(slicesPath(ns, s.metadata.name)));
     return;
   }
-  if (!hasSelector(svc)) {
+  // ExternalName Services are a DNS alias: no slices from here, as in Kubernetes.
+  if (!hasSelector(svc) || svc.spec?.type === 'ExternalName') {
     // Slices this controller made while the Service had a selector would send traffic to
     // pods it no longer picks; slices without that owner (the API server's own for
     // `kubernetes`, say) are not ours to remove.
