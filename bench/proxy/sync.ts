@@ -7,7 +7,7 @@
 import { performance } from 'node:perf_hooks';
 import { deleteTableScript, execNft } from '../../src/network/proxy/nft.js';
 import { renderDelta } from '../../src/network/proxy/delta.js';
-import { buildRuleset, rulesetText, type Ruleset } from '../../src/network/proxy/render.js';
+import { buildRuleset, RenderCache, rulesetText, type Ruleset } from '../../src/network/proxy/render.js';
 import { endpoint, service, slice } from '../../src/network/proxy/testing/fixtures.js';
 import type { EndpointSlice, Service } from '../../src/network/proxy/types.js';
 
@@ -16,7 +16,7 @@ const nEndpoints = Number(process.argv[3] ?? 10);
 const table = `k8ts-proxy-bench${process.pid % 100000}`;
 const RUNS = 5;
 
-function state(changed: number): { services: Service[]; slices: EndpointSlice[] } {
+function state(): { services: Service[]; slices: EndpointSlice[] } {
   const services: Service[] = [];
   const slices: EndpointSlice[] = [];
   for (let i = 0; i < nServices; i++) {
@@ -25,16 +25,24 @@ function state(changed: number): { services: Service[]; slices: EndpointSlice[] 
     const eps = [];
     for (let j = 0; j < nEndpoints; j++) {
       const n = i * nEndpoints + j;
-      eps.push(endpoint(`10.42.${(n >> 8) & 255}.${n & 255}`, { ready: !(i === 0 && j === 0 && changed % 2 === 1) }));
+      eps.push(endpoint(`10.42.${(n >> 8) & 255}.${n & 255}`));
     }
     slices.push(slice(name, eps));
   }
   return { services, slices };
 }
 
-async function timeSync(s: { services: Service[]; slices: EndpointSlice[] }, prev?: Ruleset): Promise<{ render: number; total: number; bytes: number; model: Ruleset }> {
+/** The same state with one endpoint of the first service turned not-ready: a new slice
+ * object for it, every other object the same (as in an informer's cache). */
+function oneChanged(s: { services: Service[]; slices: EndpointSlice[] }): { services: Service[]; slices: EndpointSlice[] } {
+  const first = s.slices[0]!;
+  const eps = (first.endpoints ?? []).map((e, j) => (j === 0 ? { ...e, conditions: { ready: false, serving: false, terminating: false } } : e));
+  return { services: s.services, slices: [{ ...first, endpoints: eps }, ...s.slices.slice(1)] };
+}
+
+async function timeSync(s: { services: Service[]; slices: EndpointSlice[] }, cache: RenderCache, prev?: Ruleset): Promise<{ render: number; total: number; bytes: number; model: Ruleset }> {
   const t0 = performance.now();
-  const model = buildRuleset(s.services, s.slices, { nodeName: 'node-a', clusterCIDR: '10.42.0.0/16', table });
+  const model = buildRuleset(s.services, s.slices, { nodeName: 'node-a', clusterCIDR: '10.42.0.0/16', table }, cache);
   const text = prev ? renderDelta(prev, model) : rulesetText(model);
   const t1 = performance.now();
   await execNft.apply(text);
@@ -52,10 +60,12 @@ async function main(): Promise<void> {
     const one: number[] = [];
     for (let r = 0; r < RUNS; r++) {
       await execNft.apply(deleteTableScript('ip', table));
-      const f = await timeSync(state(0)); // into an empty table: full sync
+      const base = state();
+      const cache = new RenderCache(); // fresh: the full sync renders every service
+      const f = await timeSync(base, cache); // into an empty table: full sync
       full.push(f.total);
       console.log(`full sync   run ${r + 1}: ${f.total.toFixed(1)} ms (render ${f.render.toFixed(1)} ms, ${(f.bytes / 1e6).toFixed(2)} MB script)`);
-      const c = await timeSync(state(1), f.model); // one endpoint turned not-ready
+      const c = await timeSync(oneChanged(base), cache, f.model); // one endpoint turned not-ready
       one.push(c.total);
       console.log(`one change  run ${r + 1}: ${c.total.toFixed(1)} ms (render+diff ${c.render.toFixed(1)} ms, ${c.bytes} B script)`);
     }

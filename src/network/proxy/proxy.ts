@@ -4,7 +4,7 @@
 import { Informer, silentLogger, type ListWatchClient, type Logger } from '../../client/index.js';
 import { deleteTableScript, execNft } from './nft.js';
 import { DeltaUnsupportedError, renderDelta } from './delta.js';
-import { buildRuleset, rulesetText, type Ruleset } from './render.js';
+import { buildRuleset, RenderCache, rulesetText, type Ruleset } from './render.js';
 import type { EndpointSlice, NftRunner, Service } from './types.js';
 
 export interface ServiceProxyOptions {
@@ -38,6 +38,7 @@ export class ServiceProxy {
   /** What the kernel holds after the last successful sync; unset means "unknown". */
   private applied?: Ruleset;
   private syncsSinceFull = 0;
+  private readonly cache = new RenderCache();
   private stopped = false;
 
   constructor(private readonly opts: ServiceProxyOptions) {
@@ -100,7 +101,7 @@ export class ServiceProxy {
   private async apply(): Promise<void> {
     const next = buildRuleset(this.services.lister.list(), this.slices.lister.list(), {
       nodeName: this.opts.nodeName, clusterCIDR: this.opts.clusterCIDR ?? '10.42.0.0/16', table: this.table,
-    });
+    }, this.cache);
     this.lastSync = Date.now();
     try {
       // Incremental while the kernel's state is known; a full replacement at start, after

@@ -37,20 +37,60 @@ export function renderRuleset(services: Service[], slices: EndpointSlice[], opts
   return rulesetText(buildRuleset(services, slices, opts));
 }
 
-export function buildRuleset(services: Service[], slices: EndpointSlice[], opts: RenderOptions): Ruleset {
-  const b: Ruleset = {
-    table: opts.table ?? 'k8ts-proxy', chains: new Map(), clusterIps: new Map(), nodePorts: new Map(),
-    rejectIps: new Set(), rejectPorts: new Set(), hairpin: new Set(), affinitySets: new Map(),
-  };
+/**
+ * Remembers each service's rendered part, keyed by the identity of its Service and
+ * EndpointSlice objects (an informer's cache keeps unchanged objects as they were), so a
+ * sync after one change renders one service, not all of them.
+ */
+export class RenderCache {
+  readonly entries = new Map<string, { svc: Service; slices: EndpointSlice[]; optsKey: string; part: Ruleset }>();
+}
+
+export function buildRuleset(services: Service[], slices: EndpointSlice[], opts: RenderOptions, cache?: RenderCache): Ruleset {
+  const b = emptyRuleset(opts.table ?? 'k8ts-proxy');
+  const optsKey = `${opts.nodeName} ${opts.clusterCIDR ?? ''}`;
   const sorted = [...services].sort((x, y) => svcId(x).localeCompare(svcId(y)));
   const bySvc = slicesByService(slices);
+  const seen = new Set<string>();
   for (const svc of sorted) {
     const ip = svc.spec?.clusterIP;
     if (!ip || ip === 'None' || !isIPv4(ip) || svc.spec?.type === 'ExternalName') continue;
-    const mine = bySvc.get(svcId(svc)) ?? [];
-    for (const port of svc.spec?.ports ?? []) renderPort(b, svc, port, ip, mine, opts);
+    const id = svcId(svc);
+    const mine = bySvc.get(id) ?? [];
+    seen.add(id);
+    const hit = cache?.entries.get(id);
+    if (hit && hit.svc === svc && hit.optsKey === optsKey && sameRefs(hit.slices, mine)) {
+      merge(b, hit.part);
+      continue;
+    }
+    const part = emptyRuleset(b.table);
+    for (const port of svc.spec?.ports ?? []) renderPort(part, svc, port, ip, mine, opts);
+    cache?.entries.set(id, { svc, slices: mine, optsKey, part });
+    merge(b, part);
   }
+  if (cache) for (const id of cache.entries.keys()) if (!seen.has(id)) cache.entries.delete(id);
   return b;
+}
+
+function emptyRuleset(table: string): Ruleset {
+  return {
+    table, chains: new Map(), clusterIps: new Map(), nodePorts: new Map(),
+    rejectIps: new Set(), rejectPorts: new Set(), hairpin: new Set(), affinitySets: new Map(),
+  };
+}
+
+function merge(into: Ruleset, part: Ruleset): void {
+  for (const [k, v] of part.chains) into.chains.set(k, v);
+  for (const [k, v] of part.clusterIps) into.clusterIps.set(k, v);
+  for (const [k, v] of part.nodePorts) into.nodePorts.set(k, v);
+  for (const k of part.rejectIps) into.rejectIps.add(k);
+  for (const k of part.rejectPorts) into.rejectPorts.add(k);
+  for (const k of part.hairpin) into.hairpin.add(k);
+  for (const [k, v] of part.affinitySets) into.affinitySets.set(k, v);
+}
+
+function sameRefs<T>(a: T[], b: T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** An affinity set's declaration body, as delta.ts adds it. */
