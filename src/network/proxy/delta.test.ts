@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { renderDelta } from './delta.js';
-import { buildRuleset } from './render.js';
+import { buildRuleset, RenderCache, rulesetText } from './render.js';
 import { endpoint, service, slice } from './testing/fixtures.js';
 
 const opts = { nodeName: 'node-a', clusterCIDR: '10.42.0.0/16', table: 'k8ts-proxy-d' };
@@ -38,4 +38,20 @@ test('last endpoint gone: map element out, reject element in, chains flushed the
   assert.ok(delEl < flush && flush < delChain, d);
   assert.equal(lines.filter((l) => l.startsWith('delete chain')).length, 1);
   assert.match(d, /delete element ip k8ts-proxy-d hairpin \{ 10\.42\.0\.7 \. 10\.42\.0\.7 \}/);
+});
+
+test('RenderCache: unchanged objects reuse their part, a changed slice is re-rendered, equal to a fresh build', () => {
+  const svcs = [service('web', '10.43.0.5'), service('db', '10.43.0.6')];
+  const webSlice = slice('web', [endpoint('10.42.0.7')]);
+  const dbSlice = slice('db', [endpoint('10.42.0.9')]);
+  const cache = new RenderCache();
+  const a = buildRuleset(svcs, [webSlice, dbSlice], opts, cache);
+  const dbPart = cache.entries.get('default/db')!.part;
+  const webSlice2 = slice('web', [endpoint('10.42.0.7'), endpoint('10.42.0.8')]);
+  const b = buildRuleset(svcs, [webSlice2, dbSlice], opts, cache);
+  assert.equal(cache.entries.get('default/db')!.part, dbPart); // reused, not rebuilt
+  assert.notEqual(renderDelta(a, b), '');
+  assert.equal(rulesetText(b), rulesetText(buildRuleset(svcs, [webSlice2, dbSlice], opts)));
+  buildRuleset([svcs[0]!], [webSlice2], opts, cache);
+  assert.equal(cache.entries.has('default/db'), false); // a deleted service is forgotten
 });
