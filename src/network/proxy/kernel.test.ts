@@ -62,3 +62,37 @@ test('nftables: ClusterIP spreads over ready endpoints and is refused at once wi
   const nsList = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
   assert.doesNotMatch(nsList, new RegExp(`k8tsp-${tag}-`));
 });
+
+function execIn(ns: string, host: string, port: number): string {
+  const script = `const s=require('net').connect(${port},'${host}');let d='';s.on('data',x=>d+=x);` +
+    `s.on('end',()=>{process.stdout.write(d)});s.on('error',e=>{process.stdout.write('ERR '+e.code)});setTimeout(()=>process.exit(2),3000).unref();`;
+  return execFileSync('ip', ['netns', 'exec', ns, process.execPath, '-e', script], { encoding: 'utf8' });
+}
+
+test('nftables: session affinity, NodePort on the host address, hairpin from an endpoint to its own service', { skip: !isRoot && 'needs root' }, async () => {
+  const lab = new NetnsLab();
+  const table2 = `${table}x`;
+  try {
+    const a = await lab.addBackend(`k8tsp-${tag}-c`, `kpc${tag}`, '10.250.1.9', '10.250.1.10', 8080, 'C');
+    await lab.addBackend(`k8tsp-${tag}-d`, `kpd${tag}`, '10.250.1.13', '10.250.1.14', 8080, 'D');
+    const eps = [endpoint('10.250.1.10'), endpoint('10.250.1.14')];
+    const opts = { nodeName: 'node-a', clusterCIDR: '10.42.0.0/16', table: table2 };
+    const sticky = service('sticky', '10.43.250.20', { type: 'NodePort', sessionAffinity: 'ClientIP', ports: [{ port: 80, nodePort: 30999, protocol: 'TCP' }] });
+    await execNft.apply(renderRuleset([sticky], [slice('sticky', eps)], opts));
+    const answers = new Set<string>();
+    for (let i = 0; i < 15; i++) answers.add(await fetchOnce('10.43.250.20', 80));
+    assert.equal(answers.size, 1, `affinity broken: ${[...answers].join(',')}`);
+    // NodePort on the node's own (non-loopback) address.
+    const hostIp = execFileSync('ip', ['-4', '-o', 'route', 'get', '1.1.1.1'], { encoding: 'utf8' }).match(/src (\S+)/)?.[1];
+    if (hostIp) assert.match(await fetchOnce(hostIp, 30999), /^[CD]$/);
+    // Hairpin: only endpoint C, reached from C itself through the ClusterIP. The cluster
+    // CIDR covers C here, so only the hairpin rule can masquerade (without it this fails).
+    const plain = service('hp', '10.43.250.21');
+    await execNft.apply(renderRuleset([plain], [slice('hp', [endpoint('10.250.1.10')])], { ...opts, clusterCIDR: '10.250.0.0/16' }));
+    assert.equal(execIn(a.ns, '10.43.250.21', 80), 'C');
+  } finally {
+    await execNft.apply(deleteTableScript('ip', table2)).catch(() => {});
+    await lab.cleanup();
+  }
+  assert.doesNotMatch(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }), new RegExp(`k8tsp-${tag}-`));
+});
