@@ -9,6 +9,8 @@ import { ImageStore } from '../runtime/oci/image/index.js';
 import { ImageStoreRootfsProvider, OciImageService } from '../runtime/oci/images.js';
 import { OciRuntimeService } from '../runtime/oci/runtime.js';
 import { CniPodNetwork } from '../network/cni/index.js';
+import { ClusterDns, ensureDnsAddress } from '../network/dns/index.js';
+import { ServiceProxy } from '../network/proxy/index.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { NodeStatusManager, waitForPodCIDR } from '../kubelet/node/index.js';
 import { PodVolumeManager } from '../kubelet/volumes/index.js';
@@ -16,6 +18,9 @@ import { StreamingServer } from '../kubelet/server/index.js';
 import { runtimeContainerLocator } from '../kubelet/container-locator.js';
 import { podIpPortForwarder } from '../kubelet/pod-port-forwarder.js';
 import { logger } from './log.js';
+
+/** The cluster DNS service address, in pods' resolv.conf. */
+export const clusterDnsIP = '10.43.0.10';
 
 export interface NodeAgentOptions {
   client: RestClient;
@@ -64,6 +69,13 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
 
   const network = new CniPodNetwork({ dataDir: o.dataDir, podCIDR, log: logger('cni') });
   await network.setUpNode();
+  // Cluster DNS answers on every node at the DNS service address, which pods reach through their bridge.
+  await ensureDnsAddress(clusterDnsIP);
+  const dns = new ClusterDns({ client: o.client, clusterDomain: 'cluster.local', listen: [{ address: clusterDnsIP, port: 53 }], log: logger('dns') });
+  await dns.start();
+  // The service proxy: ClusterIPs and NodePorts through this node's nftables table.
+  const proxy = new ServiceProxy({ client: o.client, nodeName, clusterCIDR: '10.42.0.0/16', log: logger('proxy') });
+  await proxy.start();
   const volumes = new PodVolumeManager({ client: o.client, rootDir: join(agentDir, 'kubelet'), nodeName, log: logger('volumes'), tmpfs: process.getuid?.() === 0 });
   volumes.start();
   const kubelet = new Kubelet({ client: o.client, nodeName, runtime, images, network, volumes, rootDir: join(agentDir, 'kubelet'), log: logger('kubelet'), apiService: o.apiService });
@@ -82,6 +94,9 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       abort.abort();
       await streaming.stop();
       await kubelet.stop();
+      await dns.stop();
+      // Rules stay in place across agent restarts, as the pods they serve do.
+      await proxy.stop();
       await volumes.stop();
       node.stop();
       // Pods outlive the agent under conmon: the network and runtime stay as they are.

@@ -21,6 +21,8 @@ import { startNodeLifecycleController } from '../controllers/nodelifecycle/index
 import { startNodeIpamController } from '../controllers/nodeipam/index.js';
 import { startDisruptionController } from '../controllers/disruption/index.js';
 import { startResourceQuotaController } from '../controllers/resourcequota/index.js';
+import { startEndpointsController } from '../controllers/endpoints/index.js';
+import { startEndpointSliceController, startEndpointSliceMirroringController } from '../controllers/endpointslice/index.js';
 import { logger, type Logger } from './log.js';
 
 export interface ControllerCredentials {
@@ -55,9 +57,12 @@ export async function startControllers(creds: ControllerCredentials): Promise<{ 
     startNodeIpamController({ client, informers, log: logger('node-ipam-controller') }),
     startDisruptionController({ client, informers, log: logger('disruption-controller') }),
     startResourceQuotaController({ client, informers, log: logger('resourcequota-controller') }),
+    startEndpointsController({ client, informers, log: logger('endpoints-controller') }),
+    startEndpointSliceController({ client, informers, log: logger('endpointslice-controller') }),
+    startEndpointSliceMirroringController({ client, informers, log: logger('endpointslicemirroring-controller') }),
   ];
   informers.start();
-  creds.log.info('controllers started: namespace, serviceaccount, root-ca-cert-publisher, replicaset, deployment, job, ttl-after-finished, cronjob, daemonset, statefulset, garbage-collector, node-lifecycle, node-ipam, disruption, resourcequota; scheduler started');
+  creds.log.info('controllers started: namespace, serviceaccount, root-ca-cert-publisher, replicaset, deployment, job, ttl-after-finished, cronjob, daemonset, statefulset, garbage-collector, node-lifecycle, node-ipam, disruption, resourcequota, endpoints, endpointslice, endpointslice-mirroring; scheduler started');
   return {
     async stop() {
       await Promise.all(running.map((c) => c.stop()));

@@ -69,6 +69,12 @@ describe('node agent', () => {
     // What the agent set up for the node: its bridge and masquerade table.
     spawnSync('ip', ['link', 'del', 'k8ts0']);
     spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-podnet']);
+    spawnSync('ip', ['link', 'del', 'k8ts-dns']);
+    spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-proxy']);
+    // The kubelet's QoS cgroups, now empty.
+    for (const c of ['cpu', 'cpuacct', 'memory', 'pids', 'cpuset', 'blkio', 'freezer', 'devices']) {
+      spawnSync('find', [`/sys/fs/cgroup/${c}/kubepods`, '-depth', '-type', 'd', '-exec', 'rmdir', '{}', ';']);
+    }
     removeDataDir(server.dataDir);
   });
 
@@ -86,6 +92,12 @@ describe('node agent', () => {
     const failed = kTry('exec', 'hello', '--', 'sh', '-c', 'exit 3');
     assert.equal(failed.code, 3, 'exec passes the exit code on');
     assert.match(server.ok('1.27', ['exec', 'hello', '--', 'echo', 'over-spdy']), /over-spdy/);
+    // Cluster DNS from inside the pod, through its resolv.conf (search path, ndots:5).
+    assert.match(k('exec', 'hello', '--', 'nslookup', 'kubernetes.default.svc.cluster.local'), /Address: 10\.43\.0\.1\b/);
+    // busybox tries every search domain and exits 1 if any fails, but the first one finds the short name.
+    assert.match(kTry('exec', 'hello', '--', 'nslookup', 'kubernetes').stdout, /Name:\s+kubernetes\.default\.svc\.cluster\.local\s+Address: 10\.43\.0\.1\b/);
+    const missing = kTry('exec', 'hello', '--', 'nslookup', 'nothing-here.default.svc.cluster.local');
+    assert.match(missing.stdout + missing.stderr, /NXDOMAIN/, 'a name that does not exist is NXDOMAIN');
     const started = Date.now();
     k('delete', 'pod', 'hello', '--timeout=60s');
     assert.ok(Date.now() - started < 30_000, 'a pod that exits on SIGTERM goes without waiting out its grace period');
@@ -108,6 +120,72 @@ describe('node agent', () => {
     } finally {
       pf.kill();
       k('delete', 'pod', 'web', '--grace-period=1', '--timeout=60s');
+    }
+  });
+
+  test('a Service spreads requests over its pods, from the node and from a pod, by name', async () => {
+    const manifest = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: httpd
+        image: ${image}
+        imagePullPolicy: Never
+        command: ["sh", "-c", "mkdir -p /www; hostname > /www/index.html; exec httpd -f -p 8080 -h /www"]
+        readinessProbe:
+          tcpSocket:
+            port: 8080
+          periodSeconds: 1
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 80
+    targetPort: 8080
+`;
+    server.ok(v, ['apply', '-f', '-'], manifest);
+    try {
+      await eventually('three ready endpoints', () => {
+        const ep = JSON.parse(k('get', 'endpoints', 'web', '-o', 'json'));
+        return (ep.subsets?.[0]?.addresses?.length ?? 0) === 3 ? true : undefined;
+      }, 90_000);
+      const ip = k('get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}');
+      const answered = new Set<string>();
+      for (let i = 0; i < 60 && answered.size < 3; i++) {
+        const body = await httpGet(`http://${ip}/`).catch(() => '');
+        if (body) answered.add(body.trim());
+      }
+      assert.equal(answered.size, 3, `every backend answers through the ClusterIP from the node (saw ${[...answered].join(', ')})`);
+      const webPod = JSON.parse(k('get', 'pods', '-l', 'app=web', '-o', 'json')).items[0].metadata.name;
+      // Debian's static busybox crashes in wget's own name lookups, so the name is resolved with nslookup and the request sent with nc.
+      assert.match(k('exec', webPod, '--', 'nslookup', 'web.default.svc.cluster.local'), new RegExp(`Address: ${ip.replace(/\./g, '\\.')}\\b`));
+      const fromPod = new Set<string>();
+      for (let i = 0; i < 30 && fromPod.size < 2; i++) {
+        const r = kTry('exec', webPod, '--', 'sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 ${ip} 80`);
+        const m = /\r?\n\r?\n(web-\S+)/.exec(r.stdout);
+        if (m) fromPod.add(m[1]);
+      }
+      assert.ok(fromPod.size >= 2, `a pod reaches the service, landing on itself and others (saw ${[...fromPod].join(', ')})`);
+    } finally {
+      kTry('delete', 'service', 'web');
+      kTry('delete', 'deployment', 'web', '--timeout=60s');
     }
   });
 
