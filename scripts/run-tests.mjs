@@ -23,8 +23,15 @@ function findTests(dir) {
 
 const which = process.argv[2] ?? 'all';
 const filter = process.argv[3];
+// Tests that program the host's network (netns, bridges, nftables) run one at a time
+// after the others, so that no two of them rewrite the same kernel state at once.
+const serial = (f) => f.includes('/network/') || f.endsWith('kubelet-oci.test.js');
 const suites = [];
-if (which === 'all' || which === 'unit') suites.push({ files: findTests('dist/src'), concurrency: 2 });
+if (which === 'all' || which === 'unit') {
+  const unit = findTests('dist/src');
+  suites.push({ files: unit.filter((f) => !serial(f)), concurrency: 2 });
+  suites.push({ files: unit.filter(serial), concurrency: 1 });
+}
 if (which === 'all' || which === 'e2e') suites.push({ files: findTests('dist/test/e2e'), concurrency: 1 });
 
 let failed = false;

@@ -133,7 +133,10 @@ export async function handlePatch(ctx: ServerContext, scope: RequestScope): Prom
     const { obj, created } = await ctx.objects.update(r, info.namespace, info.name as string, (current) => {
       const live = current ? toServed(ctx, r, current) : undefined;
       const next = ctx.seams.fields.apply(r, live, applied, manager, force, now);
-      if (current) next.metadata.resourceVersion = current.metadata.resourceVersion;
+      // Only a resourceVersion in the applied configuration is a precondition; otherwise a
+      // lost race is retried on the newer object.
+      if (applied.metadata.resourceVersion) next.metadata.resourceVersion = applied.metadata.resourceVersion;
+      else delete next.metadata.resourceVersion;
       return toStored(ctx, r, next);
     }, { user: scope.user, dryRun, subresource: info.subresource, allowCreate: !info.subresource });
     sendBody(scope.res, created ? 201 : 200, objectBody(ctx, scope, { obj: toServed(ctx, r, obj) }), scope.out.yaml, warningHeaders(scope));
@@ -147,10 +150,18 @@ export async function handlePatch(ctx: ServerContext, scope: RequestScope): Prom
     if (!isObject(patched) || !isObject(patched.metadata)) throw errors.badRequest('the patch produced an object without metadata');
     if (patched.apiVersion !== served.apiVersion || patched.kind !== served.kind) throw errors.badRequest('the patch must not change apiVersion or kind');
     checkFields(ctx, scope, patched, { wholeObject: false });
-    // A patch applies to the version it read: a resourceVersion in the patch is a precondition.
+    // Only a resourceVersion the patch itself sets is a precondition (409 when stale);
+    // otherwise a lost race is retried on the newer object, as kube-apiserver does.
+    if (!patchNamesResourceVersion(type, patch)) delete patched.metadata.resourceVersion;
     const stored = toStored(ctx, r, patched);
     ctx.seams.fields.track(r, current, stored, manager, info.subresource, now);
     return stored;
   }, { user: scope.user, dryRun, subresource: info.subresource });
   sendBody(scope.res, 200, objectBody(ctx, scope, { obj: toServed(ctx, r, obj) }), scope.out.yaml, warningHeaders(scope));
+}
+
+/** Whether a patch sets metadata.resourceVersion (merge and strategic) or touches it (JSON patch). */
+function patchNamesResourceVersion(type: PatchType, patch: unknown): boolean {
+  if (type === 'json') return Array.isArray(patch) && patch.some((op) => isObject(op) && op.path === '/metadata/resourceVersion');
+  return isObject(patch) && isObject(patch.metadata) && patch.metadata.resourceVersion !== undefined && patch.metadata.resourceVersion !== null;
 }
