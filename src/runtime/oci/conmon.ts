@@ -64,6 +64,9 @@ async function firstMessage(stream: Readable, timeoutMs: number): Promise<string
 /** Runs conmon (which creates the container) and returns once the container exists. */
 export async function startConmon(cli: OciCli, o: ConmonOptions): Promise<{ pid: number; conmonPid: number }> {
   const child = spawn(o.conmonPath ?? CONMON_PATH, conmonArgs(cli, o), {
+    // conmon writes its `oom` marker into its working directory: the bundle, where the
+    // runtime looks for it (and not wherever k8ts was started).
+    cwd: o.bundle,
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     env: { ...process.env, _OCI_SYNCPIPE: '3' },
