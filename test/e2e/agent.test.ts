@@ -42,7 +42,11 @@ function httpGet(url: string): Promise<string> {
   });
 }
 
-describe('node agent', () => {
+// One node agent per machine: it owns the pod bridge, the DNS address and port 10250.
+// With the quick start's server running, these tests would fight it, so they wait.
+const otherAgent = spawnSync('ip', ['link', 'show', 'k8ts0']).status === 0;
+
+describe('node agent', { skip: otherAgent ? 'another k8ts node agent runs on this machine (bridge k8ts0 exists); stop it to run these tests' : false }, () => {
   let server: TestServer;
   const v = '1.33';
   const k = (...args: string[]) => server.ok(v, args);
