@@ -13,7 +13,7 @@ import { objectKey, storageResourceOf } from '../apiserver/registry/keys.js';
 import { namespaceLifecycle } from '../apiserver/admission/namespace-lifecycle.js';
 import { defaultTolerationSeconds } from '../apiserver/admission/default-tolerations.js';
 import { limitRanger } from '../apiserver/admission/limit-ranger.js';
-import { storeLookup } from '../apiserver/admission/lookup.js';
+import { storeLookup, type AdmissionLookup } from '../apiserver/admission/lookup.js';
 import { podPriority } from '../apiserver/admission/pod-priority.js';
 import { serviceAccountAdmission } from '../apiserver/admission/service-account.js';
 import { serviceAllocation } from '../apiserver/admission/service-allocation.js';
@@ -27,7 +27,6 @@ import { allowAll } from '../apiserver/handlers/reviews.js';
 import { ensureClusterPki, issueCertificate, type ClusterPki } from '../apiserver/pki.js';
 import { RestClient } from '../client/rest-client.js';
 import { handleNodeProxy, parseNodeProxyPath, type GetNode, type NodeProxyOptions, type PodLike } from '../apiserver/proxy/index.js';
-import { ApiError } from '../apiserver/errors.js';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { primaryIPv4 } from '../kubelet/node/index.js';
@@ -71,19 +70,11 @@ const watchTriggers: TriggerIndexes = {
 };
 
 /** How the API server reaches nodes' streaming servers: with a kubelet-client certificate from the cluster CA. */
-async function nodeProxyOptionsFor(registry: ResourceRegistry, objects: ObjectStore, pki: ClusterPki): Promise<NodeProxyOptions> {
+async function nodeProxyOptionsFor(lookup: AdmissionLookup, pki: ClusterPki): Promise<NodeProxyOptions> {
   const client = await issueCertificate(pki.ca, { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'], usage: 'client' });
-  const read = async (resource: string, namespace: string | undefined, name: string) => {
-    try {
-      return (await objects.get(registry.lookup('', 'v1', resource)!, namespace, name)).obj;
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 404) return undefined;
-      throw err;
-    }
-  };
   return {
-    getPod: (ns, name) => read('pods', ns, name) as Promise<PodLike | undefined>,
-    getNode: (name) => read('nodes', undefined, name) as ReturnType<GetNode>,
+    getPod: (ns, name) => lookup.get('', 'pods', ns, name) as Promise<PodLike | undefined>,
+    getNode: (name) => lookup.get('', 'nodes', undefined, name) as ReturnType<GetNode>,
     ca: pki.ca.certPem,
     clientCert: client.certPem,
     clientKey: client.keyPem,
@@ -232,7 +223,7 @@ export async function runServer(args: string[]): Promise<number> {
   await ensureSystemNamespaces(registry, objects);
   await ensureKubernetesService(registry, objects, { ip: advertise, port });
 
-  const nodeProxyOptions = await nodeProxyOptionsFor(registry, objects, pki);
+  const nodeProxyOptions = await nodeProxyOptionsFor(lookup, pki);
   const authenticator = unionAuthenticator(certificateAuthenticator(), bearerTokenAuthenticator(lookupToken));
   const handler = createRequestHandler({
     context: { registry, objects, cache, seams: builtinSeams(), authorizer: allowAll, tokens, now: () => new Date(), nodeProxy: (req, res) => handleNodeProxy(nodeProxyOptions, req, res) },

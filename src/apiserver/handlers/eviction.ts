@@ -5,7 +5,7 @@
 
 import { labelSelectorFromObject } from '../../api/selectors/index.js';
 import { ApiError, errors } from '../errors.js';
-import { bodyFormat, decode, readBody } from '../http/body.js';
+import { readDecodedBody } from '../http/body.js';
 import { sendBody } from '../http/negotiate.js';
 import { isObject, type KObject } from '../kobject.js';
 import { rfc3339 } from '../registry/object-store.js';
@@ -30,9 +30,7 @@ function ignoresBudget(pod: KObject): boolean {
 export async function handleEviction(ctx: ServerContext, scope: RequestScope): Promise<void> {
   const { r, info, req } = scope;
   if (info.verb !== 'create') throw errors.methodNotAllowed('only POST is allowed on pods/eviction');
-  const format = bodyFormat(req.headers['content-type']);
-  if (!format) throw errors.unsupportedMediaType(req.headers['content-type'] ?? '');
-  const body = decode(await readBody(req), format);
+  const body = await readDecodedBody(req);
   const eviction = isObject(body) ? body : {};
   const meta = isObject(eviction.metadata) ? eviction.metadata : {};
   const name = info.name as string;

@@ -2,7 +2,7 @@
 
 import type { ResourceType } from '../../api/resources.js';
 import { errors } from '../errors.js';
-import { bodyFormat, decode, mediaType, readBody } from '../http/body.js';
+import { decode, mediaType, readBody, readDecodedBody } from '../http/body.js';
 import { sendBody } from '../http/negotiate.js';
 import { getPath, isObject, setPath, type KObject } from '../kobject.js';
 import { rfc3339 } from '../registry/object-store.js';
@@ -61,9 +61,7 @@ export async function handleScale(ctx: ServerContext, scope: RequestScope): Prom
   let body: unknown;
   let patchType: PatchType | undefined;
   if (info.verb === 'update') {
-    const format = bodyFormat(req.headers['content-type']);
-    if (!format) throw errors.unsupportedMediaType(req.headers['content-type'] ?? '');
-    body = decode(await readBody(req), format);
+    body = await readDecodedBody(req);
   } else {
     patchType = patchTypes[mediaType(req.headers['content-type'])];
     if (!patchType) throw errors.unsupportedMediaType(req.headers['content-type'] ?? '');
@@ -92,9 +90,7 @@ export async function handleScale(ctx: ServerContext, scope: RequestScope): Prom
 export async function handleBinding(ctx: ServerContext, scope: RequestScope): Promise<void> {
   const { r, info, req } = scope;
   if (info.verb !== 'create') throw errors.methodNotAllowed('only POST is allowed on pods/binding');
-  const format = bodyFormat(req.headers['content-type']);
-  if (!format) throw errors.unsupportedMediaType(req.headers['content-type'] ?? '');
-  const body = decode(await readBody(req), format);
+  const body = await readDecodedBody(req);
   const target = isObject(body) && isObject(body.target) ? body.target : undefined;
   const nodeName = target?.name;
   if (typeof nodeName !== 'string' || nodeName === '') throw errors.badRequest('a binding needs target.name, the node to bind to');
@@ -120,9 +116,7 @@ export async function handleBinding(ctx: ServerContext, scope: RequestScope): Pr
 export async function handleFinalize(ctx: ServerContext, scope: RequestScope): Promise<void> {
   const { r, info, req } = scope;
   if (info.verb !== 'update') throw errors.methodNotAllowed('only PUT is allowed on namespaces/finalize');
-  const format = bodyFormat(req.headers['content-type']);
-  if (!format) throw errors.unsupportedMediaType(req.headers['content-type'] ?? '');
-  const body = decode(await readBody(req), format);
+  const body = await readDecodedBody(req);
   const spec = isObject(body) && isObject(body.spec) ? body.spec : {};
   const finalizers = Array.isArray(spec.finalizers) ? spec.finalizers : [];
   const name = info.name as string;
@@ -139,9 +133,7 @@ export async function handleTokenRequest(ctx: ServerContext, scope: RequestScope
   const { r, info, req } = scope;
   if (info.verb !== 'create') throw errors.methodNotAllowed('only POST is allowed on serviceaccounts/token');
   if (!ctx.tokens) throw errors.notFoundPath();
-  const format = bodyFormat(req.headers['content-type']);
-  if (!format) throw errors.unsupportedMediaType(req.headers['content-type'] ?? '');
-  const body = decode(await readBody(req), format);
+  const body = await readDecodedBody(req);
   const spec = isObject(body) && isObject(body.spec) ? body.spec : {};
   const name = info.name as string;
   const namespace = info.namespace as string;

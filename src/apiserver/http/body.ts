@@ -79,3 +79,10 @@ export function decode(body: Buffer, format: BodyFormat): unknown {
   if (doc.errors.length > 0) throw errors.badRequest(`error converting YAML to JSON: ${doc.errors[0].message}`);
   return doc.toJS({ maxAliasCount: 100 });
 }
+
+/** The decoded body of a request whose Content-Type must be JSON, YAML or protobuf (415 otherwise). */
+export async function readDecodedBody(req: IncomingMessage): Promise<unknown> {
+  const format = bodyFormat(req.headers['content-type']);
+  if (!format) throw errors.unsupportedMediaType(req.headers['content-type'] ?? '');
+  return decode(await readBody(req), format);
+}
