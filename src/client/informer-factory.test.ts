@@ -4,6 +4,7 @@ import { InformerFactory } from './informer-factory.js';
 import { RestClient } from './rest-client.js';
 import { FakeApiServer } from './testing/fake-apiserver.js';
 import { until } from './testing/wait.js';
+import { podsByNodeName } from './lister.js';
 
 test('the same collection gives the same informer; late handlers replay the cache', async (t) => {
   const fake = new FakeApiServer();
@@ -32,4 +33,26 @@ test('the same collection gives the same informer; late handlers replay the cach
   const d = f.informer({ resource: { group: '', version: 'v1', resource: 'configmaps' } });
   assert.equal(await d.waitForSync(), true, 'made after start, started at once');
   assert.equal(fake.requests.filter((r) => r.startsWith('GET /api/v1/pods?') && !r.includes('watch')).length, 1);
+});
+
+test('every request brings its indexers to the shared informer, even after it synced', async (t) => {
+  const fake = new FakeApiServer();
+  const client = new RestClient({ server: await fake.start() });
+  const f = new InformerFactory({ client });
+  t.after(async () => {
+    await f.stop();
+    client.close();
+    await fake.stop();
+  });
+  fake.put('pods', { metadata: { namespace: 'a', name: 'p' }, spec: { nodeName: 'n1' } });
+  const pods = { group: '', version: 'v1', resource: 'pods' };
+  const first = f.informer({ resource: pods });
+  f.start();
+  assert.equal(await f.waitForSync(), true);
+  const byNode = podsByNodeName;
+  const second = f.informer({ resource: pods, indexers: { node: byNode } });
+  assert.equal(first, second);
+  assert.deepEqual(second.lister.byIndex('node', 'n1').map((p) => p.metadata.name), ['p'], 'existing objects filed under the new index');
+  fake.put('pods', { metadata: { namespace: 'a', name: 'q' }, spec: { nodeName: 'n1' } });
+  await until(() => first.lister.byIndex('node', 'n1').length === 2, 'new objects indexed too');
 });

@@ -23,9 +23,9 @@ export class InformerFactory {
   constructor(private readonly opts: InformerFactoryOptions) {}
 
   /**
-   * The shared informer for a collection. Options other than the collection (page size,
-   * resync, indexers) come from the first request. Informers asked for after start()
-   * start at once.
+   * The shared informer for a collection. Options other than the collection and its
+   * indexers (page size, resync) come from the first request; every request's indexers
+   * are added. Informers asked for after start() start at once.
    */
   informer<T extends KObject>(req: InformerRequest<T>): Informer<T> {
     const r = req.resource;
@@ -35,6 +35,8 @@ export class InformerFactory {
       inf = new Informer<T>({ ...req, client: this.opts.client, clock: this.opts.clock ?? realClock, log: this.opts.log ?? silentLogger }) as unknown as Informer<KObject>;
       this.informers.set(key, inf);
       if (this.started && !this.stopped) inf.start();
+    } else if (req.indexers) {
+      (inf as unknown as Informer<T>).addIndexers(req.indexers);
     }
     return inf as unknown as Informer<T>;
   }

@@ -73,6 +73,11 @@ export class Informer<T extends KObject = KObject> {
     return this.cache;
   }
 
+  /** Adds indexes the cache does not have yet (see Cache.addIndexers). */
+  addIndexers(indexers: Record<string, IndexFunc<T>>): void {
+    this.cache.addIndexers(indexers);
+  }
+
   /**
    * Registers handlers; once synced, a late handler first gets onAdd for every cached
    * object. Answers a function that removes them again (for controllers sharing an

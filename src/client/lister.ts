@@ -39,6 +39,26 @@ export class Cache<T extends KObject> implements Lister<T> {
     for (const name of this.indexers.keys()) this.indices.set(name, new Map());
   }
 
+  /**
+   * Adds indexes not already present and files every cached object under them, so that
+   * controllers sharing one informer can each bring the indexes they read.
+   */
+  addIndexers(indexers: Record<string, IndexFunc<T>>): void {
+    for (const [name, fn] of Object.entries(indexers)) {
+      if (this.indexers.has(name)) continue;
+      this.indexers.set(name, fn);
+      const idx = new Map<string, Set<string>>();
+      this.indices.set(name, idx);
+      for (const [key, obj] of this.items) {
+        for (const v of fn(obj)) {
+          let set = idx.get(v);
+          if (!set) idx.set(v, (set = new Set()));
+          set.add(key);
+        }
+      }
+    }
+  }
+
   /** Inserts or replaces; answers the previous object under the same key. */
   set(obj: T): T | undefined {
     const key = objectKey(obj);
