@@ -74,3 +74,24 @@ test('a failed apply is followed by a full replacement; stop with cleanup delete
   await proxy.stop({ cleanup: true });
   assert.equal(nft.scripts.at(-1), 'table ip k8ts-proxy-u\ndelete table ip k8ts-proxy-u\n');
 });
+
+test('whenEndpointGone resolves once a ruleset without the ready endpoint is applied', async (t) => {
+  const { fake, nft, proxy } = await setup(t);
+  fake.put('services', service('web', '10.43.0.5'));
+  fake.put('endpointslices', slice('web', [endpoint('10.42.0.7'), endpoint('10.42.0.8')]));
+  await proxy.start();
+  assert.equal(await proxy.whenEndpointGone('10.42.0.99'), 'absent', 'an IP behind no service has nothing to wait for');
+  let answer: string | undefined;
+  let scriptsAtAnswer = 0;
+  const waiting = proxy.whenEndpointGone('10.42.0.7', AbortSignal.timeout(3000)).then((r) => { answer = r; scriptsAtAnswer = nft.scripts.length; });
+  await new Promise((r) => setTimeout(r, 150));
+  assert.equal(answer, undefined);
+  fake.put('endpointslices', slice('web', [endpoint('10.42.0.7', { ready: false, serving: true, terminating: true }), endpoint('10.42.0.8')]));
+  await waiting;
+  assert.equal(answer, 'drained');
+  // The transaction that took 10.42.0.7 out of the spread was applied before the answer.
+  assert.ok(scriptsAtAnswer >= 2);
+  const last = nft.scripts.slice(1, scriptsAtAnswer).join('\n');
+  assert.match(last, /dnat to 10\.42\.0\.8:8080|10\.42\.0\.8 \. 8080/);
+  assert.doesNotMatch(last, /numgen random mod 2/);
+});

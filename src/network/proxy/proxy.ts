@@ -4,6 +4,7 @@
 import { Informer, silentLogger, type ListWatchClient, type Logger } from '../../client/index.js';
 import { deleteTableScript, execNft } from './nft.js';
 import { DeltaUnsupportedError, renderDelta } from './delta.js';
+import { DrainTracker, type EndpointGone } from './drain.js';
 import { buildRuleset, RenderCache, rulesetText, type Ruleset } from './render.js';
 import type { EndpointSlice, NftRunner, Service } from './types.js';
 
@@ -40,6 +41,7 @@ export class ServiceProxy {
   private syncsSinceFull = 0;
   private readonly cache = new RenderCache();
   private stopped = false;
+  private readonly drain: DrainTracker;
 
   constructor(private readonly opts: ServiceProxyOptions) {
     this.log = opts.log ?? silentLogger;
@@ -50,7 +52,9 @@ export class ServiceProxy {
     this.slices = new Informer<EndpointSlice>({
       client: opts.client, resource: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' }, log: this.log,
     });
-    const kick = { onAdd: () => this.requestSync(), onUpdate: () => this.requestSync(), onDelete: () => this.requestSync() };
+    this.drain = new DrainTracker(() => this.slices.lister.list());
+    const changed = () => { this.drain.changed(); this.requestSync(); };
+    const kick = { onAdd: changed, onUpdate: changed, onDelete: changed };
     this.services.addEventHandler(kick);
     this.slices.addEventHandler(kick);
   }
@@ -70,6 +74,15 @@ export class ServiceProxy {
     this.dirty = false;
     this.syncing = this.apply().finally(() => { this.syncing = undefined; });
     await this.syncing;
+  }
+
+  /**
+   * Resolves once no EndpointSlice lists ip as ready and this node's kernel rules no
+   * longer send new connections to it as a ready endpoint (the kubelet waits for this
+   * before stopping a deleted pod). Bound it with the signal: without syncs it never ends.
+   */
+  whenEndpointGone(ip: string, signal?: AbortSignal): Promise<EndpointGone> {
+    return this.drain.whenGone(ip, signal);
   }
 
   /** Stops following changes; with cleanup, deletes the table (the node is leaving). */
@@ -99,6 +112,7 @@ export class ServiceProxy {
   }
 
   private async apply(): Promise<void> {
+    const gen = this.drain.snapshot();
     const next = buildRuleset(this.services.lister.list(), this.slices.lister.list(), {
       nodeName: this.opts.nodeName, clusterCIDR: this.opts.clusterCIDR ?? '10.42.0.0/16', table: this.table,
     }, this.cache);
@@ -117,6 +131,7 @@ export class ServiceProxy {
         this.syncsSinceFull = full ? 0 : this.syncsSinceFull + 1;
       }
       this.applied = next;
+      this.drain.applied(gen);
     } finally {
       // Changes that arrived while applying get their own (batched) sync.
       if (this.dirty && !this.stopped && !this.timer) {
