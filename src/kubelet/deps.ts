@@ -7,6 +7,7 @@ import type { Backoff } from './backoff.js';
 import type { PodCgroups } from './cgroups/pod-cgroups.js';
 import type { EnvSources } from './env.js';
 import type { DnsSettings } from './etc-files.js';
+import type { EndpointDrain } from './drain.js';
 import type { ImageManager, Recorder } from './images.js';
 import type { PodNetwork, VolumeManager } from './interfaces.js';
 import type { ProbeManager } from './prober/manager.js';
@@ -34,4 +35,6 @@ export interface SyncDeps {
   envSources: EnvSources;
   nodeAllocatable: { cpu: number; memory: number; 'ephemeral-storage': number };
   serviceEnv: Record<string, string>;
+  /** The node's service proxy, so a deleted pod leaves the service rules before SIGTERM. */
+  endpointDrain?: EndpointDrain;
 }

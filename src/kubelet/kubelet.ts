@@ -15,6 +15,7 @@ import type { ImageService, RuntimeService } from '../runtime/cri.js';
 import { Backoff } from './backoff.js';
 import { CgroupV1PodCgroups, type PodCgroups } from './cgroups/pod-cgroups.js';
 import type { SyncDeps } from './deps.js';
+import type { EndpointDrain } from './drain.js';
 import { kubernetesServiceEnv, type EnvSources } from './env.js';
 import { defaultDns, type DnsSettings } from './etc-files.js';
 import { ImageManager, type Recorder } from './images.js';
@@ -24,6 +25,7 @@ import { PodWorkers } from './pod-workers.js';
 import { ProbeManager } from './prober/manager.js';
 import { podPath, StatusManager } from './status/manager.js';
 import { PodSyncer } from './sync-pod.js';
+import { ServiceEnvSource } from './service-env.js';
 import { cleanupPod, gracePeriodOf, killPod } from './terminate.js';
 import type { Pod } from './types.js';
 
@@ -52,6 +54,8 @@ export interface KubeletOptions {
   /** Restart and image back-off: initial and largest delay (default 10 s and 5 min). */
   backoffInitialMs?: number;
   backoffMaxMs?: number;
+  /** The node's ServiceProxy: deleted pods leave its rules before their containers stop. */
+  endpointDrain?: EndpointDrain;
 }
 
 function defaultHostIPs(): string[] {
@@ -73,6 +77,7 @@ export class Kubelet {
   private readonly syncer: PodSyncer;
   private readonly probes: ProbeManager;
   private readonly recorder: EventRecorder;
+  private readonly services: ServiceEnvSource;
   private readonly clock: Clock;
   private started = false;
 
@@ -94,7 +99,11 @@ export class Kubelet {
         throw e;
       }
     };
-    const envSources: EnvSources = { configMap: (ns, n) => getData('configmaps', ns, n), secret: (ns, n) => getData('secrets', ns, n) };
+    this.services = new ServiceEnvSource({ client, clock: this.clock, log: o.log });
+    const envSources: EnvSources = {
+      configMap: (ns, n) => getData('configmaps', ns, n), secret: (ns, n) => getData('secrets', ns, n),
+      serviceEnv: (pod) => this.services.envFor(pod),
+    };
     const images = new ImageManager({
       images: o.images, backoff, clock: this.clock, record,
       pullSecrets: async (pod) => {
@@ -120,6 +129,7 @@ export class Kubelet {
       dns: { ...defaultDns, ...o.dns }, nodeName: o.nodeName, hostIPs: o.hostIPs ?? defaultHostIPs(), envSources,
       nodeAllocatable: { cpu: os.cpus().length, memory: os.totalmem(), 'ephemeral-storage': 0 },
       serviceEnv: o.apiService ? kubernetesServiceEnv(o.apiService.host, o.apiService.port) : {},
+      endpointDrain: o.endpointDrain,
     };
     syncer = this.syncer = new PodSyncer(deps);
     this.workers = new PodWorkers({
@@ -140,6 +150,7 @@ export class Kubelet {
   async start(signal?: AbortSignal): Promise<void> {
     if (this.started) return;
     this.started = true;
+    this.services.start();
     this.informer.start();
     await this.informer.waitForSync(signal);
     await this.removeOrphans();
@@ -153,7 +164,7 @@ export class Kubelet {
 
   /** Stops watching and syncing; containers keep running (a restart adopts them). */
   async stop(): Promise<void> {
-    await this.informer.stop();
+    await Promise.all([this.informer.stop(), this.services.stop()]);
     this.probes.stop();
     await this.workers.stop();
   }

@@ -6,6 +6,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { killContainer } from './containers.js';
+import { drainPodEndpoints } from './drain.js';
 import { kindOf, readPodState } from './runtime-state.js';
 import { podLogDir } from './sandbox.js';
 import type { PodSyncer } from './sync-pod.js';
@@ -21,6 +22,9 @@ export function gracePeriodOf(pod: Pod): number {
 export async function killPod(s: PodSyncer, pod: Pod, graceSeconds: number, report: boolean): Promise<void> {
   const d = s.d;
   const uid = pod.metadata.uid ?? '';
+  // Out of every service's rules first, inside the grace period (see drain.ts).
+  const drainedMs = await drainPodEndpoints(d, pod, s.podIP(uid) || (pod.status?.podIP ?? ''), graceSeconds);
+  if (drainedMs > 0) graceSeconds = Math.max(1, Math.ceil(graceSeconds - drainedMs / 1000));
   let state = await readPodState(d.runtime, uid);
   const live = state.containers.filter((c) => c.state === 'CONTAINER_RUNNING');
   const specOf = (name: string, kind: 'init' | 'app') => (kind === 'init' ? pod.spec.initContainers ?? [] : pod.spec.containers).find((x) => x.name === name);
