@@ -11,6 +11,8 @@ import type { ContainerSpec, EnvVar, Pod } from './types.js';
 export interface EnvSources {
   configMap(namespace: string, name: string): Promise<Record<string, string> | null>;
   secret(namespace: string, name: string): Promise<Record<string, string> | null>;
+  /** The pod's service link variables (see service-env.ts); absent for none. */
+  serviceEnv?(pod: Pod): Promise<Record<string, string>>;
 }
 
 export interface EnvContext {
@@ -20,7 +22,10 @@ export interface EnvContext {
   /** Node allocatable, the default for resourceFieldRef limits a container does not set. */
   nodeAllocatable: { cpu: number; memory: number; 'ephemeral-storage': number };
   sources: EnvSources;
-  /** Service environment variables (KUBERNETES_SERVICE_HOST, ...), lowest precedence. */
+  /**
+   * Fixed service variables (KUBERNETES_SERVICE_HOST, ...), lowest precedence; those of
+   * sources.serviceEnv come on top (they describe the same `kubernetes` service, read live).
+   */
   serviceEnv?: Record<string, string>;
 }
 
@@ -129,7 +134,10 @@ async function valueOf(ctx: EnvContext, c: ContainerSpec, v: EnvVar, defined: Ma
 
 /** The container's environment in Kubernetes' order; later definitions of a name win. */
 export async function containerEnv(ctx: EnvContext, c: ContainerSpec): Promise<KeyValue[]> {
-  const defined = new Map<string, string>(Object.entries(ctx.serviceEnv ?? {}));
+  // Service variables first: everything the container defines itself overrides them, and
+  // its $(VAR) references can name them.
+  const linked = ctx.sources.serviceEnv ? await ctx.sources.serviceEnv(ctx.pod) : {};
+  const defined = new Map<string, string>(Object.entries({ ...ctx.serviceEnv, ...linked }));
   const ns = ctx.pod.metadata.namespace ?? 'default';
   for (const from of c.envFrom ?? []) {
     const ref = from.configMapRef ?? from.secretRef;

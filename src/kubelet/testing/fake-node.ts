@@ -33,7 +33,7 @@ export interface FakeNodeOptions {
 }
 
 export class FakeNode {
-  readonly api = new FakeApiServer([...coreResources, { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true }]);
+  readonly api = new FakeApiServer([...coreResources, { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true }, { group: '', version: 'v1', resource: 'services', kind: 'Service', namespaced: true }]);
   readonly runtime: FakeRuntimeService;
   readonly images: FakeImageService;
   readonly network: PodNetwork;
