@@ -4,7 +4,6 @@
 
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { RestClient } from '../client/rest-client.js';
 import { ImageStore } from '../runtime/oci/image/index.js';
 import { ImageStoreRootfsProvider, OciImageService } from '../runtime/oci/images.js';
 import { OciRuntimeService } from '../runtime/oci/runtime.js';
@@ -18,6 +17,17 @@ import { StreamingServer } from '../kubelet/server/index.js';
 import { runtimeContainerLocator } from '../kubelet/container-locator.js';
 import { podIpPortForwarder } from '../kubelet/pod-port-forwarder.js';
 import { logger } from './log.js';
+import { mkdir, readFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
+import { RestClient } from '../client/rest-client.js';
+import { primaryIPv4 } from '../kubelet/node/index.js';
+import { FlagError, parseFlags } from './flags.js';
+import { JoinError } from './join/client.js';
+import { ensureNodeCredentials, NoCredentialsError, type NodeCredentials } from './join/credentials.js';
+import { JoinTokenError, parseJoinToken } from './join/token.js';
+
+/** The Kubernetes version the server speaks and its kubelets report (kubectl picks its matching version from it). */
+export const kubernetesVersion = { major: '1', minor: '32', gitVersion: 'v1.32.0-k8ts' };
 
 /** The cluster DNS service address, in pods' resolv.conf. */
 export const clusterDnsIP = '10.43.0.10';
@@ -38,6 +48,8 @@ export interface NodeAgentOptions {
   /** The API server as pods reach it (KUBERNETES_SERVICE_HOST/PORT). */
   apiService: { host: string; port: number };
   kubeletPort?: number;
+  /** The node's InternalIP. Default: this machine's first non-loopback IPv4 address. */
+  nodeIP?: string;
 }
 
 export interface NodeAgent {
@@ -59,7 +71,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   const kubeletPort = o.kubeletPort ?? 10250;
   const node = new NodeStatusManager({
     client: o.client, nodeName, isServer: o.isServer, runtime, images, dataDir: o.dataDir, kubeletPort,
-    kubeletVersion: o.kubeletVersion, podCIDRHint: o.podCIDRHint, log: logger('node-status'),
+    kubeletVersion: o.kubeletVersion, podCIDRHint: o.podCIDRHint, internalIP: o.nodeIP, log: logger('node-status'),
   });
   await node.start();
   const abort = new AbortController();
@@ -102,4 +114,120 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       // Pods outlive the agent under conmon: the network and runtime stay as they are.
     },
   };
+}
+
+const agentUsage = `usage: k8ts agent --server URL --token TOKEN [flags]
+
+  --server URL        the API server to join, e.g. https://10.0.0.1:6443
+  --token TOKEN       the join token, from the server's <data-dir>/token (needed to join;
+                      a node that joined before reuses its credentials)
+  --token-file FILE   read the token from FILE instead
+  --data-dir DIR      where the node's credentials, images and containers live (default /var/lib/k8ts)
+  --node-name NAME    the node's name (default: this machine's host name)
+  --node-ip IP        the address the API server reaches the node at (default: the first non-loopback IPv4)
+`;
+
+const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** `k8ts agent`: joins a cluster (once), then runs this machine's node agent with its node credentials. */
+export async function runAgent(args: string[]): Promise<number> {
+  let flags;
+  try {
+    flags = parseFlags(args, {
+      values: { server: undefined, token: undefined, 'token-file': undefined, 'data-dir': '/var/lib/k8ts', 'node-name': undefined, 'node-ip': undefined },
+      switches: ['help'],
+      aliases: { h: 'help' },
+    });
+  } catch (err) {
+    if (err instanceof FlagError) {
+      process.stderr.write(`k8ts agent: ${err.message}\n${agentUsage}`);
+      return 2;
+    }
+    throw err;
+  }
+  if (flags.switches.has('help')) {
+    process.stdout.write(agentUsage);
+    return 0;
+  }
+  const fail = (msg: string, code = 2): number => {
+    process.stderr.write(`k8ts agent: ${msg}\n`);
+    return code;
+  };
+  if (flags.positional.length > 0) return fail(`unexpected argument ${JSON.stringify(flags.positional[0])}\n${agentUsage}`);
+  const server = flags.values.server;
+  if (!server) return fail(`--server is required\n${agentUsage}`);
+  let token = flags.values.token;
+  const tokenFile = flags.values['token-file'];
+  if (token && tokenFile) return fail('give --token or --token-file, not both');
+  if (tokenFile) {
+    try {
+      token = (await readFile(tokenFile, 'utf8')).trim();
+    } catch (err) {
+      return fail(`--token-file ${tokenFile}: ${(err as Error).message}`);
+    }
+  }
+  if (token !== undefined) {
+    try {
+      parseJoinToken(token);
+    } catch (err) {
+      if (err instanceof JoinTokenError) return fail(`--token: ${err.message}`);
+      throw err;
+    }
+  }
+  const nodeName = (flags.values['node-name'] ?? hostname()).toLowerCase();
+  if (nodeName.length > 253 || !dnsSubdomain.test(nodeName)) return fail(`invalid node name ${JSON.stringify(nodeName)}: want a lower-case DNS subdomain (set --node-name)`);
+  const nodeIP = flags.values['node-ip'] ?? primaryIPv4();
+  if (isIP(nodeIP) === 0) return fail(`invalid --node-ip ${JSON.stringify(nodeIP)}: want an IP address`);
+  const dataDir = flags.values['data-dir'] as string;
+
+  const log = logger('agent');
+  let creds: NodeCredentials;
+  try {
+    await mkdir(dataDir, { recursive: true, mode: 0o700 });
+    creds = await ensureNodeCredentials({ dataDir, server, token, nodeName, addresses: [nodeIP], log });
+  } catch (err) {
+    if (err instanceof JoinError || err instanceof NoCredentialsError || err instanceof JoinTokenError) return fail(`cannot join the cluster: ${err.message}`, 1);
+    throw err;
+  }
+  // From here on the agent is the node, and nothing else: the token is not used again.
+  const client = new RestClient({ server, ca: creds.caPem, cert: creds.client.certPem, key: creds.client.keyPem, userAgent: `k8ts-kubelet/${nodeName}` });
+  const apiHost = new URL(server);
+  let agent: NodeAgent | undefined;
+  let stopRequested: ((signal: string) => void) | undefined;
+  // A signal while the agent is still starting (waiting for its pod CIDR, say) ends the
+  // process at once: nothing runs yet that needs stopping, and pods live on under conmon.
+  const early = (signal: string) => {
+    if (stopRequested) return stopRequested(signal);
+    log.info(`${signal} during start-up: exiting`);
+    process.exit(0);
+  };
+  process.on('SIGTERM', early);
+  process.on('SIGINT', early);
+  try {
+    agent = await startNodeAgent({
+      client, dataDir, nodeName, isServer: false, kubeletVersion: kubernetesVersion.gitVersion, servingCert: creds.serving, caPem: creds.caPem,
+      nodeIP, apiService: { host: '10.43.0.1', port: 443 },
+    });
+  } catch (err) {
+    fail(`node agent failed to start (API server ${apiHost.origin}): ${err instanceof Error ? err.message : String(err)}`, 1);
+    // What did start (heartbeats, watches) would keep the process alive.
+    process.exit(1);
+  }
+  const running = agent;
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    stopRequested = (signal) => void stop(signal);
+    const stop = async (signal: string): Promise<void> => {
+      if (stopping) return;
+      stopping = true;
+      log.info(`${signal}: shutting down (pods keep running under conmon)`);
+      try {
+        await running.stop();
+      } catch (err) {
+        log.error(`stopping: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      log.info('stopped');
+      resolve(0);
+    };
+  });
 }

@@ -3,6 +3,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:https';
+import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ResourceRegistry } from '../api/resources.js';
@@ -30,7 +31,9 @@ import { handleNodeProxy, parseNodeProxyPath, type GetNode, type NodeProxyOption
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { primaryIPv4 } from '../kubelet/node/index.js';
-import { startNodeAgent, type NodeAgent } from './agent.js';
+import { kubernetesVersion, startNodeAgent, type NodeAgent } from './agent.js';
+
+export { kubernetesVersion };
 import { ServiceAccountTokens } from '../apiserver/serviceaccount-tokens.js';
 import { ensureKubernetesService, ensureSystemNamespaces } from '../apiserver/bootstrap.js';
 import type { KObject } from '../apiserver/kobject.js';
@@ -39,6 +42,8 @@ import { FlagError, parseFlags } from './flags.js';
 import { startControllers } from './controllers.js';
 import { parseSchedulerConfig, type SchedulerConfig } from '../scheduler/config.js';
 import { logger, type Logger } from './log.js';
+import { joinEndpoint } from './join/endpoint.js';
+import { readOrCreateJoinToken } from './join/token.js';
 
 const usage = `usage: k8ts server [flags]
 
@@ -52,10 +57,12 @@ const usage = `usage: k8ts server [flags]
   --default-unreachable-toleration-seconds N   how long pods tolerate an unreachable node (default 300)
   --scheduler-config FILE  a KubeSchedulerConfiguration (e.g. NodeResourcesFit scoringStrategy MostAllocated)
   --node-monitor-grace-period D   how long a silent node stays Ready, e.g. 40s (default) or 1m
+  --tls-san NAME          another host name or IP the API server's certificate names (repeatable), for agents that reach it so
+
+Agents on other machines join with the token the server keeps in <data-dir>/token:
+  k8ts agent --server https://<this machine>:6443 --token "$(cat <data-dir>/token)"
 `;
 
-/** The Kubernetes version this server speaks (kubectl picks its matching version from it). */
-export const kubernetesVersion = { major: '1', minor: '32', gitVersion: 'v1.32.0-k8ts' };
 
 /** A Go-style duration of whole units (`40s`, `2m`, `1h`, `500ms`), in milliseconds. */
 function parseDuration(s: string): number | undefined {
@@ -131,6 +138,7 @@ export async function runServer(args: string[]): Promise<number> {
         'scheduler-config': undefined, 'node-monitor-grace-period': '40s',
       },
       switches: ['disable-agent', 'disable-controllers', 'help'],
+      repeated: ['tls-san'],
       aliases: { h: 'help' },
     });
   } catch (err) {
@@ -188,9 +196,11 @@ export async function runServer(args: string[]): Promise<number> {
   const started = Date.now();
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const advertise = bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress;
+  // Agents on other machines reach the server at this machine's address (or a --tls-san), which its certificate must name.
+  const sans = flags.lists['tls-san'] ?? [];
   const pki = await ensureClusterPki(join(dataDir, 'tls'), {
-    dnsNames: ['localhost', hostname(), 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
-    ips: [...new Set(['127.0.0.1', advertise, '10.43.0.1'])],
+    dnsNames: [...new Set(['localhost', hostname(), 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', ...sans.filter((n) => isIP(n) === 0)])],
+    ips: [...new Set(['127.0.0.1', advertise, primaryIPv4(), '10.43.0.1', ...sans.filter((n) => isIP(n) !== 0)])],
   });
   const adminToken = await readOrCreateToken(join(dataDir, 'admin-token'));
   const tokens = new ServiceAccountTokens(await readOrCreateServiceAccountKey(join(dataDir, 'tls', 'service-account.key')));
@@ -225,7 +235,10 @@ export async function runServer(args: string[]): Promise<number> {
 
   const nodeProxyOptions = await nodeProxyOptionsFor(lookup, pki);
   const authenticator = unionAuthenticator(certificateAuthenticator(), bearerTokenAuthenticator(lookupToken));
-  const handler = createRequestHandler({
+  // Agents join with this token (k3s' form, carrying the CA's hash); it opens the join endpoint only.
+  const joinTokenPath = join(dataDir, 'token');
+  const joinRequests = joinEndpoint({ ca: pki.ca, token: await readOrCreateJoinToken(joinTokenPath, pki.ca.certPem), log: logger('join') });
+  const apiHandler = createRequestHandler({
     context: { registry, objects, cache, seams: builtinSeams(), authorizer: allowAll, tokens, now: () => new Date(), nodeProxy: (req, res) => handleNodeProxy(nodeProxyOptions, req, res) },
     authenticator,
     lookupToken,
@@ -235,6 +248,9 @@ export async function runServer(args: string[]): Promise<number> {
     ready: () => true,
     log: (m) => log.error(m),
   });
+  const handler: typeof apiHandler = (req, res) => {
+    if (!joinRequests(req, res)) apiHandler(req, res);
+  };
   const server = createServer({ key: pki.serving.keyPem, cert: pki.serving.certPem, ca: pki.ca.certPem, requestCert: true, rejectUnauthorized: false }, handler);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
@@ -264,6 +280,7 @@ export async function runServer(args: string[]): Promise<number> {
   writeKubeconfig(kubeconfigPath, { server: serverUrl, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, user: 'admin', cluster: 'k8ts', context: 'k8ts' });
   const controllers = flags.switches.has('disable-controllers') ? undefined : await startControllers({ server: serverUrl, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem, log, schedulerConfig, nodeMonitorGracePeriodMs });
   const agent = flags.switches.has('disable-agent') ? undefined : await startOwnAgent({ dataDir, pki, serverUrl, log });
+  log.info(`join token in ${joinTokenPath}: agents join with k8ts agent --server ${serverUrl} --token "$(cat ${joinTokenPath})"`);
   log.info(`ready in ${Date.now() - started} ms: API server at ${serverUrl}, kubeconfig at ${kubeconfigPath}`);
 
   return new Promise<number>((resolve) => {
