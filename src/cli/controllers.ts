@@ -23,6 +23,7 @@ import { startDisruptionController } from '../controllers/disruption/index.js';
 import { startResourceQuotaController } from '../controllers/resourcequota/index.js';
 import { startEndpointsController } from '../controllers/endpoints/index.js';
 import { startEndpointSliceController, startEndpointSliceMirroringController } from '../controllers/endpointslice/index.js';
+import { startServiceLBController } from '../controllers/servicelb/index.js';
 import { logger, type Logger } from './log.js';
 
 export interface ControllerCredentials {
@@ -60,6 +61,7 @@ export async function startControllers(creds: ControllerCredentials): Promise<{ 
     startEndpointsController({ client, informers, log: logger('endpoints-controller') }),
     startEndpointSliceController({ client, informers, log: logger('endpointslice-controller') }),
     startEndpointSliceMirroringController({ client, informers, log: logger('endpointslicemirroring-controller') }),
+    startServiceLBController({ client, informers, log: logger('service-lb-controller') }),
   ];
   informers.start();
   creds.log.info('controllers started: namespace, serviceaccount, root-ca-cert-publisher, replicaset, deployment, job, ttl-after-finished, cronjob, daemonset, statefulset, garbage-collector, node-lifecycle, node-ipam, disruption, resourcequota, endpoints, endpointslice, endpointslice-mirroring; scheduler started');
