@@ -25,6 +25,7 @@ export function renderDelta(prev: Ruleset, next: Ruleset): string {
   // 3. Map and set elements.
   diffMap(out, t, 'cluster-ips', prev.clusterIps, next.clusterIps);
   diffMap(out, t, 'node-ports', prev.nodePorts, next.nodePorts);
+  diffMap(out, t, 'firewall-ips', prev.firewallIps, next.firewallIps);
   diffSet(out, t, 'no-endpoint-ips', prev.rejectIps, next.rejectIps);
   diffSet(out, t, 'no-endpoint-nodeports', prev.rejectPorts, next.rejectPorts);
   diffSet(out, t, 'hairpin', prev.hairpin, next.hairpin);

@@ -6,7 +6,7 @@ import { connect } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { deleteTableScript, execNft } from './nft.js';
 import { renderDelta } from './delta.js';
-import { buildRuleset, renderRuleset } from './render.js';
+import { buildRuleset, renderRuleset, rulesetText } from './render.js';
 import { NetnsLab } from './testing/netns.js';
 import { endpoint, service, slice } from './testing/fixtures.js';
 
@@ -95,4 +95,39 @@ test('nftables: session affinity, NodePort on the host address, hairpin from an 
     await lab.cleanup();
   }
   assert.doesNotMatch(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }), new RegExp(`k8tsp-${tag}-`));
+});
+
+test('nftables: external IPs and load balancer IPs answer on the service port; source ranges drop others', { skip: !isRoot && 'needs root' }, async () => {
+  const lab = new NetnsLab();
+  const table3 = `${table}e`;
+  try {
+    // The host side of the lab's veth is a local address of an interface made here.
+    const e = await lab.addBackend(`k8tsp-${tag}-e`, `kpe${tag}`, '10.250.1.17', '10.250.1.18', 8080, 'E');
+    const local = e.hostIp;
+    const opts = { nodeName: 'node-a', clusterCIDR: '10.42.0.0/16', table: table3 };
+    const eps = [endpoint('10.250.1.18', { node: 'node-b' })];
+    const ext = service('ext', '10.43.250.30', { externalIPs: [local], ports: [{ port: 8099, protocol: 'TCP', targetPort: 8080 }] });
+    const lb = service('lb', '10.43.250.31', { type: 'LoadBalancer', externalTrafficPolicy: 'Local', ports: [{ port: 8098, nodePort: 30998, protocol: 'TCP', targetPort: 8080 }] });
+    const first = buildRuleset([ext, lb], [slice('ext', eps), slice('lb', eps)], opts);
+    await execNft.apply(rulesetText(first));
+    assert.equal(await fetchOnce(local, 8099), 'E', 'external IP');
+    // The load balancer gets its IP (as servicelb writes it): an incremental change.
+    const withIp = { ...lb, status: { loadBalancer: { ingress: [{ ip: local }] } } };
+    const second = buildRuleset([ext, withIp], [slice('ext', eps), slice('lb', eps)], opts);
+    await execNft.apply(renderDelta(first, second));
+    // Local policy, the only endpoint elsewhere: the node's own traffic still gets through.
+    assert.equal(await fetchOnce(local, 8098), 'E', 'load balancer IP from the node');
+    const fenced = { ...withIp, spec: { ...withIp.spec, loadBalancerSourceRanges: ['10.99.0.0/16'] } };
+    const third = buildRuleset([ext, fenced], [slice('ext', eps), slice('lb', eps)], opts);
+    await execNft.apply(renderDelta(second, third));
+    await assert.rejects(fetchOnce(local, 8098, 800), /timeout/, 'a source outside the ranges is dropped');
+    assert.equal(await fetchOnce(local, 8099), 'E', 'the external IP has no source ranges');
+    const open = { ...fenced, spec: { ...fenced.spec, loadBalancerSourceRanges: ['10.99.0.0/16', `${local}/32`] } };
+    await execNft.apply(renderDelta(third, buildRuleset([ext, open], [slice('ext', eps), slice('lb', eps)], opts)));
+    assert.equal(await fetchOnce(local, 8098), 'E', 'an allowed source passes');
+  } finally {
+    await execNft.apply(deleteTableScript('ip', table3)).catch(() => {});
+    await lab.cleanup();
+  }
+  assert.doesNotMatch(execFileSync('nft', ['list', 'tables'], { encoding: 'utf8' }), new RegExp(`\\b${table3}\\b`));
 });

@@ -84,8 +84,13 @@ test('externalTrafficPolicy Local: NodePort to local endpoints only, client addr
   const text = renderRuleset([svc], [slice('etp', eps)], opts);
   const [ext] = chainBody(text, 'ext-');
   assert.ok(ext);
-  assert.doesNotMatch(ext, /meta mark set/);
-  assert.doesNotMatch(ext, /numgen/); // one local endpoint: a plain goto
+  const lines = ext.split('\n').map((l) => l.trim());
+  // Pods and the node itself go through any endpoint (the node's traffic masqueraded);
+  // outside clients reach the local endpoint with their address kept.
+  assert.match(lines[0] ?? '', /^ip saddr 10\.42\.0\.0\/16 goto svc-\w+$/);
+  assert.match(lines[1] ?? '', /^fib saddr type local meta mark set meta mark \| 0x00004000 goto svc-\w+$/);
+  assert.equal(lines[2], 'meta l4proto tcp dnat to 10.42.0.7:8080'); // one local endpoint, no mark
+  assert.equal(lines.length, 3);
   const [svcChain] = chainBody(text, 'svc-');
   assert.match(svcChain ?? '', /numgen random mod 2/); // ClusterIP still spreads over both
   // No local endpoint at all: the NodePort is rejected.
@@ -122,4 +127,73 @@ test('skips headless and ExternalName services and ignores other services\' slic
   const text = renderRuleset([headless, ext, service('web', '10.43.0.5')], [slice('other', [endpoint('10.42.0.7')])], opts);
   assert.doesNotMatch(text, /10\.43\.0\.20|dnat to|dnat ip addr/);
   assert.match(text, /10\.43\.0\.5 \. tcp \. 80/); // web has no endpoints of its own: rejected
+});
+
+test('externalIPs: each external IP on the service port goes through the external chain, masqueraded', () => {
+  const svc = service('ext', '10.43.0.30', { externalIPs: ['192.0.2.50', '192.0.2.51', 'fd00::5'] });
+  const text = renderRuleset([svc], [slice('ext', [endpoint('10.42.0.7'), endpoint('10.42.1.7', { node: 'node-b' })])], opts);
+  const ext = /192\.0\.2\.50 \. tcp \. 80 : goto (ext-\w+)/.exec(text)?.[1];
+  assert.ok(ext, text);
+  assert.match(text, new RegExp(`192\\.0\\.2\\.51 \\. tcp \\. 80 : goto ${ext}`));
+  assert.match(text, /10\.43\.0\.30 \. tcp \. 80 : goto svc-/);
+  assert.doesNotMatch(text, /fd00/); // the table is IPv4
+  const [body] = chainBody(text, ext);
+  assert.match(body ?? '', /meta mark set meta mark \| 0x00004000\n\t\tmeta l4proto tcp dnat ip addr \. port to numgen random mod 2/);
+  assert.doesNotMatch(text, /node-ports \{\n\t\ttype [^\n]*\n\t\telements/, 'a ClusterIP service has no NodePort');
+  // Without endpoints the external IP is refused like the cluster IP.
+  const none = renderRuleset([svc], [], opts);
+  assert.match(none, /set no-endpoint-ips \{\n\t\ttype [^\n]*\n\t\telements = \{ [^}]*192\.0\.2\.50 \. tcp \. 80/);
+  assert.doesNotMatch(none, /chain ext-/);
+});
+
+test('LoadBalancer: ingress IPs (not ipMode Proxy, not hostnames) are served like the NodePort', () => {
+  const svc = service('lb', '10.43.0.31', {
+    type: 'LoadBalancer', ports: [{ port: 8081, nodePort: 30081, protocol: 'TCP', targetPort: 8080 }],
+  });
+  svc.status = { loadBalancer: { ingress: [{ ip: '192.168.7.10' }, { ip: '192.168.7.11', ipMode: 'VIP' }, { ip: '198.51.100.9', ipMode: 'Proxy' }, { hostname: 'lb.example.com' }] } };
+  const text = renderRuleset([svc], [slice('lb', [endpoint('10.42.0.7')])], opts);
+  const ext = /tcp \. 30081 : goto (ext-\w+)/.exec(text)?.[1];
+  assert.ok(ext, text);
+  assert.match(text, new RegExp(`192\\.168\\.7\\.10 \\. tcp \\. 8081 : goto ${ext}`));
+  assert.match(text, new RegExp(`192\\.168\\.7\\.11 \\. tcp \\. 8081 : goto ${ext}`));
+  assert.doesNotMatch(text, /198\.51\.100\.9/);
+  assert.doesNotMatch(text, /chain fw-/, 'no source ranges, no firewall');
+  // Status of a service that is no longer a LoadBalancer is not served.
+  const plain = renderRuleset([{ ...svc, spec: { ...svc.spec, type: 'ClusterIP' } }], [slice('lb', [endpoint('10.42.0.7')])], opts);
+  assert.doesNotMatch(plain, /192\.168\.7\.10/);
+});
+
+test('LoadBalancer with externalTrafficPolicy Local and no local endpoint: pods and the node still get through, others are refused', () => {
+  const svc = service('lbl', '10.43.0.32', { type: 'LoadBalancer', externalTrafficPolicy: 'Local', ports: [{ port: 80, nodePort: 30082, protocol: 'TCP' }] });
+  svc.status = { loadBalancer: { ingress: [{ ip: '192.168.7.10' }] } };
+  const text = renderRuleset([svc], [slice('lbl', [endpoint('10.42.1.7', { node: 'node-b' })])], opts);
+  const ext = /192\.168\.7\.10 \. tcp \. 80 : goto (ext-\w+)/.exec(text)?.[1];
+  assert.ok(ext, text);
+  const body = chainBody(text, ext)[0]!.split('\n').map((l) => l.trim());
+  assert.equal(body.length, 2);
+  assert.match(body[0]!, /^ip saddr 10\.42\.0\.0\/16 goto svc-/);
+  assert.match(body[1]!, /^fib saddr type local .* goto svc-/);
+  assert.match(text, /set no-endpoint-ips \{\n\t\ttype [^\n]*\n\t\telements = \{ 192\.168\.7\.10 \. tcp \. 80 \}/);
+  assert.match(text, /set no-endpoint-nodeports \{\n\t\ttype [^\n]*\n\t\telements = \{ tcp \. 30082 \}/);
+});
+
+test('loadBalancerSourceRanges: a firewall chain before DNAT drops other sources; nested ranges folded', () => {
+  const svc = service('fw', '10.43.0.33', {
+    type: 'LoadBalancer', ports: [{ port: 80, nodePort: 30083, protocol: 'TCP' }],
+    loadBalancerSourceRanges: ['10.0.0.0/8', ' 10.1.2.0/24', '192.168.1.7/24', '2001:db8::/32'],
+  });
+  svc.status = { loadBalancer: { ingress: [{ ip: '192.168.7.10' }] } };
+  const text = renderRuleset([svc], [slice('fw', [endpoint('10.42.0.7')])], opts);
+  const fw = /map firewall-ips \{\n\t\ttype [^\n]*\n\t\telements = \{ 192\.168\.7\.10 \. tcp \. 80 : goto (fw-\w+) \}/.exec(text)?.[1];
+  assert.ok(fw, text);
+  assert.deepEqual(chainBody(text, fw), ['\t\tip saddr != { 10.0.0.0/8, 192.168.1.0/24 } drop']);
+  assert.match(text, /chain filter-prerouting \{\n\t\ttype filter hook prerouting priority -110; policy accept;\n\t\tct state new ip daddr \. meta l4proto \. th dport vmap @firewall-ips/);
+  assert.match(text, /chain filter-output-pre-dnat \{\n\t\ttype filter hook output priority -110;/);
+  // The old annotation counts when the field is empty; only IPv6 ranges leave no IPv4 client.
+  const ann = service('fw', '10.43.0.33', { type: 'LoadBalancer', ports: [{ port: 80, nodePort: 30083, protocol: 'TCP' }] });
+  ann.metadata.annotations = { 'service.beta.kubernetes.io/load-balancer-source-ranges': '203.0.113.0/24' };
+  ann.status = svc.status;
+  assert.match(renderRuleset([ann], [slice('fw', [endpoint('10.42.0.7')])], opts), /ip saddr != \{ 203\.0\.113\.0\/24 \} drop/);
+  const v6 = { ...svc, spec: { ...svc.spec, loadBalancerSourceRanges: ['2001:db8::/32'] } };
+  assert.deepEqual(chainBody(renderRuleset([v6], [slice('fw', [endpoint('10.42.0.7')])], opts), 'fw-'), ['\t\tdrop']);
 });

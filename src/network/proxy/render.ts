@@ -3,6 +3,7 @@
 // is atomic, so packets see either the old rules or the new ones, never a half-made set.
 import { createHash } from 'node:crypto';
 import { backendsFor, slicesByService, type Backend } from './endpoints.js';
+import { externalIPs, isIPv4, loadBalancerIPs, sourceRanges } from './external.js';
 import type { EndpointSlice, Service, ServicePort } from './types.js';
 
 export interface RenderOptions {
@@ -23,8 +24,11 @@ export interface Ruleset {
   /** Per-service and per-endpoint chains, name -> rules; the fixed chains are not listed. */
   chains: Map<string, string[]>;
   /** Verdict-map elements, key -> verdict. */
+  /** "ip . proto . port" of cluster IPs, external IPs and load balancer IPs -> verdict. */
   clusterIps: Map<string, string>;
   nodePorts: Map<string, string>;
+  /** Load balancer IPs with loadBalancerSourceRanges -> `goto fw-<hash>`, checked before DNAT. */
+  firewallIps: Map<string, string>;
   rejectIps: Set<string>;
   rejectPorts: Set<string>;
   /** "ip . ip" for every endpoint: a connection DNATed back to its own source (hairpin). */
@@ -74,7 +78,7 @@ export function buildRuleset(services: Service[], slices: EndpointSlice[], opts:
 
 function emptyRuleset(table: string): Ruleset {
   return {
-    table, chains: new Map(), clusterIps: new Map(), nodePorts: new Map(),
+    table, chains: new Map(), clusterIps: new Map(), nodePorts: new Map(), firewallIps: new Map(),
     rejectIps: new Set(), rejectPorts: new Set(), hairpin: new Set(), affinitySets: new Map(),
   };
 }
@@ -83,6 +87,7 @@ function merge(into: Ruleset, part: Ruleset): void {
   for (const [k, v] of part.chains) into.chains.set(k, v);
   for (const [k, v] of part.clusterIps) into.clusterIps.set(k, v);
   for (const [k, v] of part.nodePorts) into.nodePorts.set(k, v);
+  for (const [k, v] of part.firewallIps) into.firewallIps.set(k, v);
   for (const k of part.rejectIps) into.rejectIps.add(k);
   for (const k of part.rejectPorts) into.rejectPorts.add(k);
   for (const k of part.hairpin) into.hairpin.add(k);
@@ -104,6 +109,7 @@ export function rulesetText(b: Ruleset): string {
     `table ip ${table} {`,
     map('cluster-ips', 'ipv4_addr . inet_proto . inet_service : verdict', [...b.clusterIps].map(([k, v]) => `${k} : ${v}`)),
     map('node-ports', 'inet_proto . inet_service : verdict', [...b.nodePorts].map(([k, v]) => `${k} : ${v}`)),
+    map('firewall-ips', 'ipv4_addr . inet_proto . inet_service : verdict', [...b.firewallIps].map(([k, v]) => `${k} : ${v}`)),
     set('no-endpoint-ips', 'ipv4_addr . inet_proto . inet_service', [...b.rejectIps]),
     set('no-endpoint-nodeports', 'inet_proto . inet_service', [...b.rejectPorts]),
     set('hairpin', 'ipv4_addr . ipv4_addr', [...b.hairpin]),
@@ -125,6 +131,9 @@ export function rulesetText(b: Ruleset): string {
       'ip daddr . meta l4proto . th dport @no-endpoint-ips reject',
       'fib daddr type local meta l4proto . th dport @no-endpoint-nodeports meta l4proto tcp reject with tcp reset',
       'fib daddr type local meta l4proto . th dport @no-endpoint-nodeports reject']),
+    // loadBalancerSourceRanges, before DNAT rewrites the load balancer's address away.
+    chain('filter-prerouting', ['type filter hook prerouting priority -110; policy accept;', 'ct state new ip daddr . meta l4proto . th dport vmap @firewall-ips']),
+    chain('filter-output-pre-dnat', ['type filter hook output priority -110; policy accept;', 'ct state new ip daddr . meta l4proto . th dport vmap @firewall-ips']),
     chain('filter-input', ['type filter hook input priority filter; policy accept;', 'ct state new jump reject-services']),
     chain('filter-forward', ['type filter hook forward priority filter; policy accept;', 'ct state new jump reject-services']),
     chain('filter-output', ['type filter hook output priority filter; policy accept;', 'ct state new jump reject-services']),
@@ -145,7 +154,12 @@ function renderPort(b: Ruleset, svc: Service, port: ServicePort, ip: string, sli
     ? spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? defaultAffinitySeconds : 0;
   const sep = (be: Backend): string => `sep-${hash(`${id}/${be.ip}:${be.port}`)}`;
   const np = spec.type === 'NodePort' || spec.type === 'LoadBalancer' ? port.nodePort : undefined;
-  const all = unique([...backends.cluster, ...(np ? backends.external : [])]);
+  // Destinations from outside the cluster: the NodePort, external IPs and the load
+  // balancer's IPs all follow externalTrafficPolicy, as in kube-proxy.
+  const lbIPs = loadBalancerIPs(svc);
+  const extKeys = [...externalIPs(svc), ...lbIPs].map((a) => `${a} . ${proto} . ${port.port}`);
+  const usesExternal = !!np || extKeys.length > 0;
+  const all = unique([...backends.cluster, ...(usesExternal ? backends.external : [])]);
   for (const be of all) b.hairpin.add(`${be.ip} . ${be.ip}`);
   // Affinity needs a chain per endpoint (to record the client); otherwise one rule picks
   // and DNATs, which keeps the table small: chains cost the kernel far more than elements.
@@ -168,25 +182,49 @@ function renderPort(b: Ruleset, svc: Service, port: ServicePort, ip: string, sli
     return [`meta l4proto ${proto} dnat ip addr . port to numgen random mod ${list.length} map { ${elems} }`];
   };
   const key = `${ip} . ${proto} . ${port.port}`;
-  if (backends.cluster.length > 0) {
-    const svcChain = `svc-${h}`;
+  const svcChain = `svc-${h}`;
+  const hasCluster = backends.cluster.length > 0;
+  if (hasCluster) {
     const rules = opts.clusterCIDR ? [`ip saddr != ${opts.clusterCIDR} meta mark set meta mark | ${masqMark}`] : [];
     b.chains.set(svcChain, [...rules, ...spread(backends.cluster)]);
     b.clusterIps.set(key, `goto ${svcChain}`);
   } else {
     b.rejectIps.add(key);
   }
+  if (!usesExternal) return;
+  const local = spec.externalTrafficPolicy === 'Local';
+  const hasExternal = backends.external.length > 0;
+  const extRules: string[] = [];
+  if (!local) {
+    extRules.push(`meta mark set meta mark | ${masqMark}`);
+  } else if (hasCluster) {
+    // Pods and the node itself are not outside clients: they reach an external address
+    // through any endpoint, as if they had gone out to a load balancer and come back
+    // (kube-proxy's short-circuits). The node's own traffic is masqueraded, since its
+    // source would be the very address it dialled.
+    if (opts.clusterCIDR) extRules.push(`ip saddr ${opts.clusterCIDR} goto ${svcChain}`);
+    extRules.push(`fib saddr type local meta mark set meta mark | ${masqMark} goto ${svcChain}`);
+  }
+  // Local policy keeps the client's address (no masquerade), the point of choosing it.
+  if (hasExternal) extRules.push(...spread(backends.external));
+  const extChain = `ext-${h}`;
+  const hasExtChain = hasExternal || (local && hasCluster);
+  if (hasExtChain) b.chains.set(extChain, extRules);
+  // Without a usable endpoint, what the chain does not take is refused (filter hooks).
+  for (const k of extKeys) {
+    if (hasExtChain) b.clusterIps.set(k, `goto ${extChain}`);
+    if (!hasExternal) b.rejectIps.add(k);
+  }
   if (np) {
     const npKey = `${proto} . ${np}`;
-    if (backends.external.length > 0) {
-      const extChain = `ext-${h}`;
-      // Local policy keeps the client's address (no masquerade), the point of choosing it.
-      const mark = spec.externalTrafficPolicy === 'Local' ? [] : [`meta mark set meta mark | ${masqMark}`];
-      b.chains.set(extChain, [...mark, ...spread(backends.external)]);
-      b.nodePorts.set(npKey, `goto ${extChain}`);
-    } else {
-      b.rejectPorts.add(npKey);
-    }
+    if (hasExtChain) b.nodePorts.set(npKey, `goto ${extChain}`);
+    if (!hasExternal) b.rejectPorts.add(npKey);
+  }
+  const ranges = sourceRanges(svc);
+  if (lbIPs.length > 0 && ranges) {
+    const fw = `fw-${h}`;
+    b.chains.set(fw, [ranges.length ? `ip saddr != { ${ranges.join(', ')} } drop` : 'drop']);
+    for (const a of lbIPs) b.firewallIps.set(`${a} . ${proto} . ${port.port}`, `goto ${fw}`);
   }
 }
 
@@ -223,8 +261,4 @@ function hash(s: string): string {
     hashes.set(s, h);
   }
   return h;
-}
-
-function isIPv4(ip: string): boolean {
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(ip);
 }

@@ -19,7 +19,13 @@ export interface Service extends KObject {
     sessionAffinityConfig?: { clientIP?: { timeoutSeconds?: number } };
     internalTrafficPolicy?: 'Cluster' | 'Local';
     externalTrafficPolicy?: 'Cluster' | 'Local';
+    /** Addresses routed to the nodes that the service answers on too (any type). */
+    externalIPs?: string[];
+    /** LoadBalancer only: the client ranges allowed to reach the load balancer's IPs. */
+    loadBalancerSourceRanges?: string[];
   };
+  /** The load balancer's addresses (the servicelb controller or another implementation). */
+  status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string; ipMode?: 'VIP' | 'Proxy' }[] } };
 }
 
 export interface SliceEndpoint {
