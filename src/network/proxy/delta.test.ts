@@ -55,3 +55,20 @@ test('RenderCache: unchanged objects reuse their part, a changed slice is re-ren
   buildRuleset([svcs[0]!], [webSlice2], opts, cache);
   assert.equal(cache.entries.has('default/db'), false); // a deleted service is forgotten
 });
+
+test('a load balancer IP with source ranges arrives and leaves as elements and a firewall chain', () => {
+  const lb = service('lb', '10.43.0.7', { type: 'LoadBalancer', ports: [{ port: 80, nodePort: 30080, protocol: 'TCP' }], loadBalancerSourceRanges: ['10.0.0.0/8'] });
+  const withIp = { ...lb, status: { loadBalancer: { ingress: [{ ip: '192.168.7.10' }] } } };
+  const e = [slice('lb', [endpoint('10.42.0.7')])];
+  const a = buildRuleset([lb], e, opts);
+  const b = buildRuleset([withIp], e, opts);
+  const d = renderDelta(a, b).trim().split('\n');
+  const fw = /^add chain ip k8ts-proxy-d (fw-\w+)$/.exec(d[0] ?? '')?.[1];
+  assert.ok(fw, d.join('\n'));
+  assert.ok(d.includes(`add rule ip k8ts-proxy-d ${fw} ip saddr != { 10.0.0.0/8 } drop`), d.join('\n'));
+  assert.ok(d.some((l) => /^add element ip k8ts-proxy-d cluster-ips \{ 192\.168\.7\.10 \. tcp \. 80 : goto ext-\w+ \}$/.test(l)), d.join('\n'));
+  assert.ok(d.includes(`add element ip k8ts-proxy-d firewall-ips { 192.168.7.10 . tcp . 80 : goto ${fw} }`), d.join('\n'));
+  const back = renderDelta(b, a).trim().split('\n');
+  assert.ok(back.includes('delete element ip k8ts-proxy-d firewall-ips { 192.168.7.10 . tcp . 80 }'), back.join('\n'));
+  assert.ok(back.indexOf(`delete chain ip k8ts-proxy-d ${fw}`) > back.indexOf('delete element ip k8ts-proxy-d firewall-ips { 192.168.7.10 . tcp . 80 }'));
+});
