@@ -208,6 +208,11 @@ spec:
       if (body) answered.add(body);
     }
     assert.equal(answered.size, 2, `both pods answer on ${nodeIP}:8081 (saw ${[...answered].join(', ')})`);
+    // From a pod too (prerouting rather than output), landing on any pod, itself included.
+    const webPod = JSON.parse(k('get', 'pods', '-l', 'app=web', '-o', 'json')).items[0].metadata.name;
+    const fromPod = kTry('exec', webPod, '--', 'sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 5 ${nodeIP} 8081`);
+    assert.match(fromPod.stdout, /\r?\n\r?\nweb-\S+/, `a pod reaches the load balancer IP: ${fromPod.stdout}${fromPod.stderr}`);
+    await eventually('an UpdatedLoadBalancer event', () => (/UpdatedLoadBalancer/.test(k('get', 'events', '--field-selector', 'involvedObject.name=web-lb')) ? true : undefined), 20_000);
     // No longer a LoadBalancer: the address goes from the status and from the rules.
     // (Kubernetes drops the nodePorts and externalTrafficPolicy of a service turned
     // ClusterIP by itself; this patch clears them explicitly, valid either way.)
