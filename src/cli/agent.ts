@@ -13,7 +13,7 @@ import { ServiceProxy } from '../network/proxy/index.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { NodeStatusManager, waitForPodCIDR } from '../kubelet/node/index.js';
 import { PodVolumeManager } from '../kubelet/volumes/index.js';
-import { StreamingServer } from '../kubelet/server/index.js';
+import { StatsSummaryProvider, StreamingServer } from '../kubelet/server/index.js';
 import { runtimeContainerLocator } from '../kubelet/container-locator.js';
 import { podIpPortForwarder } from '../kubelet/pod-port-forwarder.js';
 import { logger } from './log.js';
@@ -95,7 +95,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   const streaming = new StreamingServer({
     locator: runtimeContainerLocator(runtime), runtime, portForwarder: podIpPortForwarder(o.client),
     cert: o.servingCert.certPem, key: o.servingCert.keyPem, ca: o.caPem, port: kubeletPort,
-    allowedCommonNames: ['kube-apiserver-kubelet-client'], log: logger('streaming'),
+    allowedCommonNames: ['kube-apiserver-kubelet-client'], stats: new StatsSummaryProvider({ runtime, nodeName }), log: logger('streaming'),
   });
   const port = await streaming.start();
   log.info(`node agent ready: node ${nodeName}, streaming server on port ${port}`);

@@ -157,6 +157,20 @@ describe('k8ts agent joins k8ts server', { skip: otherAgent ? 'another k8ts node
     assert.match(server.ok('1.27', ['exec', 'joined', '--', 'echo', 'over-spdy']), /over-spdy/);
   });
 
+  test('the node\'s stats summary, through the API server\'s node proxy', () => {
+    const summary = JSON.parse(k('get', '--raw', `/api/v1/nodes/${nodeName}/proxy/stats/summary`));
+    assert.equal(summary.node.nodeName, nodeName);
+    assert.ok(summary.node.memory.workingSetBytes > 0);
+    assert.ok(summary.node.cpu.usageCoreNanoSeconds > 0);
+    assert.equal(typeof summary.node.cpu.usageNanoCores, 'number');
+    const p = summary.pods.find((x: { podRef: { name: string } }) => x.podRef.name === 'joined');
+    assert.ok(p, JSON.stringify(summary.pods.map((x: { podRef: unknown }) => x.podRef)));
+    assert.equal(p.podRef.namespace, 'default');
+    assert.deepEqual(p.containers.map((c: { name: string }) => c.name), ['joined']);
+    assert.ok(p.memory.workingSetBytes > 0, 'the container\'s memory from its cgroup');
+    assert.ok(p.cpu.usageCoreNanoSeconds > 0, 'the container\'s CPU from its cgroup');
+  });
+
   test('SIGTERM stops the agent cleanly; restarted without the token it reuses its credentials', async () => {
     assert.ok(agent?.running, 'the agent runs');
     const before = JSON.parse(k('get', 'pod', 'joined', '-o', 'json'));

@@ -13,3 +13,4 @@ export {
 export { serveRemoteCommand, type RemoteCommandOptions } from './remote-command.js';
 export { logOptions } from './logs-handler.js';
 export { HttpError } from './http-errors.js';
+export { StatsSummaryProvider, parseProcStatCpu, parseMeminfoBytes, nanoCores, type Summary, type PodSummary, type ContainerSummary, type StatsSummaryOptions } from './stats-summary.js';

@@ -38,6 +38,8 @@ export interface StreamingServerOptions {
   allowedCommonNames?: string[];
   /** Connects to a pod's port for port-forward; without it port-forward answers 501. */
   portForwarder?: PortForwarder;
+  /** Serves GET /stats/summary; without it that path is 404. */
+  stats?: { summary(): Promise<unknown> };
   log?: Logger;
 }
 
@@ -55,10 +57,12 @@ function headerValues(h: string | string[] | undefined): string[] {
 type Route =
   | { kind: 'logs' | 'exec' | 'attach'; namespace: string; pod: string; container: string }
   | { kind: 'portForward'; namespace: string; pod: string }
-  | { kind: 'healthz' };
+  | { kind: 'healthz' }
+  | { kind: 'statsSummary' };
 
 export function parseRoute(pathname: string): Route | undefined {
   if (pathname === '/healthz') return { kind: 'healthz' };
+  if (pathname === '/stats/summary' || pathname === '/stats/summary/') return { kind: 'statsSummary' };
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const [verb, namespace, pod, container] = parts;
   if (verb === 'portForward' && parts.length === 3) return { kind: 'portForward', namespace, pod };
@@ -142,6 +146,14 @@ export class StreamingServer {
     switch (route.kind) {
       case 'healthz':
         return sendText(res, 200, 'ok');
+      case 'statsSummary': {
+        if (req.method !== 'GET') throw new HttpError(405, 'Method Not Allowed');
+        if (!this.opts.stats) throw new HttpError(404, '404 page not found');
+        const body = JSON.stringify(await this.opts.stats.summary(), null, 2);
+        res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) });
+        res.end(body);
+        return;
+      }
       case 'logs': {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'Method Not Allowed');
         return serveLogs(req, res, url.searchParams, { ...route, locator: this.opts.locator, runtime: this.opts.runtime });
@@ -155,7 +167,7 @@ export class StreamingServer {
     this.authenticate(req);
     const url = new URL(req.url ?? '/', 'https://node');
     const route = parseRoute(url.pathname);
-    if (!route || route.kind === 'healthz' || route.kind === 'logs') throw new HttpError(404, '404 page not found');
+    if (!route || route.kind === 'healthz' || route.kind === 'logs' || route.kind === 'statsSummary') throw new HttpError(404, '404 page not found');
     const upgrade = (req.headers.upgrade ?? '').toLowerCase();
     const spdy = upgrade === 'spdy/3.1';
     if (upgrade !== 'websocket' && !spdy) throw new HttpError(400, `unsupported upgrade protocol ${JSON.stringify(req.headers.upgrade ?? '')}: want websocket or SPDY/3.1`);
