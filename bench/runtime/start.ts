@@ -1,11 +1,16 @@
-// Container start-to-exit of `true`, image present:
-//   k8ts RuntimeService (createContainer + startContainer until EXITED, overlay rootfs
-//   from the ImageStore, conmon + crun), raw `crun run` and `runc run` of a prepared
-//   bundle, and `podman run` when podman is installed, all in the same run.
-//   node dist/bench/runtime/start.js [iterations=30]
+// Container start-to-exit of `true`, image present, all in the same run and interleaved
+// (one of each per round, so load from others on the machine hits every contender alike):
+//   - k8ts RuntimeService: createContainer + startContainer + containerStatus until
+//     EXITED, overlay rootfs from the ImageStore, conmon + crun (and + runc);
+//   - the same over a plain-dir rootfs (the runtime's cost without the snapshotter's);
+//   - raw `crun run` and `runc run` of a prepared bundle;
+//   - `podman run --rm --runtime runc` of the same busybox image, copied into podman's
+//     store under a name of this run's own and removed afterwards.
+// With --steps, also the median of every runtime step (spec, rootfs, conmon, ...).
+//   node dist/bench/runtime/start.js [iterations=30] [--steps]
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImageStore } from '../../src/runtime/oci/image/index.js';
@@ -17,41 +22,60 @@ import { makeBusyboxRootfs } from '../../src/runtime/oci/testing/busybox.js';
 import { forceCleanup } from '../../src/runtime/oci/testing/harness.js';
 import type { OciRuntimeName } from '../../src/runtime/oci/ocicli.js';
 
-const N = Number(process.argv[2] ?? 30);
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
+const args = process.argv.slice(2);
+const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 30);
+const STEPS = args.includes('--steps');
+const WARMUP = 2;
+const IMAGE = 'k8ts.test/busybox:latest';
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 
-async function viaRuntime(dir: string, name: OciRuntimeName, plainDir = false): Promise<number[]> {
+interface Contender { name: string; once(i: number): Promise<number>; close(): Promise<void> }
+
+const steps = new Map<string, number[]>();
+function trace(step: string, t: number): void {
+  if (!steps.has(step)) steps.set(step, []);
+  steps.get(step)!.push(t);
+}
+
+async function viaRuntime(dir: string, name: OciRuntimeName, plainDir: boolean): Promise<Contender> {
   const root = join(dir, `rt-${name}-${plainDir}`);
-  const cg = `/k8ts-bench-${process.pid}`;
+  const cg = `/k8ts-bench-${process.pid}-${name}-${plainDir}`;
   // plainDir: the prepared bundle's rootfs directory instead of an overlay per container,
   // to separate the runtime's own cost from the snapshotter's.
   const dirs = new DirRootfsProvider();
-  dirs.add('k8ts.test/busybox:latest', join(dir, 'bundle', 'rootfs'), { Cmd: ['sh'] });
+  dirs.add(IMAGE, join(dir, 'bundle', 'rootfs'), { Cmd: ['sh'] });
   const rootfs = plainDir ? dirs : new ImageStoreRootfsProvider(new ImageStore({ root: join(dir, 'images') }));
-  const rt = await OciRuntimeService.create({ root, rootfs, runtime: name, cgroupParent: cg, log: () => {} });
-  const times: number[] = [];
-  try {
-    const sbc = { metadata: { name: 'bench', uid: 'bench', namespace: 'bench', attempt: 0 } };
-    const sb = await rt.runPodSandbox(sbc);
-    for (let i = 0; i < N + 2; i++) {
+  const traced = STEPS && name === 'crun' && !plainDir;
+  const rt = await OciRuntimeService.create({ root, rootfs, runtime: name, cgroupParent: cg, log: () => {}, ...(traced ? { trace } : {}) });
+  const sbc = { metadata: { name: 'bench', uid: 'bench', namespace: 'bench', attempt: 0 } };
+  const sb = await rt.runPodSandbox(sbc);
+  return {
+    name: `k8ts RuntimeService (conmon + ${name}${plainDir ? ', plain-dir rootfs' : ''})`,
+    async once(i) {
       const t0 = process.hrtime.bigint();
-      const id = await rt.createContainer(sb, { metadata: { name: `c${i}`, attempt: 0 }, image: { image: 'k8ts.test/busybox:latest' }, command: ['true'] }, sbc);
+      const id = await rt.createContainer(sb, { metadata: { name: `c${i}`, attempt: 0 }, image: { image: IMAGE }, command: ['true'] }, sbc);
+      const tStart = process.hrtime.bigint();
       await rt.startContainer(id);
+      const tWait = process.hrtime.bigint();
       for (;;) {
         const s = await rt.containerStatus(id);
         if (s.state === 'CONTAINER_EXITED') break;
-        await new Promise((r) => setTimeout(r, 1));
+        if (s.state === 'CONTAINER_UNKNOWN') throw new Error(`container ${id}: ${s.message}`);
+        await sleep(1);
       }
       const t = ms(t0);
-      if (i >= 2) times.push(t); // the first runs warm caches
+      if (traced) { trace('= create', Number(tStart - t0) / 1e6); trace('= start', Number(tWait - tStart) / 1e6); trace('= wait for exit', ms(tWait)); }
+      const tRm = process.hrtime.bigint();
       await rt.removeContainer(id);
-    }
-    await rt.removePodSandbox(sb);
-  } finally {
-    await forceCleanup(root, ['crun', 'runc'], cg);
-  }
-  return times;
+      if (traced) trace('= remove (not counted)', ms(tRm));
+      return t;
+    },
+    async close() {
+      try { await rt.removePodSandbox(sb); } finally { await forceCleanup(root, ['crun', 'runc'], cg); }
+    },
+  };
 }
 
 function rawBundle(dir: string): string {
@@ -59,7 +83,7 @@ function rawBundle(dir: string): string {
   mkdirSync(bundle);
   makeBusyboxRootfs(join(bundle, 'rootfs'));
   execFileSync('crun', ['spec'], { cwd: bundle });
-  const spec = JSON.parse(execFileSync('cat', [join(bundle, 'config.json')], { encoding: 'utf8' })) as { process: { terminal: boolean; args: string[]; rlimits?: unknown[] } };
+  const spec = JSON.parse(readFileSync(join(bundle, 'config.json'), 'utf8')) as { process: { terminal: boolean; args: string[]; rlimits?: unknown[] } };
   spec.process.terminal = false;
   spec.process.args = ['true'];
   delete spec.process.rlimits;
@@ -67,50 +91,73 @@ function rawBundle(dir: string): string {
   return bundle;
 }
 
-function viaRaw(bin: string, dir: string, bundle: string): number[] {
-  const stateRoot = join(dir, `state-${bin.split('/').pop()}`);
-  const times: number[] = [];
-  for (let i = 0; i < N + 2; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync(bin, ['--root', stateRoot, 'run', '-b', bundle, `bench-${process.pid}-${i}`], { stdio: 'ignore' });
-    const t = ms(t0);
-    if (r.status !== 0) throw new Error(`${bin} run failed (${r.status})`);
-    if (i >= 2) times.push(t);
-  }
-  return times;
+function viaRaw(bin: string, dir: string, bundle: string): Contender {
+  const short = bin.split('/').pop()!;
+  const stateRoot = join(dir, `state-${short}`);
+  return {
+    name: `${short} run (prepared bundle)`,
+    async once(i) {
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync(bin, ['--root', stateRoot, 'run', '-b', bundle, `bench-${process.pid}-${i}`], { stdio: 'ignore' });
+      const t = ms(t0);
+      if (r.status !== 0) throw new Error(`${bin} run failed (${r.status})`);
+      return t;
+    },
+    async close() {},
+  };
 }
 
-function podman(): number[] | string {
-  const which = spawnSync('sh', ['-c', 'command -v podman']);
-  if (which.status !== 0) return 'podman is not installed on this machine';
-  const args = ['run', '--rm', '--runtime', 'runc', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024', '--network', 'none'];
-  const times: number[] = [];
-  for (let i = 0; i < N + 2; i++) {
-    const t0 = process.hrtime.bigint();
-    const r = spawnSync('podman', [...args, 'k8ts.test/busybox:latest', 'true'], { stdio: 'ignore' });
-    if (r.status !== 0) return `podman run failed (${r.status}); is k8ts.test/busybox loaded into podman?`;
-    if (i >= 2) times.push(ms(t0));
-  }
-  return times;
+/** podman with the image under a name of our own, or why it cannot run. */
+function podman(archive: string): Contender | string {
+  if (spawnSync('sh', ['-c', 'command -v podman && command -v skopeo'], { stdio: 'ignore' }).status !== 0) return 'podman or skopeo is not installed';
+  const ref = `localhost/k8ts-bench-start-${process.pid}:latest`;
+  const copy = spawnSync('skopeo', ['copy', '-q', `oci-archive:${archive}`, `containers-storage:${ref}`], { encoding: 'utf8' });
+  if (copy.status !== 0) return `skopeo copy into podman's store failed: ${copy.stderr.trim()}`;
+  const flags = ['run', '--rm', '--runtime', 'runc', '--network', 'none', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
+  return {
+    name: 'podman run --rm --runtime runc',
+    async once() {
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync('podman', [...flags, ref, 'true'], { stdio: 'ignore' });
+      const t = ms(t0);
+      if (r.status !== 0) throw new Error(`podman run failed (${r.status})`);
+      return t;
+    },
+    async close() { spawnSync('podman', ['rmi', '-f', ref], { stdio: 'ignore' }); },
+  };
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'k8ts-bench-start-'));
+const contenders: Contender[] = [];
 try {
   const images = await writeTestImages(dir);
   await new ImageStore({ root: join(dir, 'images') }).importArchive(images.ociArchive);
   const bundle = rawBundle(dir);
-  const results: [string, number][] = [];
-  const k8tsCrun = median(await viaRuntime(dir, 'crun'));
-  const k8tsRunc = median(await viaRuntime(dir, 'runc'));
-  const k8tsPlain = median(await viaRuntime(dir, 'crun', true));
-  const crun = median(viaRaw('/usr/bin/crun', dir, bundle));
-  const runc = median(viaRaw('/usr/sbin/runc', dir, bundle));
-  results.push(['k8ts RuntimeService (conmon + crun)', k8tsCrun], ['k8ts RuntimeService (conmon + runc)', k8tsRunc], ['k8ts RuntimeService (crun, plain-dir rootfs)', k8tsPlain], ['crun run (prepared bundle)', crun], ['runc run (prepared bundle)', runc]);
-  const p = podman();
-  for (const [name, v] of results) process.stdout.write(`${name.padEnd(46)} median ${v.toFixed(1)} ms over ${N} runs\n`);
-  if (typeof p === 'string') process.stdout.write(`podman run                               ${p}\n`);
-  else process.stdout.write(`podman run --runtime runc                median ${median(p).toFixed(1)} ms; k8ts/podman ${(k8tsCrun / median(p)).toFixed(2)}x\n`);
-  process.stdout.write(`ratio k8ts(crun)/crun ${(k8tsCrun / crun).toFixed(2)}x, k8ts(runc)/runc ${(k8tsRunc / runc).toFixed(2)}x, plain-dir k8ts(crun)/crun ${(k8tsPlain / crun).toFixed(2)}x\n`);
+  contenders.push(
+    await viaRuntime(dir, 'crun', false), await viaRuntime(dir, 'runc', false), await viaRuntime(dir, 'crun', true),
+    viaRaw('/usr/bin/crun', dir, bundle), viaRaw('/usr/sbin/runc', dir, bundle),
+  );
+  const p = podman(images.ociArchive);
+  if (typeof p !== 'string') contenders.push(p);
+  const times = contenders.map(() => [] as number[]);
+  for (let i = 0; i < N + WARMUP; i++) {
+    for (let c = 0; c < contenders.length; c++) {
+      const t = await contenders[c]!.once(i);
+      if (i >= WARMUP) times[c]!.push(t); // the first rounds warm caches
+    }
+    if (i === WARMUP - 1) steps.clear();
+  }
+  const med = times.map(median);
+  contenders.forEach((c, i) => process.stdout.write(`${c.name.padEnd(52)} median ${med[i]!.toFixed(1).padStart(6)} ms over ${N} runs\n`));
+  if (typeof p === 'string') process.stdout.write(`podman: ${p}\n`);
+  const [k8tsCrun, k8tsRunc, plain, crun, runc, pod] = med as [number, number, number, number, number, number | undefined];
+  process.stdout.write(`ratio k8ts(crun)/crun ${(k8tsCrun / crun).toFixed(2)}x (goal <= 1.5x), k8ts(runc)/runc ${(k8tsRunc / runc).toFixed(2)}x, plain-dir k8ts(crun)/crun ${(plain / crun).toFixed(2)}x\n`);
+  if (pod !== undefined) process.stdout.write(`ratio podman/k8ts(crun) ${(pod / k8tsCrun).toFixed(2)}x (goal >= 3x)\n`);
+  if (STEPS) {
+    process.stdout.write('steps of k8ts (conmon + crun), medians:\n');
+    for (const [s, xs] of steps) process.stdout.write(`  ${s.padEnd(28)} ${median(xs).toFixed(2).padStart(7)} ms\n`);
+  }
 } finally {
+  for (const c of contenders) await c.close().catch((e: Error) => process.stderr.write(`cleanup: ${e.message}\n`));
   rmSync(dir, { recursive: true, force: true });
 }

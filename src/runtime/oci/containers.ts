@@ -15,6 +15,7 @@ import { ensureMountPoints } from './mountpoints.js';
 import { generateSpec } from './spec.js';
 import type { ContainerRecord, SandboxRecord, StateStore } from './state.js';
 import { resolveUser } from './user.js';
+import { timed, type StepTrace } from './trace.js';
 
 export interface ContainerEnv {
   store: StateStore;
@@ -23,6 +24,7 @@ export interface ContainerEnv {
   rootfs: RootfsProvider;
   logSizeMax: number;
   conmonPath?: string;
+  trace?: StepTrace;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -32,10 +34,11 @@ export function exitFile(env: ContainerEnv, id: string): string {
 }
 
 export async function createContainer(env: ContainerEnv, sb: SandboxRecord, config: ContainerConfig): Promise<ContainerRecord> {
-  const img = await env.rootfs.resolve(config.image.image);
+  const T = env.trace;
+  const img = await timed(T, 'resolve', () => env.rootfs.resolve(config.image.image));
   const id = randomBytes(32).toString('hex');
   const dir = env.store.containerDir(id);
-  await mkdir(dir, { recursive: true });
+  await timed(T, 'mkdir', () => mkdir(dir, { recursive: true }));
   const sc = config.linux?.securityContext;
   const cgroupsPath = `${sb.cgroupParent}/${id}`;
   const logPath = join(sb.logDirectory, config.logPath ?? join(config.metadata.name, `${config.metadata.attempt}.log`));
@@ -48,28 +51,28 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
   };
   try {
     // Saved first, so a crash between here and conmon still leaves something to remove.
-    await env.store.saveContainer(rec);
+    await timed(T, 'save1', () => env.store.saveContainer(rec));
     // Always a writable rootfs: the OCI runtime must create mount points (/etc/hosts, ...)
     // in it before it remounts it read-only for readonlyRootfs containers.
-    const { rootfs } = await env.rootfs.prepare(id, img.imageId, { readOnly: false });
+    const { rootfs } = await timed(T, 'rootfs', () => env.rootfs.prepare(id, img.imageId, { readOnly: false }));
     const p = sandboxPaths(env.store.root, sb.id);
     const spec = generateSpec({
       rootfs, image: img.config, config, cgroupsPath, hostname: sb.hostname,
-      user: await resolveUser(rootfs, sc?.user ?? img.config.User),
+      user: await timed(T, 'user', () => resolveUser(rootfs, sc?.user ?? img.config.User)),
       sandboxNamespaces: { net: sb.netnsPath || undefined, ipc: sb.ipcPath, uts: sb.utsPath, ...(sb.config.linux?.userNamespace ? { user: p.user } : {}) },
       etc: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
       shmPath: sb.shmPath, userNamespace: sb.config.linux?.userNamespace,
     });
-    await ensureMountPoints(rootfs, spec);
-    await writeFile(join(dir, 'config.json'), JSON.stringify(spec));
-    await mkdir(dirname(logPath), { recursive: true });
-    const started = await startConmon(env.cli, {
+    await timed(T, 'mountpoints', () => ensureMountPoints(rootfs, spec));
+    await timed(T, 'config', () => writeFile(join(dir, 'config.json'), JSON.stringify(spec)));
+    await timed(T, 'logdir', () => mkdir(dirname(logPath), { recursive: true }));
+    const started = await timed(T, 'conmon', () => startConmon(env.cli, {
       id, bundle: dir, containerPidFile: join(dir, 'pidfile'), conmonPidFile: join(dir, 'conmon.pid'), logPath,
       logSizeMax: env.logSizeMax, exitDir: join(env.store.root, 'exits'), socketDir: join(dir, 'sockets'),
       tty: rec.tty, stdin: config.stdin ?? false, stdinOnce: config.stdinOnce ?? false, conmonPath: env.conmonPath,
-    });
+    }));
     rec.conmonPid = started.conmonPid;
-    await env.store.saveContainer(rec);
+    await timed(T, 'save2', () => env.store.saveContainer(rec));
     return rec;
   } catch (e) {
     await removeContainerFiles(env, rec).catch(() => {});
@@ -140,12 +143,13 @@ export async function waitExit(env: ContainerEnv, rec: ContainerRecord, ms: numb
 }
 
 export async function startContainer(env: ContainerEnv, rec: ContainerRecord): Promise<void> {
-  rec = await refresh(env, rec);
+  const T = env.trace;
+  rec = await timed(T, 'start.refresh', () => refresh(env, rec));
   if (rec.state !== 'CONTAINER_CREATED') throw new InvalidStateError(`container ${rec.id} is ${rec.state}, not created`);
   rec.startedAt = nowNs();
-  await env.clis[rec.ociRuntime].start(rec.id);
+  await timed(T, 'start.oci', () => env.clis[rec.ociRuntime].start(rec.id));
   rec.state = 'CONTAINER_RUNNING';
-  await env.store.saveContainer(rec);
+  await timed(T, 'start.save', () => env.store.saveContainer(rec));
 }
 
 /** The stop signal, then SIGKILL to every process of the container after the grace period. */
@@ -164,15 +168,20 @@ export async function stopContainer(env: ContainerEnv, rec: ContainerRecord, tim
 
 /** Deletes the container from the OCI runtime, conmon, rootfs, cgroups and disk. */
 export async function removeContainerFiles(env: ContainerEnv, rec: ContainerRecord): Promise<void> {
-  await env.clis[rec.ociRuntime].delete(rec.id).catch(() => {});
-  for (let i = 0; i < 250 && (await conmonAlive(rec)); i++) await sleep(20);
-  if (await conmonAlive(rec)) { try { process.kill(rec.conmonPid, 'SIGKILL'); } catch { /* gone */ } }
-  await env.rootfs.release(rec.id);
-  await removeCgroup(rec.cgroupsPath);
-  await rm(exitFile(env, rec.id), { force: true });
-  await rm(rec.logPath, { force: true });
-  // A status read in another process may be writing a record file in there right now.
-  await rm(env.store.containerDir(rec.id), { recursive: true, force: true, maxRetries: 5 });
+  const T = env.trace;
+  await timed(T, 'rm.oci-delete', () => env.clis[rec.ociRuntime].delete(rec.id).catch(() => {}));
+  await timed(T, 'rm.conmon-gone', async () => {
+    for (let i = 0; i < 250 && (await conmonAlive(rec)); i++) await sleep(20);
+    if (await conmonAlive(rec)) { try { process.kill(rec.conmonPid, 'SIGKILL'); } catch { /* gone */ } }
+  });
+  await timed(T, 'rm.rootfs', () => env.rootfs.release(rec.id));
+  await timed(T, 'rm.cgroup', () => removeCgroup(rec.cgroupsPath));
+  await timed(T, 'rm.files', async () => {
+    await rm(exitFile(env, rec.id), { force: true });
+    await rm(rec.logPath, { force: true });
+    // A status read in another process may be writing a record file in there right now.
+    await rm(env.store.containerDir(rec.id), { recursive: true, force: true, maxRetries: 5 });
+  });
 }
 
 export async function removeContainer(env: ContainerEnv, rec: ContainerRecord): Promise<void> {

@@ -2,6 +2,9 @@
 // each call with our own --root so our containers never mix with anyone else's.
 
 import { execFile } from 'node:child_process';
+import { constants } from 'node:fs';
+import { open, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { OciRuntimeError } from '../cri.js';
 
 export type OciRuntimeName = 'crun' | 'runc';
@@ -29,7 +32,18 @@ export class OciCli {
     try { return JSON.parse(await this.run(['state', id])) as OciState; } catch { return null; }
   }
 
-  start(id: string): Promise<string> { return this.run(['start', id]); }
+  /**
+   * Lets a created container exec its process. For crun that is, exactly as `crun start`
+   * does it, one byte written into the exec fifo its init waits on (crun's start adds
+   * only poststart hooks and the notify socket, which our specs never use): saving a
+   * process spawn, the largest single cost of a start. Anything unexpected (no fifo, no
+   * reader because the init died) goes through the real command, for its checks and
+   * its error message. runc's fifo works the other way round; it keeps its command.
+   */
+  async start(id: string): Promise<void> {
+    if (this.name === 'crun' && (await releaseExecFifo(join(this.stateRoot, id, 'exec.fifo')))) return;
+    await this.run(['start', id]);
+  }
 
   async kill(id: string, signal: string, all = false): Promise<void> {
     await this.run(['kill', ...(all ? ['--all'] : []), id, signal]);
@@ -40,5 +54,20 @@ export class OciCli {
     try { await this.run(['delete', '--force', id]); } catch (e) {
       if (!/does not exist|not exist|No such file/i.test((e as Error).message)) throw e;
     }
+  }
+}
+
+/** crun's start protocol: open the fifo for writing, unlink it (the state becomes running), write a byte. */
+async function releaseExecFifo(path: string): Promise<boolean> {
+  // O_NONBLOCK: with no reader (the container's init is gone) open fails with ENXIO
+  // instead of blocking a libuv thread for ever.
+  const fh = await open(path, constants.O_WRONLY | constants.O_NONBLOCK).catch(() => null);
+  if (!fh) return false;
+  try {
+    if (!(await unlink(path).then(() => true, () => false))) return false; // another start won the race
+    await fh.write(Buffer.alloc(1));
+    return true;
+  } finally {
+    await fh.close();
   }
 }

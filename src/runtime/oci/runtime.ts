@@ -20,6 +20,7 @@ import { execStream, execSync } from './exec.js';
 import { OciCli, RUNTIME_PATHS, type OciRuntimeName } from './ocicli.js';
 import type { RootfsProvider } from './rootfs.js';
 import { isMounted, sandboxPaths, setupSandbox, teardownSandbox } from './sandbox.js';
+import type { StepTrace } from './trace.js';
 import { StateStore, type ContainerRecord, type SandboxRecord } from './state.js';
 
 export const DEFAULT_ROOT = '/var/lib/k8ts/runtime';
@@ -37,6 +38,8 @@ export interface OciRuntimeOptions {
   conmonPath?: string;
   /** One line per event (default: stderr). */
   log?: (line: string) => void;
+  /** Durations of the container steps, for benchmarks (off by default). */
+  trace?: StepTrace;
 }
 
 export class OciRuntimeService implements RuntimeService {
@@ -58,7 +61,7 @@ export class OciRuntimeService implements RuntimeService {
     await store.init();
     const clis = { crun: new OciCli('crun', RUNTIME_PATHS.crun, join(root, 'crun')), runc: new OciCli('runc', RUNTIME_PATHS.runc, join(root, 'runc')) };
     return new OciRuntimeService(
-      { store, cli: clis[name], clis, rootfs: opts.rootfs, logSizeMax: opts.logSizeMax ?? 10 * 1024 * 1024, conmonPath: opts.conmonPath },
+      { store, cli: clis[name], clis, rootfs: opts.rootfs, logSizeMax: opts.logSizeMax ?? 10 * 1024 * 1024, conmonPath: opts.conmonPath, trace: opts.trace },
       opts.cgroupParent ?? '/k8ts',
     );
   }
