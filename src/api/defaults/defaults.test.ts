@@ -167,6 +167,17 @@ test('service updates keep allocated cluster IPs and node ports', async () => {
   assert.deepEqual(toExternal.spec, { type: 'ExternalName', externalName: 'x.example.com' });
 });
 
+test('a type change drops the fields the new type has no use for, unless the update changed them', async () => {
+  const { prepareServiceForUpdate } = await import('./index.js');
+  const old = { spec: { type: 'LoadBalancer', clusterIP: '10.43.0.9', clusterIPs: ['10.43.0.9'], externalTrafficPolicy: 'Local', healthCheckNodePort: 31000, allocateLoadBalancerNodePorts: true, ports: [{ name: 'http', port: 80, nodePort: 30080 }] } };
+  const patched: Record<string, unknown> = structuredClone({ spec: { ...old.spec, type: 'ClusterIP' } });
+  prepareServiceForUpdate(patched, old);
+  assert.deepEqual(patched.spec, { type: 'ClusterIP', clusterIP: '10.43.0.9', clusterIPs: ['10.43.0.9'], ports: [{ name: 'http', port: 80 }] });
+  const newPort: Record<string, unknown> = structuredClone({ spec: { ...old.spec, type: 'ClusterIP', ports: [{ name: 'http', port: 80, nodePort: 30099 }] } });
+  prepareServiceForUpdate(newPort, old);
+  assert.deepEqual((newPort.spec as { ports: unknown }).ports, [{ name: 'http', port: 80, nodePort: 30099 }], 'a node port the user asked for is kept (and fails validation)');
+});
+
 test('defaulting is idempotent for every kind', () => {
   const tpl = { metadata: { labels: { a: 'b' } }, spec: { containers: [{ name: 'c', image: 'i', ports: [{ containerPort: 80 }], livenessProbe: { httpGet: { port: 80 } } }], volumes: [{ name: 'v' }] } };
   const specs: Record<string, unknown> = {
