@@ -64,7 +64,7 @@ export async function startControllers(creds: ControllerCredentials): Promise<{ 
     startServiceLBController({ client, informers, log: logger('service-lb-controller') }),
   ];
   informers.start();
-  creds.log.info('controllers started: namespace, serviceaccount, root-ca-cert-publisher, replicaset, deployment, job, ttl-after-finished, cronjob, daemonset, statefulset, garbage-collector, node-lifecycle, node-ipam, disruption, resourcequota, endpoints, endpointslice, endpointslice-mirroring; scheduler started');
+  creds.log.info('controllers started: namespace, serviceaccount, root-ca-cert-publisher, replicaset, deployment, job, ttl-after-finished, cronjob, daemonset, statefulset, garbage-collector, node-lifecycle, node-ipam, disruption, resourcequota, endpoints, endpointslice, endpointslice-mirroring, service-lb; scheduler started');
   return {
     async stop() {
       await Promise.all(running.map((c) => c.stop()));
