@@ -3,7 +3,7 @@
 //   node dist/bench/apiserver/list-watch.js [pods = 10000] [watchers = 1000]
 
 import { agent, call, credentialsFrom, median, openWatch, percentile, podBody } from './client.js';
-import { startServer } from './server-process.js';
+import { phase, startServer } from './server-process.js';
 
 const pods = Number(process.argv[2] ?? 10000);
 const watchers = Number(process.argv[3] ?? 1000);
@@ -32,9 +32,13 @@ try {
     }
     return times.sort((x, y) => x - y);
   };
+  phase('list-json');
   const json = await timeList('application/json', '');
+  phase('list-table');
   const tbl = await timeList(tableAccept, '');
+  phase('list-paged');
   const paged = await timeList(tableAccept, '?limit=500');
+  phase('watch-open');
   console.log(`LIST ${pods} pods, 20 times each: JSON p50 ${percentile(json, 50).toFixed(0)} ms p99 ${percentile(json, 99).toFixed(0)} ms; Table p50 ${percentile(tbl, 50).toFixed(0)} ms p99 ${percentile(tbl, 99).toFixed(0)} ms; first page of 500 as kubectl asks (Table) p50 ${percentile(paged, 50).toFixed(0)} ms p99 ${percentile(paged, 99).toFixed(0)} ms`);
 
   // Delivery: every watcher records when it sees the marker pod's event.
@@ -52,6 +56,7 @@ try {
   }
   await call(creds, a, 'POST', '/api/v1/namespaces/default/pods', podBody('marker', 'node-0'));
   const latencies: number[] = [];
+  phase('watch-deliver');
   for (let seq = 0; seq < 20; seq++) {
     const sent = performance.now();
     const patch = JSON.stringify({ metadata: { annotations: { 'marker-seq': String(seq) } } });
@@ -67,6 +72,7 @@ try {
     while ((arrivals.get(String(seq))?.length ?? 0) < watchers && Date.now() < deadline) await new Promise((res) => setTimeout(res, 1));
     for (const t of arrivals.get(String(seq)) ?? []) latencies.push(t - sent);
   }
+  phase('end');
   latencies.sort((x, y) => x - y);
   console.log(`watch delivery to ${watchers} watchers, 20 events: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms (${latencies.length} deliveries of ${20 * watchers})`);
   for (const c of closers) c();

@@ -8,6 +8,14 @@ import { freePort } from '../../test/e2e/harness.js';
 
 const bin = resolve(new URL('.', import.meta.url).pathname, '../../../bin/k8ts');
 
+/**
+ * Under K8TS_BENCH_CPU_PROF, prints the monotonic clock (µs, the clock CPU profiles use)
+ * at a phase boundary, so a profile of the server can be cut into the benchmark's phases.
+ */
+export function phase(name: string): void {
+  if (process.env.K8TS_BENCH_CPU_PROF) console.error(`phase ${name} ${process.hrtime.bigint() / 1000n}`);
+}
+
 export interface BenchServer {
   kubeconfig: string;
   pid: number;
@@ -19,7 +27,9 @@ export interface BenchServer {
 export async function startServer(extraArgs: string[] = []): Promise<BenchServer> {
   const dir = mkdtempSync(join(tmpdir(), 'k8ts-bench-'));
   const port = await freePort();
-  const proc = spawn(process.execPath, [bin, 'server', '--data-dir', dir, '--https-port', String(port), '--disable-agent', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // K8TS_BENCH_CPU_PROF=<dir> writes a CPU profile of the server process there when it stops.
+  const prof = process.env.K8TS_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.K8TS_BENCH_CPU_PROF] : [];
+  const proc = spawn(process.execPath, [...prof, bin, 'server', '--data-dir', dir, '--https-port', String(port), '--disable-agent', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((ok, fail) => {
     let out = '';
     const onData = (b: Buffer) => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryStore } from '../storage/memory.js';
-import { WatchCache, TooOldResourceVersionError, type Delivery, type WatchSink } from './watch-cache.js';
+import { WatchCache, TooOldResourceVersionError, type Delivery, type DeliveryBatch, type WatchSink } from './watch-cache.js';
 import type { KObject } from './kobject.js';
 
 const resourceOf = (key: string) => key.split('/')[2];
@@ -11,8 +11,8 @@ function collector(): WatchSink & { got: Delivery[]; closed: boolean } {
   const s = {
     got: [] as Delivery[],
     closed: false,
-    deliver(batch: Delivery[]) {
-      s.got.push(...batch);
+    deliver(batch: DeliveryBatch) {
+      s.got.push(...batch.items);
       return true;
     },
     close() {
@@ -20,6 +20,12 @@ function collector(): WatchSink & { got: Delivery[]; closed: boolean } {
     },
   };
   return s;
+}
+
+/** The cache is current and has handed what it applied to its watchers (the fan-out runs on the next turn). */
+async function settled(cache: WatchCache): Promise<void> {
+  await cache.sync();
+  await new Promise((r) => setImmediate(r));
 }
 
 async function setup(ringCapacity = 100) {
@@ -34,7 +40,7 @@ test('lists current objects with their resourceVersion, sorted by key', async ()
   await store.create('/registry/pods/default/b', pod('b'));
   const a = await store.create('/registry/pods/default/a', pod('a'));
   await store.create('/registry/services/default/a', pod('svc'));
-  await cache.sync();
+  await settled(cache);
   const items = cache.list('pods');
   assert.deepEqual(items.map((e) => e.obj.metadata.name), ['a', 'b']);
   assert.equal(items[0].obj.metadata.resourceVersion, String(a.modRevision));
@@ -47,11 +53,11 @@ test('a watch from a revision replays what followed it, then goes live, each eve
   const first = await store.create('/registry/pods/default/a', pod('a'));
   await store.create('/registry/pods/default/b', pod('b'));
   await store.delete('/registry/pods/default/a');
-  await cache.sync();
+  await settled(cache);
   const sink = collector();
   cache.watch('pods', first.modRevision, () => true, sink);
   await store.create('/registry/pods/default/c', pod('c'));
-  await cache.sync();
+  await settled(cache);
   assert.deepEqual(sink.got.map((d) => `${d.type} ${d.event.entry.obj.metadata.name}`), ['ADDED b', 'DELETED a', 'ADDED c']);
   cache.close();
 });
@@ -59,7 +65,7 @@ test('a watch from a revision replays what followed it, then goes live, each eve
 test('a watch without a revision starts with the current objects as ADDED', async () => {
   const { store, cache } = await setup();
   await store.create('/registry/pods/default/a', pod('a'));
-  await cache.sync();
+  await settled(cache);
   const sink = collector();
   cache.watch('pods', undefined, () => true, sink);
   assert.deepEqual(sink.got.map((d) => d.type), ['ADDED']);
@@ -69,13 +75,13 @@ test('a watch without a revision starts with the current objects as ADDED', asyn
 test('filters turn updates into ADDED and DELETED as objects start and stop matching', async () => {
   const { store, cache } = await setup();
   const kv = await store.create('/registry/pods/default/a', pod('a', { app: 'x' }));
-  await cache.sync();
+  await settled(cache);
   const sink = collector();
   cache.watch('pods', kv.modRevision, (o) => o.metadata.labels?.app === 'y', sink);
   const kv2 = await store.update('/registry/pods/default/a', pod('a', { app: 'y' }), kv.modRevision);
   const kv3 = await store.update('/registry/pods/default/a', pod('a', { app: 'y', v: '2' }), kv2.modRevision);
   await store.update('/registry/pods/default/a', pod('a', { app: 'z' }), kv3.modRevision);
-  await cache.sync();
+  await settled(cache);
   assert.deepEqual(sink.got.map((d) => d.type), ['ADDED', 'MODIFIED', 'DELETED']);
   cache.close();
 });
@@ -84,35 +90,35 @@ test('a revision older than the ring gets TooOldResourceVersionError', async () 
   const { store, cache } = await setup(3);
   const first = await store.create('/registry/pods/default/p0', pod('p0'));
   for (let i = 1; i < 6; i++) await store.create(`/registry/pods/default/p${i}`, pod(`p${i}`));
-  await cache.sync();
+  await settled(cache);
   assert.throws(() => cache.watch('pods', first.modRevision, () => true, collector()), TooOldResourceVersionError);
   cache.close();
 });
 
 test('every watcher gets the same serialised bytes', async () => {
   const { store, cache } = await setup();
-  await cache.sync();
+  await settled(cache);
   const a = collector();
   const b = collector();
   const rev = cache.currentRevision();
   cache.watch('pods', rev, () => true, a);
   cache.watch('pods', rev, () => true, b);
   await store.create('/registry/pods/default/a', pod('a'));
-  await cache.sync();
+  await settled(cache);
   assert.equal(a.got[0].event.line(), b.got[0].event.line());
   cache.close();
 });
 
 test('a watcher that cannot keep up is closed without stalling the others', async () => {
   const { store, cache } = await setup();
-  await cache.sync();
+  await settled(cache);
   const slow = { closed: false, deliver: () => false, close() { slow.closed = true; } };
   const fast = collector();
   cache.watch('pods', cache.currentRevision(), () => true, slow);
   cache.watch('pods', cache.currentRevision(), () => true, fast);
   await store.create('/registry/pods/default/a', pod('a'));
   await store.create('/registry/pods/default/b', pod('b'));
-  await cache.sync();
+  await settled(cache);
   assert.equal(slow.closed, true);
   assert.equal(fast.got.length, 2);
   cache.close();
@@ -134,7 +140,7 @@ test('triggered watchers see only events whose old or new object carries their v
   const a = await store.create('/registry/pods/default/a', onNode('a', 'n1'));
   await store.create('/registry/pods/default/b', onNode('b', 'n2'));
   await store.update('/registry/pods/default/a', onNode('a', 'n2'), a.modRevision);
-  await cache.sync();
+  await settled(cache);
   assert.deepEqual(onN1.got.map((d) => `${d.type} ${d.event.entry.obj.metadata.name}`), ['ADDED a', 'DELETED a']);
   assert.deepEqual(onN2.got.map((d) => `${d.type} ${d.event.entry.obj.metadata.name}`), ['ADDED b', 'ADDED a']);
   assert.equal(everyone.got.length, 3);

@@ -2,70 +2,17 @@
 // the datastore. LIST and WATCH are served from here, as kube-apiserver's cacher does:
 // each resource keeps its current objects and a bounded ring of recent events, so a
 // watch can resume from any resourceVersion the ring still covers (older ones get 410).
-// Each event is serialised once; every watcher gets the same bytes.
+// Each object is serialised once, when it enters the cache; each event's line once,
+// shared by every watcher (watch-events.ts); the fan-out to watchers is in watch-fanout.ts.
 
 import type { Store, WatchEvent, WatchHandle } from '../storage/store.js';
 import { CompactedError } from '../storage/store.js';
 import type { KObject } from './kobject.js';
+import { CacheEvent, DeliveryBatch, decodeEntry, type CacheEntry, type Delivery, type EventType } from './watch-events.js';
+import { Watchers, WatcherTooSlowError, filteredType, type ObjectFilter, type Subscription, type Trigger, type WatchSink } from './watch-fanout.js';
 
-export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
-
-export interface CacheEntry {
-  key: string;
-  obj: KObject;
-  /** The object serialised, with metadata.resourceVersion set. */
-  json: string;
-  rev: number;
-}
-
-export class CacheEvent {
-  private lines = new Map<EventType, Buffer>();
-  constructor(
-    readonly type: EventType,
-    readonly entry: CacheEntry,
-    readonly prev: CacheEntry | undefined,
-  ) {}
-
-  /** The watch stream line for this event, built once and shared by every JSON watcher. */
-  line(type: EventType = this.type): Buffer {
-    let b = this.lines.get(type);
-    if (!b) {
-      b = Buffer.from(`{"type":"${type}","object":${this.entry.json}}\n`);
-      this.lines.set(type, b);
-    }
-    return b;
-  }
-}
-
-/** What a watcher receives: an event, possibly retyped by its filter (MODIFIED -> ADDED/DELETED). */
-export interface Delivery {
-  type: EventType;
-  event: CacheEvent;
-}
-
-export interface WatchSink {
-  /** Returns false when the watcher cannot keep up; it is then closed. */
-  deliver(batch: Delivery[]): boolean;
-  close(reason?: Error): void;
-}
-
-export type ObjectFilter = (obj: KObject) => boolean;
-
-interface Subscription {
-  filter: ObjectFilter;
-  sink: WatchSink;
-  trigger?: Trigger;
-}
-
-/**
- * A watcher that wants only objects whose indexed field has one value (a kubelet's
- * pods by spec.nodeName) names it, so an event is offered to the few watchers whose
- * value it carries instead of being filtered by every watcher.
- */
-export interface Trigger {
-  index: string;
-  value: string;
-}
+export { CacheEntry, CacheEvent, DeliveryBatch, type Delivery, type EventType } from './watch-events.js';
+export type { ObjectFilter, Trigger, WatchSink } from './watch-fanout.js';
 
 /** Per resource, the fields watchers may trigger on, and how to read them. */
 export type TriggerIndexes = Record<string, Record<string, (obj: KObject) => string>>;
@@ -86,6 +33,12 @@ export class CacheNotReadyError extends Error {
   }
 }
 
+/** A running watch: stop it, or ask up to which revision it has been sent everything (for BOOKMARKs). */
+export interface WatchRegistration {
+  stop(): void;
+  bookmarkRevision(): number;
+}
+
 class ResourceCache {
   readonly entries = new Map<string, CacheEntry>();
   private sorted: CacheEntry[] | undefined;
@@ -93,57 +46,13 @@ class ResourceCache {
   private ringHead = 0;
   /** Every event with rev > ringStart is in the ring. */
   ringStart: number;
-  /** Watchers without a trigger: offered every event. */
-  readonly subs = new Set<Subscription>();
-  /** Watchers with a trigger, by index name, then by value. */
-  readonly triggered = new Map<string, Map<string, Set<Subscription>>>();
+  readonly watchers: Watchers;
+  /** Events applied to the cache but not yet handed to watchers. */
+  pending: CacheEvent[] = [];
 
-  constructor(startRev: number, private readonly capacity: number, readonly indexes: Record<string, (obj: KObject) => string>) {
+  constructor(startRev: number, private readonly capacity: number, indexes: Record<string, (obj: KObject) => string>) {
     this.ringStart = startRev;
-  }
-
-  add(sub: Subscription): void {
-    if (!sub.trigger) {
-      this.subs.add(sub);
-      return;
-    }
-    const byValue = this.triggered.get(sub.trigger.index) ?? new Map<string, Set<Subscription>>();
-    this.triggered.set(sub.trigger.index, byValue);
-    const set = byValue.get(sub.trigger.value) ?? new Set<Subscription>();
-    byValue.set(sub.trigger.value, set);
-    set.add(sub);
-  }
-
-  remove(sub: Subscription): void {
-    if (!sub.trigger) {
-      this.subs.delete(sub);
-      return;
-    }
-    const byValue = this.triggered.get(sub.trigger.index);
-    const set = byValue?.get(sub.trigger.value);
-    set?.delete(sub);
-    if (set && set.size === 0) byValue!.delete(sub.trigger.value);
-  }
-
-  /** The watchers an event may concern: every untriggered one, and those whose value the old or new object carries. */
-  interested(ev: CacheEvent): Iterable<Subscription> {
-    if (this.triggered.size === 0) return this.subs;
-    const out = new Set(this.subs);
-    for (const [index, byValue] of this.triggered) {
-      const read = this.indexes[index];
-      if (!read) continue;
-      for (const o of [ev.entry.obj, ev.prev?.obj]) {
-        if (!o) continue;
-        for (const s of byValue.get(read(o)) ?? []) out.add(s);
-      }
-    }
-    return out;
-  }
-
-  allSubs(): Subscription[] {
-    const out = [...this.subs];
-    for (const byValue of this.triggered.values()) for (const set of byValue.values()) out.push(...set);
-    return out;
+    this.watchers = new Watchers(indexes);
   }
 
   /** Every entry in key order; the array is immutable (a new one is built after a change). */
@@ -204,6 +113,11 @@ export class WatchCache {
   private closed = false;
   private readonly prefix: string;
   private readonly capacity: number;
+  /** Resources with events waiting for the fan-out. */
+  private readonly dirty = new Set<ResourceCache>();
+  private fanOutScheduled = false;
+  /** Every event up to this revision has been handed to the watchers it concerns. */
+  private deliveredRevision = 0;
 
   constructor(private readonly opts: WatchCacheOptions) {
     this.prefix = opts.prefix ?? '/registry/';
@@ -218,8 +132,10 @@ export class WatchCache {
     const { store } = this.opts;
     const res = await store.range(this.prefix);
     this.resources.clear();
+    this.dirty.clear();
     this.revision = res.revision;
     this.startRevision = res.revision;
+    this.deliveredRevision = res.revision;
     for (const kv of res.kvs) {
       const resource = this.opts.resourceOf(kv.key);
       if (resource === undefined) continue;
@@ -246,7 +162,7 @@ export class WatchCache {
     } catch (err) {
       if (!(err instanceof CompactedError)) throw err;
       // History is gone: start over, and close every watcher so clients relist.
-      for (const rc of this.resources.values()) for (const s of rc.allSubs()) s.sink.close(new TooOldResourceVersionError(this.revision, err.compacted));
+      for (const rc of this.resources.values()) for (const s of rc.watchers.all()) s.sink.close(new TooOldResourceVersionError(this.revision, err.compacted));
       await this.start();
     }
   }
@@ -260,8 +176,13 @@ export class WatchCache {
     return rc;
   }
 
+  /**
+   * Applies committed events to the cache at once (so reads that wait for a revision see
+   * it) and leaves handing them to watchers for the next turn of the event loop: the
+   * writers of the batch are acknowledged first, and several batches that commit in the
+   * meantime reach each watcher as one write.
+   */
   private onEvents(events: WatchEvent[]): void {
-    const touched = new Map<ResourceCache, CacheEvent[]>();
     for (const ev of events) {
       const resource = this.opts.resourceOf(ev.kv.key);
       if (resource !== undefined) {
@@ -271,38 +192,31 @@ export class WatchCache {
         const type: EventType = ev.type === 'delete' ? 'DELETED' : prev ? 'MODIFIED' : 'ADDED';
         const ce = new CacheEvent(type, entry, prev);
         rc.apply(ce);
-        const list = touched.get(rc) ?? [];
-        list.push(ce);
-        touched.set(rc, list);
+        if (rc.watchers.size > 0) {
+          rc.pending.push(ce);
+          this.dirty.add(rc);
+        }
       }
       this.revision = Math.max(this.revision, ev.revision);
     }
-    for (const [rc, evs] of touched) {
-      // Batch per watcher, so each gets one write per committed batch.
-      const perSub = new Map<Subscription, CacheEvent[]>();
-      for (const ev of evs) {
-        for (const sub of rc.interested(ev)) {
-          const list = perSub.get(sub);
-          if (list) list.push(ev);
-          else perSub.set(sub, [ev]);
-        }
-      }
-      for (const [sub, list] of perSub) this.send(rc, sub, list);
+    if (this.dirty.size === 0) this.deliveredRevision = this.revision;
+    else if (!this.fanOutScheduled) {
+      this.fanOutScheduled = true;
+      setImmediate(() => this.fanOut());
     }
     this.wakeWaiters();
   }
 
-  private send(rc: ResourceCache, sub: Subscription, events: CacheEvent[]): void {
-    const batch: Delivery[] = [];
-    for (const ev of events) {
-      const type = filteredType(ev, sub.filter);
-      if (type) batch.push({ type, event: ev });
+  private fanOut(): void {
+    this.fanOutScheduled = false;
+    const upTo = this.revision;
+    for (const rc of this.dirty) {
+      const events = rc.pending;
+      rc.pending = [];
+      rc.watchers.fanOut(events);
     }
-    if (batch.length === 0) return;
-    if (!sub.sink.deliver(batch)) {
-      rc.remove(sub);
-      sub.sink.close(new Error('watcher too slow'));
-    }
+    this.dirty.clear();
+    this.deliveredRevision = Math.max(this.deliveredRevision, upTo);
   }
 
   private wakeWaiters(): void {
@@ -363,14 +277,15 @@ export class WatchCache {
 
   /**
    * Starts a watch. With fromRev undefined the watcher first gets ADDED for every
-   * matching object, then live events; otherwise every event after fromRev.
-   * Returns a function that stops the watch.
+   * matching object, then live events; otherwise every event after fromRev. A filter of
+   * undefined matches every object (such watchers share their serialised events).
    */
-  watch(resource: string, fromRev: number | undefined, filter: ObjectFilter, sink: WatchSink, trigger?: Trigger): () => void {
+  watch(resource: string, fromRev: number | undefined, filter: ObjectFilter | undefined, sink: WatchSink, trigger?: Trigger): WatchRegistration {
     const rc = this.resource(resource);
     let initial: Delivery[];
     if (fromRev === undefined) {
-      initial = rc.sortedEntries().filter((e) => filter(e.obj)).map((e) => ({ type: 'ADDED' as const, event: new CacheEvent('ADDED', e, undefined) }));
+      const entries = filter ? rc.sortedEntries().filter((e) => filter(e.obj)) : rc.sortedEntries();
+      initial = entries.map((e) => ({ type: 'ADDED' as const, event: new CacheEvent('ADDED', e, undefined) }));
     } else {
       if (fromRev < rc.ringStart) throw new TooOldResourceVersionError(fromRev, rc.ringStart + 1);
       initial = [];
@@ -379,18 +294,22 @@ export class WatchCache {
         if (type) initial.push({ type, event: ev });
       }
     }
-    const sub: Subscription = { filter, sink, trigger: trigger && rc.indexes[trigger.index] ? trigger : undefined };
-    rc.add(sub);
-    if (initial.length > 0 && !sink.deliver(initial)) {
-      rc.remove(sub);
-      sink.close(new Error('watcher too slow'));
+    // The initial events reach up to the current revision; the fan-out skips what they hold.
+    const sub: Subscription = { filter, sink, trigger, startedAt: this.revision };
+    rc.watchers.add(sub);
+    if (initial.length > 0 && !sink.deliver(new DeliveryBatch(initial))) {
+      rc.watchers.remove(sub);
+      sink.close(new WatcherTooSlowError());
     }
-    return () => { rc.remove(sub); };
+    return {
+      stop: () => rc.watchers.remove(sub),
+      bookmarkRevision: () => Math.max(sub.startedAt, this.deliveredRevision),
+    };
   }
 
   watcherCount(): number {
     let n = 0;
-    for (const rc of this.resources.values()) n += rc.allSubs().length;
+    for (const rc of this.resources.values()) n += rc.watchers.size;
     return n;
   }
 
@@ -398,9 +317,9 @@ export class WatchCache {
     this.closed = true;
     this.handle?.close();
     for (const rc of this.resources.values()) {
-      for (const s of rc.allSubs()) s.sink.close();
-      rc.subs.clear();
-      rc.triggered.clear();
+      for (const s of rc.watchers.all()) s.sink.close();
+      rc.watchers.clear();
+      rc.pending = [];
     }
   }
 }
@@ -418,20 +337,4 @@ export function lowerBound(entries: readonly CacheEntry[], key: string): number 
     else hi = mid;
   }
   return lo;
-}
-
-/** The event type a watcher with this filter sees, or undefined if it sees nothing. */
-function filteredType(ev: CacheEvent, filter: ObjectFilter): EventType | undefined {
-  const now = filter(ev.entry.obj);
-  if (ev.type !== 'MODIFIED') return now ? ev.type : undefined;
-  const before = ev.prev ? filter(ev.prev.obj) : false;
-  if (now) return before ? 'MODIFIED' : 'ADDED';
-  return before ? 'DELETED' : undefined;
-}
-
-function decodeEntry(key: string, value: string, rev: number): CacheEntry {
-  const obj = JSON.parse(value) as KObject;
-  obj.metadata = obj.metadata ?? {};
-  obj.metadata.resourceVersion = String(rev);
-  return { key, obj, json: JSON.stringify(obj), rev };
 }

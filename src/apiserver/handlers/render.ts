@@ -33,14 +33,14 @@ export function table(ctx: ServerContext, scope: RequestScope, objs: KObject[], 
 }
 
 /** One object's body: its JSON as stored when no conversion is needed, so nothing is re-serialised. */
-export function objectBody(ctx: ServerContext, scope: RequestScope, entry: { obj: KObject; json?: string }): string | object {
+export function objectBody(ctx: ServerContext, scope: RequestScope, entry: { obj: KObject; bytes?: Buffer }): Buffer | object {
   switch (scope.out.view) {
     case 'table':
       return table(ctx, scope, [entry.obj], { resourceVersion: entry.obj.metadata.resourceVersion });
     case 'metadata':
       return partialMetadata(entry.obj, scope.out.viewVersion);
     default:
-      if (entry.json !== undefined && entry.obj.apiVersion === apiVersionOf(scope.r)) return entry.json;
+      if (entry.bytes !== undefined && entry.obj.apiVersion === apiVersionOf(scope.r)) return entry.bytes;
       return toServed(ctx, scope.r, entry.obj);
   }
 }
@@ -64,6 +64,7 @@ export function listBody(ctx: ServerContext, scope: RequestScope, items: CacheEn
     default: {
       const apiVersion = apiVersionOf(r);
       const parts = items.map((e) => (e.obj.apiVersion === apiVersion ? e.json : JSON.stringify(toServed(ctx, r, e.obj))));
+      // Only YAML comes this way (JSON lists are assembled from bytes in list-body.ts).
       return `{"kind":${JSON.stringify(r.listKind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(listMeta)},"items":[${parts.join(',')}]}`;
     }
   }

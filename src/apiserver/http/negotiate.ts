@@ -52,10 +52,12 @@ export function negotiate(accept: string | undefined): Negotiated {
   throw errors.notAcceptable(`only the following media types are accepted: application/json, application/yaml`);
 }
 
-export function sendBody(res: ServerResponse, code: number, body: string | object, yaml = false, headers: Record<string, string> = {}): void {
-  let text: string;
-  if (yaml) text = stringify(typeof body === 'string' ? JSON.parse(body) : body);
-  else text = typeof body === 'string' ? body : JSON.stringify(body);
+/** Sends a body: an object, or JSON already serialised (a string, or bytes as the watch cache holds them). */
+export function sendBody(res: ServerResponse, code: number, body: string | Buffer | object, yaml = false, headers: Record<string, string> = {}): void {
+  let text: string | Buffer;
+  const serialised = typeof body === 'string' || Buffer.isBuffer(body);
+  if (yaml) text = stringify(serialised ? JSON.parse(body.toString()) : body);
+  else text = serialised ? body : JSON.stringify(body);
   res.writeHead(code, { 'Content-Type': yaml ? 'application/yaml' : 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }

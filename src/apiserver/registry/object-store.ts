@@ -8,8 +8,8 @@ import type { ResourceType } from '../../api/resources.js';
 import { KeyExistsError, KeyNotFoundError, RevisionMismatchError, CompactedError, type Store, type KeyValue } from '../../storage/store.js';
 import { ApiError, errors } from '../errors.js';
 import { clone, type KObject } from '../kobject.js';
-import type { CacheEntry, ObjectFilter, WatchCache } from '../watch-cache.js';
-import { CacheNotReadyError, lowerBound } from '../watch-cache.js';
+import type { ObjectFilter, WatchCache } from '../watch-cache.js';
+import { CacheEntry, CacheNotReadyError, lowerBound } from '../watch-cache.js';
 import type { AdmissionRequest, FieldError, ObjectHooks, UserInfo } from './hooks.js';
 import { listPrefix, objectKey } from './keys.js';
 import { gracePeriodFor, prepareForCreate, specFinalizers, specOf, tracksGeneration } from './strategy.js';
@@ -149,7 +149,7 @@ export class ObjectStore {
           }
           lastKey = kv.key;
           const obj = decode(kv);
-          if (filter(obj)) items.push({ key: kv.key, obj, json: JSON.stringify(obj), rev: kv.modRevision });
+          if (filter(obj)) items.push(CacheEntry.of(kv.key, obj, kv.modRevision));
         }
         if (more || !res.more || res.kvs.length === 0) {
           more = more || (res.more && limit > 0 && items.length >= limit);
