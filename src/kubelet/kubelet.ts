@@ -19,6 +19,7 @@ import type { EndpointDrain } from './drain.js';
 import { kubernetesServiceEnv, type EnvSources } from './env.js';
 import { defaultDns, type DnsSettings } from './etc-files.js';
 import { ImageManager, type Recorder } from './images.js';
+import { PodIndexedRuntime } from './indexed-runtime.js';
 import type { PodNetwork, VolumeManager } from './interfaces.js';
 import { L_MANAGED, L_POD_NAME, L_POD_NAMESPACE, L_POD_UID } from './labels.js';
 import { PodWorkers } from './pod-workers.js';
@@ -116,13 +117,15 @@ export class Kubelet {
       },
     });
     let syncer: PodSyncer | undefined;
+    // Per-pod listings from an index of each pod's ids, not from every record the runtime holds.
+    const runtime = new PodIndexedRuntime(o.runtime, { now: () => this.clock.now() });
     this.probes = new ProbeManager({
-      runtime: o.runtime, clock: this.clock, record,
+      runtime, clock: this.clock, record,
       onChange: (uid) => this.workers.poke(uid),
       podIP: (uid) => syncer?.podIP(uid) ?? '',
     });
     const deps: SyncDeps = {
-      runtime: o.runtime, images, network: o.network, volumes: o.volumes,
+      runtime, images, network: o.network, volumes: o.volumes,
       cgroups: o.cgroups ?? new CgroupV1PodCgroups(), probes: this.probes,
       status: new StatusManager(client, o.log), backoff, clock: this.clock, record, log: o.log,
       rootDir: o.rootDir, logRoot: o.logRoot ?? path.join(o.rootDir, 'logs'),
