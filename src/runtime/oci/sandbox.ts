@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { OciRuntimeError, type PodSandboxConfig } from '../cri.js';
 import { DEFAULT_SHM_BYTES } from './defaults.js';
 import { createUserNamespaceSandbox } from './userns.js';
+import { isMounted } from './image/rootfs.js';
 
 const run = promisify(execFile);
 
@@ -81,10 +82,8 @@ async function unmount(path: string): Promise<void> {
   }
 }
 
-export async function isMounted(path: string): Promise<boolean> {
-  const mounts = await readFile('/proc/self/mountinfo', 'utf8');
-  return mounts.split('\n').some((l) => l.split(' ')[4] === path);
-}
+// One mount-point test for the runtime: stats first, the mount table only when they cannot tell.
+export { isMounted };
 
 /** Unmounts namespaces and shm and removes the sandbox's files; safe to repeat. */
 export async function teardownSandbox(p: SandboxPaths): Promise<void> {

@@ -1,8 +1,8 @@
 // Container root filesystems: an overlayfs mount per container at
 // <containers>/<id>/rootfs, with the image's snapshot chain as lowerdir (top first)
 // and the container's own upper and work dirs, so writes never reach the snapshots.
-import { mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { SnapshotError } from './errors.js';
 import type { ImageRecord } from './image-records.js';
 import { mountOverlay, unmount } from './os-tools.js';
@@ -87,8 +87,16 @@ export class RootfsManager {
   }
 }
 
-/** Whether a path is a mount point, from /proc/self/mountinfo (octal escapes decoded). */
+/**
+ * Whether a path is a mount point. A path on another device than its directory is one:
+ * two stats, where the mount table (read for every sandbox of every listing) grows with
+ * each pod. Only a bind mount within one filesystem looks like its directory; for that
+ * case, and for a path not mounted, /proc/self/mountinfo (octal escapes decoded) answers.
+ */
 export async function isMounted(path: string): Promise<boolean> {
+  const [self, parent] = await Promise.all([stat(path).catch(() => null), stat(dirname(path)).catch(() => null)]);
+  if (!self) return false;
+  if (parent && self.dev !== parent.dev) return true;
   const info = await readFile('/proc/self/mountinfo', 'utf8');
   for (const line of info.split('\n')) {
     const f = line.split(' ');
