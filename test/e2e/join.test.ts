@@ -157,7 +157,7 @@ describe('k8ts agent joins k8ts server', { skip: otherAgent ? 'another k8ts node
     assert.match(server.ok('1.27', ['exec', 'joined', '--', 'echo', 'over-spdy']), /over-spdy/);
   });
 
-  test('the node\'s stats summary, through the API server\'s node proxy', () => {
+  test('the node\'s stats summary and resource metrics, through the API server\'s node proxy', () => {
     const summary = JSON.parse(k('get', '--raw', `/api/v1/nodes/${nodeName}/proxy/stats/summary`));
     assert.equal(summary.node.nodeName, nodeName);
     assert.ok(summary.node.memory.workingSetBytes > 0);
@@ -169,6 +169,9 @@ describe('k8ts agent joins k8ts server', { skip: otherAgent ? 'another k8ts node
     assert.deepEqual(p.containers.map((c: { name: string }) => c.name), ['joined']);
     assert.ok(p.memory.workingSetBytes > 0, 'the container\'s memory from its cgroup');
     assert.ok(p.cpu.usageCoreNanoSeconds > 0, 'the container\'s CPU from its cgroup');
+    const metrics = k('get', '--raw', `/api/v1/nodes/${nodeName}/proxy/metrics/resource`);
+    assert.match(metrics, /^container_memory_working_set_bytes\{container="joined",namespace="default",pod="joined"\} [1-9]\d* \d+$/m);
+    assert.match(metrics, /^node_cpu_usage_seconds_total [\d.e+]+ \d+$/m);
   });
 
   test('SIGTERM stops the agent cleanly; restarted without the token it reuses its credentials', async () => {

@@ -14,3 +14,4 @@ export { serveRemoteCommand, type RemoteCommandOptions } from './remote-command.
 export { logOptions } from './logs-handler.js';
 export { HttpError } from './http-errors.js';
 export { StatsSummaryProvider, parseProcStatCpu, parseMeminfoBytes, nanoCores, type Summary, type PodSummary, type ContainerSummary, type StatsSummaryOptions } from './stats-summary.js';
+export { renderResourceMetrics } from './resource-metrics.js';

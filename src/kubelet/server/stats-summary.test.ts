@@ -76,7 +76,7 @@ test('the summary sums containers per pod and gives rates from consecutive sampl
   assert.ok((second.pods[1].containers[0].cpu.usageNanoCores ?? 0) > 0);
 });
 
-test('GET /stats/summary on the streaming server, for the API server\'s certificate only', async (t) => {
+test('GET /stats/summary and /metrics/resource on the streaming server, for the API server\'s certificate only', async (t) => {
   const pki = await makePki();
   const pod = await makePod();
   t.after(() => pod.cleanup());
@@ -98,5 +98,9 @@ test('GET /stats/summary on the streaming server, for the API server\'s certific
   assert.equal(ok.type, 'application/json');
   assert.equal(JSON.parse(ok.body).node.nodeName, 'n1');
   assert.equal((await get('/stats/summary', pki.other)).status, 403);
+  const metrics = await get('/metrics/resource', pki.apiClient);
+  assert.equal(metrics.status, 200);
+  assert.match(metrics.type ?? '', /^text\/plain; version=0\.0\.4/);
+  assert.match(metrics.body, /^node_memory_working_set_bytes \d+ \d+$/m);
   assert.equal((await get('/stats/other', pki.apiClient)).status, 404);
 });

@@ -18,6 +18,8 @@ import { ContainerUnavailableError, type ContainerLocator } from './locator.js';
 import { serveLogs } from './logs-handler.js';
 import { serveRemoteCommand, type RemoteCommandOptions } from './remote-command.js';
 import { HttpError, rejectUpgrade, sendText } from './http-errors.js';
+import { renderResourceMetrics } from './resource-metrics.js';
+import type { Summary } from './stats-summary.js';
 import { portForwardProtocol, servePortForward, type PortForwarder } from './spdy/port-forward.js';
 import { serveSpdyRemoteCommand, spdyRemoteCommandProtocols } from './spdy/remote-command.js';
 import { SpdySession } from './spdy/session.js';
@@ -38,8 +40,8 @@ export interface StreamingServerOptions {
   allowedCommonNames?: string[];
   /** Connects to a pod's port for port-forward; without it port-forward answers 501. */
   portForwarder?: PortForwarder;
-  /** Serves GET /stats/summary; without it that path is 404. */
-  stats?: { summary(): Promise<unknown> };
+  /** Serves GET /stats/summary and /metrics/resource; without it those paths are 404. */
+  stats?: { summary(): Promise<Summary> };
   log?: Logger;
 }
 
@@ -58,11 +60,13 @@ type Route =
   | { kind: 'logs' | 'exec' | 'attach'; namespace: string; pod: string; container: string }
   | { kind: 'portForward'; namespace: string; pod: string }
   | { kind: 'healthz' }
-  | { kind: 'statsSummary' };
+  | { kind: 'statsSummary' }
+  | { kind: 'resourceMetrics' };
 
 export function parseRoute(pathname: string): Route | undefined {
   if (pathname === '/healthz') return { kind: 'healthz' };
   if (pathname === '/stats/summary' || pathname === '/stats/summary/') return { kind: 'statsSummary' };
+  if (pathname === '/metrics/resource') return { kind: 'resourceMetrics' };
   const parts = pathname.split('/').filter(Boolean).map(decodeURIComponent);
   const [verb, namespace, pod, container] = parts;
   if (verb === 'portForward' && parts.length === 3) return { kind: 'portForward', namespace, pod };
@@ -154,6 +158,14 @@ export class StreamingServer {
         res.end(body);
         return;
       }
+      case 'resourceMetrics': {
+        if (req.method !== 'GET') throw new HttpError(405, 'Method Not Allowed');
+        if (!this.opts.stats) throw new HttpError(404, '404 page not found');
+        const body = renderResourceMetrics(await this.opts.stats.summary());
+        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+        res.end(body);
+        return;
+      }
       case 'logs': {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'Method Not Allowed');
         return serveLogs(req, res, url.searchParams, { ...route, locator: this.opts.locator, runtime: this.opts.runtime });
@@ -167,7 +179,7 @@ export class StreamingServer {
     this.authenticate(req);
     const url = new URL(req.url ?? '/', 'https://node');
     const route = parseRoute(url.pathname);
-    if (!route || route.kind === 'healthz' || route.kind === 'logs' || route.kind === 'statsSummary') throw new HttpError(404, '404 page not found');
+    if (!route || route.kind === 'healthz' || route.kind === 'logs' || route.kind === 'statsSummary' || route.kind === 'resourceMetrics') throw new HttpError(404, '404 page not found');
     const upgrade = (req.headers.upgrade ?? '').toLowerCase();
     const spdy = upgrade === 'spdy/3.1';
     if (upgrade !== 'websocket' && !spdy) throw new HttpError(400, `unsupported upgrade protocol ${JSON.stringify(req.headers.upgrade ?? '')}: want websocket or SPDY/3.1`);
