@@ -48,7 +48,9 @@ import { readOrCreateJoinToken } from './join/token.js';
 const usage = `usage: k8ts server [flags]
 
   --data-dir DIR          where state, certificates and the kubeconfig live (default /var/lib/k8ts)
-  --bind-address ADDR     address the API server listens on (default 127.0.0.1)
+  --bind-address ADDR     address the API server listens on (default 127.0.0.1; 0.0.0.0 for agents on other machines)
+  --advertise-address IP  address clients, agents and pods reach the API server at (default: the bind address,
+                          or this machine's first non-loopback IPv4 when binding a wildcard)
   --https-port PORT       port of the API server (default 6443)
   --datastore KIND        sqlite (default) or memory
   --disable-agent         run the control plane only, no node agent on this machine
@@ -135,7 +137,7 @@ export async function runServer(args: string[]): Promise<number> {
       values: {
         'data-dir': '/var/lib/k8ts', 'bind-address': '127.0.0.1', 'https-port': '6443', datastore: 'sqlite',
         'default-not-ready-toleration-seconds': '300', 'default-unreachable-toleration-seconds': '300',
-        'scheduler-config': undefined, 'node-monitor-grace-period': '40s',
+        'scheduler-config': undefined, 'node-monitor-grace-period': '40s', 'advertise-address': undefined,
       },
       switches: ['disable-agent', 'disable-controllers', 'help'],
       repeated: ['tls-san'],
@@ -195,7 +197,13 @@ export async function runServer(args: string[]): Promise<number> {
   const log = logger('server');
   const started = Date.now();
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const advertise = bindAddress === '0.0.0.0' || bindAddress === '::' ? '127.0.0.1' : bindAddress;
+  // Where clients, agents on other machines and the `kubernetes` Service reach this server:
+  // a wildcard bind is reached at this machine's own address.
+  const advertise = flags.values['advertise-address'] ?? (bindAddress === '0.0.0.0' || bindAddress === '::' ? primaryIPv4() : bindAddress);
+  if (isIP(advertise) === 0) {
+    process.stderr.write(`k8ts server: invalid --advertise-address ${JSON.stringify(advertise)}: want an IP address\n`);
+    return 2;
+  }
   // Agents on other machines reach the server at this machine's address (or a --tls-san), which its certificate must name.
   const sans = flags.lists['tls-san'] ?? [];
   const pki = await ensureClusterPki(join(dataDir, 'tls'), {
