@@ -69,9 +69,12 @@ export class CgroupV1PodCgroups implements PodCgroups {
 
   async remove(uid: string, qos?: QosClass): Promise<void> {
     const classes: QosClass[] = qos ? [qos] : ['Guaranteed', 'Burstable', 'BestEffort'];
+    // Every hierarchy, not only the controllers set up here: the OCI runtime creates the
+    // pod's directory as its containers' parent in all of them (hugetlb, systemd, unified).
+    const hierarchies = await mountedHierarchies(this.root);
     for (const q of classes) {
       const name = podCgroupName(uid, q, this.top);
-      for (const c of CONTROLLERS) await removeTree(path.join(this.root, c, name));
+      for (const c of hierarchies) await removeTree(path.join(this.root, c, name));
     }
   }
 
@@ -103,7 +106,13 @@ export class CgroupV1PodCgroups implements PodCgroups {
 
 /** Removes the whole hierarchy (tests, after their pods are gone). */
 export async function removeCgroupHierarchy(top: string, root = '/sys/fs/cgroup'): Promise<void> {
-  for (const c of CONTROLLERS) await removeTree(path.join(root, c, top));
+  for (const c of await mountedHierarchies(root)) await removeTree(path.join(root, c, top));
+}
+
+/** The hierarchies under root (v1 controllers, named ones such as systemd, and the cgroup2 `unified`). */
+async function mountedHierarchies(root: string): Promise<string[]> {
+  const names = await readdir(root).catch(() => [] as string[]);
+  return [...new Set([...CONTROLLERS, ...names])];
 }
 
 /** rmdir depth first: v1 cgroup directories cannot be removed recursively in one go. */
