@@ -16,17 +16,20 @@ export class CacheEntry {
     readonly rev: number,
   ) {}
 
-  private metadataViews: Record<string, Buffer> | undefined;
+  private metadataViews: Record<string, string> | undefined;
 
-  /** The object as a PartialObjectMetadata of meta.k8s.io/viewVersion (what Table rows carry), serialised once. */
-  partialMetadata(viewVersion: string): Buffer {
+  /**
+   * The object as a PartialObjectMetadata of meta.k8s.io/viewVersion (what Table rows
+   * carry), serialised once; a string, because Table rows are assembled as text.
+   */
+  partialMetadata(viewVersion: string): string {
     this.metadataViews ??= {};
-    let b = this.metadataViews[viewVersion];
-    if (!b) {
-      b = Buffer.from(`{"kind":"PartialObjectMetadata","apiVersion":${JSON.stringify(`meta.k8s.io/${viewVersion}`)},"metadata":${JSON.stringify(this.obj.metadata)}}`);
-      this.metadataViews[viewVersion] = b;
+    let m = this.metadataViews[viewVersion];
+    if (m === undefined) {
+      m = `{"kind":"PartialObjectMetadata","apiVersion":${JSON.stringify(`meta.k8s.io/${viewVersion}`)},"metadata":${JSON.stringify(this.obj.metadata)}}`;
+      this.metadataViews[viewVersion] = m;
     }
-    return b;
+    return m;
   }
 
   /** The JSON as a string (decoded from bytes each time: the bytes are what lists and watches send). */

@@ -4,6 +4,7 @@ import { errors } from '../errors.js';
 import { sendBody } from '../http/negotiate.js';
 import type { ObjectPredicate } from '../seams.js';
 import { warningHeaders, type RequestScope, type ServerContext } from './context.js';
+import { jsonListPieces, sendPieces, tableListPieces } from './list-body.js';
 import { listBody, objectBody } from './render.js';
 
 export async function handleGet(ctx: ServerContext, scope: RequestScope): Promise<void> {
@@ -45,6 +46,9 @@ export async function handleList(ctx: ServerContext, scope: RequestScope): Promi
     resourceVersion: query.get('resourceVersion') ?? undefined,
     resourceVersionMatch: query.get('resourceVersionMatch') ?? undefined,
   });
-  const body = listBody(ctx, scope, result.items, { resourceVersion: result.resourceVersion, continue: result.continueToken, remainingItemCount: result.remainingItemCount });
-  sendBody(scope.res, 200, body, scope.out.yaml, warningHeaders(scope));
+  const meta = { resourceVersion: result.resourceVersion, continue: result.continueToken, remainingItemCount: result.remainingItemCount };
+  // JSON objects and Tables are assembled from the cache's serialised bytes; YAML and metadata views are built as objects.
+  if (!scope.out.yaml && scope.out.view === 'object') return sendPieces(scope, jsonListPieces(ctx, scope, result.items, meta));
+  if (!scope.out.yaml && scope.out.view === 'table') return sendPieces(scope, tableListPieces(ctx, scope, result.items, meta));
+  sendBody(scope.res, 200, listBody(ctx, scope, result.items, meta), scope.out.yaml, warningHeaders(scope));
 }
