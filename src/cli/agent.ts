@@ -10,6 +10,7 @@ import { OciRuntimeService } from '../runtime/oci/runtime.js';
 import { CniPodNetwork } from '../network/cni/index.js';
 import { ClusterDns, ensureDnsAddress } from '../network/dns/index.js';
 import { ServiceProxy } from '../network/proxy/index.js';
+import { PodRouteManager } from '../network/routes/index.js';
 import { Kubelet } from '../kubelet/kubelet.js';
 import { NodeStatusManager, waitForPodCIDR } from '../kubelet/node/index.js';
 import { PodVolumeManager } from '../kubelet/volumes/index.js';
@@ -81,6 +82,9 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
 
   const network = new CniPodNetwork({ dataDir: o.dataDir, podCIDR, log: logger('cni') });
   await network.setUpNode();
+  // host-gw: a route to every other node's pod CIDR via its InternalIP (nodes on one L2 network).
+  const podRoutes = new PodRouteManager({ client: o.client, nodeName, clusterCIDR: '10.42.0.0/16', log: logger('routes') });
+  await podRoutes.start();
   // Cluster DNS answers on every node at the DNS service address, which pods reach through their bridge.
   await ensureDnsAddress(clusterDnsIP);
   const dns = new ClusterDns({ client: o.client, clusterDomain: 'cluster.local', listen: [{ address: clusterDnsIP, port: 53 }], log: logger('dns') });
@@ -109,6 +113,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
       await dns.stop();
       // Rules stay in place across agent restarts, as the pods they serve do.
       await proxy.stop();
+      await podRoutes.stop();
       await volumes.stop();
       node.stop();
       // Pods outlive the agent under conmon: the network and runtime stay as they are.

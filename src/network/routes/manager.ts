@@ -1,0 +1,155 @@
+// PodRouteManager: the host-gw backend of the pod network. It follows the Nodes and keeps
+// one kernel route per other node's pod CIDR, via that node's InternalIP, so that pods
+// on different nodes reach each other with their own addresses. Level-triggered: each
+// sync compares the whole Node cache with the kernel's routes of our protocol, so a
+// missed event, a route someone deleted, or a restart in between never matters.
+import { Informer, silentLogger, type ListWatchClient, type Logger } from '../../client/index.js';
+import { computeDesiredRoutes, type NodeLike, type PodRoute } from './desired.js';
+import { IpRouteTable, type KernelRoute, type RouteTable } from './kernel.js';
+
+export interface PodRouteManagerOptions {
+  client: ListWatchClient;
+  /** This node: its own pod CIDR is on its bridge and needs no route. */
+  nodeName: string;
+  log?: Logger;
+  /** Only pod CIDRs inside it are routed. Default 10.42.0.0/16. */
+  clusterCIDR?: string;
+  /** Default: the main table through `ip`, protocol 75, metric 75. */
+  routes?: RouteTable;
+  /** The kernel is compared with the Nodes this often even without events; default 30 s. */
+  resyncMs?: number;
+  /** Shortest gap between two syncs, to batch bursts of Node updates; default 50 ms. */
+  minSyncIntervalMs?: number;
+  /** A failed sync is retried after this long; default 2 s. */
+  retryMs?: number;
+}
+
+function sameRoute(k: KernelRoute, d: PodRoute, metric: number): boolean {
+  return k.dst === d.dst && k.via === d.via && k.dev === d.dev && k.metric === metric;
+}
+
+export class PodRouteManager {
+  private readonly nodes: Informer<NodeLike>;
+  private readonly log: Logger;
+  private readonly routes: RouteTable;
+  private readonly clusterCIDR: string;
+  private readonly metric: number;
+  private timer?: NodeJS.Timeout;
+  private resyncTimer?: NodeJS.Timeout;
+  private syncing?: Promise<void>;
+  private lastSync = 0;
+  private stopped = false;
+  /** Why each node has no route, as last logged: each reason is logged once, not every sync. */
+  private readonly reasons = new Map<string, string>();
+
+  constructor(private readonly opts: PodRouteManagerOptions) {
+    this.log = opts.log ?? silentLogger;
+    const table = opts.routes ?? new IpRouteTable();
+    this.routes = table;
+    this.metric = table.metric;
+    this.clusterCIDR = opts.clusterCIDR ?? '10.42.0.0/16';
+    this.nodes = new Informer<NodeLike>({ client: opts.client, resource: { group: '', version: 'v1', resource: 'nodes' }, log: this.log });
+    const kick = () => this.requestSync();
+    this.nodes.addEventHandler({ onAdd: kick, onUpdate: kick, onDelete: kick });
+  }
+
+  /** Lists the Nodes, then brings the routes in line once before returning. */
+  async start(): Promise<void> {
+    this.nodes.start();
+    if (!(await this.nodes.waitForSync()) || this.stopped) return;
+    await this.syncNow().catch((err: unknown) => this.failed(err));
+    this.scheduleResync();
+  }
+
+  /** Stops following the Nodes. The routes stay: pods keep talking while the agent restarts. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.resyncTimer) clearTimeout(this.resyncTimer);
+    await this.nodes.stop();
+    await this.syncing?.catch(() => {});
+  }
+
+  /** Deletes every route of our protocol (node uninstall); works without start. Answers how many. */
+  async removeAll(): Promise<number> {
+    await this.syncing?.catch(() => {});
+    const own = await this.routes.listOwn();
+    for (const r of own) await this.routes.delete(r);
+    return own.length;
+  }
+
+  /** Syncs now (after a sync already running), for tests and start. */
+  async syncNow(): Promise<void> {
+    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    while (this.syncing) await this.syncing.catch(() => {});
+    this.syncing = this.sync().finally(() => { this.syncing = undefined; this.lastSync = Date.now(); });
+    await this.syncing;
+  }
+
+  private requestSync(delayMs?: number): void {
+    if (this.stopped || this.timer || !this.nodes.hasSynced()) return;
+    const gap = this.opts.minSyncIntervalMs ?? 50;
+    const wait = delayMs ?? Math.max(0, this.lastSync + gap - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.stopped) return;
+      this.syncNow().catch((err: unknown) => this.failed(err));
+    }, wait);
+  }
+
+  private failed(err: unknown): void {
+    this.log.error(`pod routes: sync failed, retrying: ${err instanceof Error ? err.message : String(err)}`);
+    this.requestSync(this.opts.retryMs ?? 2000);
+  }
+
+  private scheduleResync(): void {
+    if (this.stopped) return;
+    this.resyncTimer = setTimeout(() => {
+      this.requestSync();
+      this.scheduleResync();
+    }, this.opts.resyncMs ?? 30_000);
+    this.resyncTimer.unref?.();
+  }
+
+  private async sync(): Promise<void> {
+    const local = await this.routes.localAddresses();
+    const { routes: desired, skipped } = computeDesiredRoutes(this.nodes.lister.list(), this.opts.nodeName, local, this.clusterCIDR);
+    const own = await this.routes.listOwn();
+    // Deletions first: a node whose CIDR moved to another node must lose its route
+    // before the new owner's replaces it (else both briefly point at one prefix).
+    for (const k of own) {
+      if (!desired.some((d) => sameRoute(k, d, this.metric))) {
+        await this.routes.delete(k);
+        this.log.info(`pod routes: removed ${k.dst} via ${k.via} dev ${k.dev}`);
+      }
+    }
+    let firstError: unknown;
+    for (const d of desired) {
+      if (own.some((k) => sameRoute(k, d, this.metric))) continue;
+      try {
+        if (await this.routes.foreignRouteAt(d.dst)) {
+          skipped.push({ node: d.node, reason: `a route to ${d.dst} at metric ${this.metric} that k8ts did not make is in the way; leaving it alone` });
+          continue;
+        }
+        await this.routes.replace(d);
+        this.log.info(`pod routes: ${d.dst} via ${d.via} dev ${d.dev} (node ${d.node})`);
+      } catch (err) {
+        // One bad route (a device going down, say) must not hold back the others.
+        firstError ??= err;
+      }
+    }
+    this.logReasons(skipped);
+    if (firstError !== undefined) throw firstError;
+  }
+
+  private logReasons(skipped: Array<{ node: string; reason: string }>): void {
+    const now = new Set<string>();
+    for (const s of skipped) {
+      now.add(s.node);
+      if (this.reasons.get(s.node) === s.reason) continue;
+      this.reasons.set(s.node, s.reason);
+      this.log.info(`pod routes: no route to node ${s.node}'s pods: ${s.reason}`);
+    }
+    for (const node of [...this.reasons.keys()]) if (!now.has(node)) this.reasons.delete(node);
+  }
+}
