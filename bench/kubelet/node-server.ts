@@ -9,7 +9,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, k8tsBin, repoRoot } from '../../test/e2e/harness.js';
-import { agent, call, credentialsFrom, type Credentials } from '../apiserver/client.js';
+import { agent as agentFor, call, credentialsFrom, type Credentials } from '../apiserver/client.js';
 import type { Agent } from 'node:https';
 
 export const benchImage = 'k8ts.test/busybox:latest';
@@ -50,7 +50,10 @@ export interface NodeServer {
   creds: Credentials;
   http: Agent;
   dataDir: string;
+  /** The `k8ts server` process. */
   pid: number;
+  /** The process running the node agent: the server's own, or a `k8ts agent`. */
+  agentPid: number;
   nodeName: string;
   /** The tail of the server's output, for error reports. */
   output(): string;
@@ -67,6 +70,12 @@ export interface NodeServerOptions {
   cpuProfDir?: string;
   /** The test image's OCI archive to import into the node's runtime. */
   imageArchive: string;
+  /**
+   * Runs the node agent as its own `k8ts agent --server URL --token-file F` process (the
+   * server with --disable-agent), so its cost can be measured apart; default: the
+   * server's in-process agent.
+   */
+  standaloneAgent?: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -75,10 +84,51 @@ export async function startNodeServer(o: NodeServerOptions): Promise<NodeServer>
   if (spawnSync('ip', ['link', 'show', 'k8ts0'], { stdio: 'ignore' }).status === 0) throw new AgentBusyError();
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-bench-node-'));
   const port = await freePort();
+  const server = launch(o, ['server', '--data-dir', dataDir, '--https-port', String(port), ...(o.standaloneAgent ? ['--disable-agent'] : []), ...(o.args ?? [])], /ready in \d+ ms/);
+  let agent: Launched | undefined;
+  const agentDir = join(dataDir, 'node');
+  const stop = async () => {
+    // The agent first: pods live on under conmon once it is gone, so they must be deleted before.
+    if (agent) await agent.stop();
+    await server.stop();
+    cleanMachine(dataDir);
+  };
+  try {
+    await server.ready;
+    const creds = credentialsFrom(join(dataDir, 'kubeconfig.yaml'));
+    let runtimeRoot = join(dataDir, 'runtime');
+    if (o.standaloneAgent) {
+      agent = launch(o, ['agent', '--server', creds.server, '--token-file', join(dataDir, 'token'), '--data-dir', agentDir], /node agent ready/);
+      await agent.ready;
+      runtimeRoot = join(agentDir, 'runtime');
+    }
+    execFileSync(process.execPath, [k8tsBin, 'ctr', '--root', runtimeRoot, 'image', 'import', o.imageArchive], { stdio: 'ignore' });
+    const http = agentFor(creds, 32);
+    const output = () => server.output() + (agent ? `\n--- agent:\n${agent.output()}` : '');
+    const nodeName = await readyNode(creds, http, output);
+    return {
+      creds, http, dataDir, nodeName, output, pid: server.proc.pid!, agentPid: (agent ?? server).proc.pid!, stop,
+      deletePods: (ns, sel, t) => deletePods(creds, http, ns, sel, t),
+    };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+interface Launched {
+  proc: ChildProcess;
+  ready: Promise<void>;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/** Starts a `k8ts` command and resolves `ready` when its output matches. */
+function launch(o: NodeServerOptions, args: string[], readyLine: RegExp): Launched {
   const node = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
-  const proc = spawn(process.execPath, [...node, k8tsBin, 'server', '--data-dir', dataDir, '--https-port', String(port), ...(o.args ?? [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...node, k8tsBin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  // BENCH_SERVER_LOG=FILE keeps the server's whole output, for looking into a slow run.
+  // BENCH_SERVER_LOG=FILE keeps the whole output, for looking into a slow run.
   const logFile = process.env.BENCH_SERVER_LOG;
   const keep = (b: Buffer) => {
     out = (out + b.toString()).slice(-20_000);
@@ -86,22 +136,21 @@ export async function startNodeServer(o: NodeServerOptions): Promise<NodeServer>
   };
   proc.stdout!.on('data', keep);
   proc.stderr!.on('data', keep);
-  const s = server(proc, dataDir);
-  try {
-    await new Promise<void>((ok, fail) => {
-      const timer = setInterval(() => { if (/ready in \d+ ms/.test(out)) { clearInterval(timer); ok(); } }, 50);
-      proc.once('exit', (code) => { clearInterval(timer); fail(new Error(`k8ts server exited with ${code}:\n${out}`)); });
-    });
-    proc.removeAllListeners('exit');
-    execFileSync(process.execPath, [k8tsBin, 'ctr', '--root', join(dataDir, 'runtime'), 'image', 'import', o.imageArchive], { stdio: 'ignore' });
-    const creds = credentialsFrom(join(dataDir, 'kubeconfig.yaml'));
-    const http = agent(creds, 32);
-    const nodeName = await readyNode(creds, http, () => out);
-    return { ...s, creds, http, nodeName, output: () => out, deletePods: (ns, sel, t) => deletePods(creds, http, ns, sel, t) };
-  } catch (e) {
-    await s.stop();
-    throw e;
-  }
+  const ready = new Promise<void>((ok, fail) => {
+    const timer = setInterval(() => { if (readyLine.test(out)) { clearInterval(timer); proc.removeAllListeners('exit'); ok(); } }, 50);
+    proc.once('exit', (code) => { clearInterval(timer); fail(new Error(`k8ts ${args[0]} exited with ${code}:\n${out}`)); });
+  });
+  return {
+    proc, ready, output: () => out,
+    async stop() {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      const late = setTimeout(() => proc.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(late);
+    },
+  };
 }
 
 async function readyNode(c: Credentials, a: Agent, out: () => string): Promise<string> {
@@ -131,25 +180,13 @@ async function deletePods(c: Credentials, a: Agent, ns: string, sel: string, tim
   }
 }
 
-function server(proc: ChildProcess, dataDir: string): Pick<NodeServer, 'pid' | 'dataDir' | 'stop'> {
-  return {
-    pid: proc.pid!,
-    dataDir,
-    async stop() {
-      if (proc.exitCode === null && proc.signalCode === null) {
-        const exited = new Promise((r) => proc.once('exit', r));
-        proc.kill('SIGTERM');
-        const late = setTimeout(() => proc.kill('SIGKILL'), 30_000);
-        await exited;
-        clearTimeout(late);
-      }
-      cleanMachine(dataDir);
-    },
-  };
-}
-
 /** What a node agent leaves on the machine, as test/e2e/agent.test.ts removes it. */
 export function cleanMachine(dataDir: string): void {
+  // Containers outlive their agent: any a failed run left behind are removed through the runtime.
+  for (const root of [join(dataDir, 'runtime'), join(dataDir, 'node', 'runtime')]) {
+    const ids = spawnSync(process.execPath, [k8tsBin, 'ctr', '--root', root, 'ps', '-a', '-q'], { encoding: 'utf8' }).stdout?.split('\n').filter(Boolean) ?? [];
+    if (ids.length) spawnSync(process.execPath, [k8tsBin, 'ctr', '--root', root, 'rm', '-f', ...ids], { stdio: 'ignore' });
+  }
   spawnSync('ip', ['link', 'del', 'k8ts0'], { stdio: 'ignore' });
   spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-podnet'], { stdio: 'ignore' });
   spawnSync('ip', ['link', 'del', 'k8ts-dns'], { stdio: 'ignore' });
