@@ -222,6 +222,23 @@ describe('services on a real node', { skip: otherAgent ? 'another k8ts node agen
     assert.deepEqual([...viaNodePort.keys()].sort(), pods, `NodePort on ${nodeIP}: ${JSON.stringify([...viaNodePort])}`);
   });
 
+  test('cluster DNS from a pod: the service name, the short name, a headless service, NXDOMAIN', async () => {
+    await apply(service('web-headless', 'web').replace('spec:\n', 'spec:\n  clusterIP: None\n'));
+    const ip = await clusterIP('web');
+    const podIPs = [...(await waitReady('web-headless', 3)).values()].sort();
+    const lookup = async (name: string) => {
+      const r = await kubectl(['exec', 'client', '--', 'nslookup', name]);
+      return r.stdout + r.stderr;
+    };
+    assert.match(await lookup('web.default.svc.cluster.local'), new RegExp(`Address: ${ip.replace(/\./g, '\\.')}\\b`));
+    // busybox tries every search domain and fails if any does, but the first one finds the short name.
+    assert.match(await lookup('web'), new RegExp(`Name:\\s+web\\.default\\.svc\\.cluster\\.local\\s+Address: ${ip.replace(/\./g, '\\.')}\\b`));
+    const headless = await lookup('web-headless.default.svc.cluster.local');
+    const answered = [...headless.matchAll(/Address: (10\.42\.\d+\.\d+)/g)].map((m) => m[1]).sort();
+    assert.deepEqual(answered, podIPs, `a headless service answers its pods' IPs:\n${headless}`);
+    assert.match(await lookup('nothing-here.default.svc.cluster.local'), /NXDOMAIN/);
+  });
+
   test('a service with no ready endpoint is refused at once', async () => {
     await apply(service('nobody', 'nobody'));
     const ip = await clusterIP('nobody');
