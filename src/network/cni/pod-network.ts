@@ -10,6 +10,7 @@ import {
 import { bandwidthOf } from './bandwidth.js';
 import { CniPluginError, PodNetworkSetupError } from './errors.js';
 import { applyMasquerade, deleteLink, enableIPForward, removeNftTable } from './host.js';
+import { acceptClusterForwarding, removeClusterForwarding } from './forward.js';
 import { addNetworkList, checkNetworkList, delNetworkList, type Attachment } from './invoke.js';
 import { isLiveNetns } from './netns.js';
 import { removeIdlePortmapChains } from './portmap-chains.js';
@@ -79,7 +80,10 @@ export class CniPodNetwork {
     });
   }
 
-  /** Writes the configuration list, enables forwarding, installs the masquerade table. */
+  /**
+   * Writes the configuration list, enables forwarding (and accepts the cluster CIDR's in
+   * a FORWARD chain that could drop it), installs the masquerade table.
+   */
   async setUpNode(): Promise<void> {
     await mkdir(join(this.root, 'etc', 'cni', 'net.d'), { recursive: true });
     const tmp = `${this.confPath}.tmp`;
@@ -87,12 +91,16 @@ export class CniPodNetwork {
     await rename(tmp, this.confPath);
     await enableIPForward();
     await applyMasquerade(this.nftTable, this.opts.podCIDR, this.clusterCIDR);
+    if (!(await acceptClusterForwarding(this.clusterCIDR))) {
+      this.log.warn('pod network: iptables not found; pods on other nodes are reachable only if the FORWARD chain accepts them');
+    }
     this.log.info(`pod network: ${this.confList.name} on bridge ${this.bridgeName}, pod CIDR ${this.opts.podCIDR}`);
   }
 
   /** Removes everything setUpNode and the plugins added at node level. Pods must be torn down first. */
   async tearDownNode(): Promise<void> {
     await removeNftTable(this.nftTable);
+    await removeClusterForwarding(this.clusterCIDR);
     await deleteLink(this.bridgeName);
     await removeIdlePortmapChains();
     await rm(join(this.ipamDir, this.confList.name), { recursive: true, force: true });
