@@ -69,7 +69,9 @@ export async function startConmon(cli: OciCli, o: ConmonOptions): Promise<{ pid:
     cwd: o.bundle,
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-    env: { ...process.env, _OCI_SYNCPIPE: '3' },
+    // LC_ALL=C: glibc's built-in locale, so neither conmon nor the runtime reads locale
+    // files at every start (the container's env comes from its spec, not from here).
+    env: { ...process.env, LC_ALL: 'C', _OCI_SYNCPIPE: '3' },
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });

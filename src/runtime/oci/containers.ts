@@ -1,6 +1,7 @@
 // Container lifecycle on disk and under conmon: create (bundle + conmon), refresh
 // (learn exits from conmon's exit file), signal, wait, and remove without leftovers.
 
+import { watch, type FSWatcher } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +29,8 @@ export interface ContainerEnv {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How often waitExit looks without being woken (a conmon gone without an exit file). */
+const EXIT_POLL_MS = 100;
 
 export function exitFile(env: ContainerEnv, id: string): string {
   return join(env.store.root, 'exits', id);
@@ -54,7 +57,11 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
     await timed(T, 'save1', () => env.store.saveContainer(rec));
     // Always a writable rootfs: the OCI runtime must create mount points (/etc/hosts, ...)
     // in it before it remounts it read-only for readonlyRootfs containers.
-    const { rootfs } = await timed(T, 'rootfs', () => env.rootfs.prepare(id, img.imageId, { readOnly: false }));
+    // The log directory meanwhile: independent steps overlap.
+    const [{ rootfs }] = await Promise.all([
+      timed(T, 'rootfs', () => env.rootfs.prepare(id, img.imageId, { readOnly: false })),
+      mkdir(dirname(logPath), { recursive: true }),
+    ]);
     const p = sandboxPaths(env.store.root, sb.id);
     const spec = generateSpec({
       rootfs, image: img.config, config, cgroupsPath, hostname: sb.hostname,
@@ -63,9 +70,10 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
       etc: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
       shmPath: sb.shmPath, userNamespace: sb.config.linux?.userNamespace,
     });
-    await timed(T, 'mountpoints', () => ensureMountPoints(rootfs, spec));
-    await timed(T, 'config', () => writeFile(join(dir, 'config.json'), JSON.stringify(spec)));
-    await timed(T, 'logdir', () => mkdir(dirname(logPath), { recursive: true }));
+    await Promise.all([
+      timed(T, 'mountpoints', () => ensureMountPoints(rootfs, spec)),
+      timed(T, 'config', () => writeFile(join(dir, 'config.json'), JSON.stringify(spec))),
+    ]);
     const started = await timed(T, 'conmon', () => startConmon(env.cli, {
       id, bundle: dir, containerPidFile: join(dir, 'pidfile'), conmonPidFile: join(dir, 'conmon.pid'), logPath,
       logSizeMax: env.logSizeMax, exitDir: join(env.store.root, 'exits'), socketDir: join(dir, 'sockets'),
@@ -133,12 +141,38 @@ export async function refresh(env: ContainerEnv, rec: ContainerRecord): Promise<
   return rec;
 }
 
+/**
+ * Until the container has exited (or conmon is gone) or `ms` pass. conmon's exit file
+ * appearing in the exits directory wakes it at once (inotify through fs.watch); the
+ * slow poll only catches a conmon that died without writing one.
+ */
 export async function waitExit(env: ContainerEnv, rec: ContainerRecord, ms: number): Promise<ContainerRecord> {
   const deadline = Date.now() + ms;
-  for (;;) {
-    rec = await refresh(env, rec);
-    if (rec.state === 'CONTAINER_EXITED' || rec.state === 'CONTAINER_UNKNOWN' || Date.now() >= deadline) return rec;
-    await sleep(20);
+  let signalled = false;
+  let wake: (() => void) | null = null;
+  let watcher: FSWatcher | null = null;
+  try {
+    watcher = watch(join(env.store.root, 'exits'), (_e, name) => {
+      if (name && !String(name).includes(rec.id)) return;
+      signalled = true;
+      wake?.();
+    });
+    watcher.on('error', () => { /* the poll still runs */ });
+  } catch { /* no inotify here: poll only */ }
+  try {
+    for (;;) {
+      signalled = false;
+      rec = await refresh(env, rec);
+      if (rec.state === 'CONTAINER_EXITED' || rec.state === 'CONTAINER_UNKNOWN' || Date.now() >= deadline) return rec;
+      if (signalled) continue; // it changed while we read: look again before sleeping
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, Math.max(1, Math.min(EXIT_POLL_MS, deadline - Date.now())));
+        wake = () => { clearTimeout(timer); resolve(); };
+      });
+      wake = null;
+    }
+  } finally {
+    watcher?.close();
   }
 }
 

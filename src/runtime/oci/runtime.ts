@@ -19,7 +19,7 @@ import { readCriLog } from './crilog.js';
 import { execStream, execSync } from './exec.js';
 import { OciCli, RUNTIME_PATHS, type OciRuntimeName } from './ocicli.js';
 import type { RootfsProvider } from './rootfs.js';
-import { isMounted, sandboxPaths, setupSandbox, teardownSandbox } from './sandbox.js';
+import { nsFileMounted, sandboxPaths, setupSandbox, teardownSandbox } from './sandbox.js';
 import type { StepTrace } from './trace.js';
 import { StateStore, type ContainerRecord, type SandboxRecord } from './state.js';
 
@@ -229,7 +229,7 @@ export class OciRuntimeService implements RuntimeService {
 
   /** After a reboot the namespace mounts are gone: such a sandbox is no longer ready. */
   private async refreshSandbox(s: SandboxRecord): Promise<SandboxRecord> {
-    if (s.state === 'SANDBOX_READY' && !(await isMounted(s.ipcPath))) {
+    if (s.state === 'SANDBOX_READY' && !(await nsFileMounted(s.ipcPath))) {
       s.state = 'SANDBOX_NOTREADY';
       await this.env.store.saveSandbox(s).catch(() => {});
     }

@@ -6,8 +6,8 @@
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { OciRuntimeError, type PodSandboxConfig } from '../cri.js';
 import { DEFAULT_SHM_BYTES } from './defaults.js';
 import { createUserNamespaceSandbox } from './userns.js';
@@ -84,6 +84,20 @@ async function unmount(path: string): Promise<void> {
 
 // One mount-point test for the runtime: stats first, the mount table only when they cannot tell.
 export { isMounted };
+
+/**
+ * Whether a namespace file is still bind-mounted: its device is then nsfs, not the file
+ * system of its directory. Two stats instead of reading the whole mount table, since it
+ * is asked on every container create and status of a sandbox.
+ */
+export async function nsFileMounted(path: string): Promise<boolean> {
+  try {
+    const [f, d] = await Promise.all([stat(path), stat(dirname(path))]);
+    return f.dev !== d.dev;
+  } catch {
+    return false;
+  }
+}
 
 /** Unmounts namespaces and shm and removes the sandbox's files; safe to repeat. */
 export async function teardownSandbox(p: SandboxPaths): Promise<void> {

@@ -3,6 +3,7 @@
 // has (coreutils, perl-base, mount); the callers keep such calls rare.
 import { spawn } from 'node:child_process';
 import { SnapshotError } from './errors.js';
+import { MNT_DETACH, MountCallError, MountHelperUnavailableError, mountHelper } from './mount-helper.js';
 
 export interface RunResult {
   code: number;
@@ -52,13 +53,28 @@ export async function setXattr(path: string, name: string, value: string | Buffe
   await runOk('perl', ['-e', script, String(nr), path, name, hex]);
 }
 
-/** mount(8) with the given options; cwd lets overlay options use short relative paths. */
+/**
+ * An overlay mount; cwd lets the options use short relative paths. `options` are the
+ * file system's own (lowerdir, upperdir, ...): generic flags such as ro go through
+ * mount(8), which turns them into mount flags.
+ */
 export async function mountOverlay(target: string, options: string, cwd: string): Promise<void> {
+  if (!/(^|,)(ro|rw|nosuid|nodev|noexec|relatime|noatime|remount|bind)(,|$)/.test(options)) try {
+    return await mountHelper.mount('overlay', target, 'overlay', options, cwd);
+  } catch (e) {
+    if (e instanceof MountCallError) throw new SnapshotError(`mount overlay on ${target} failed: ${e.message}`, { cause: e });
+    if (!(e instanceof MountHelperUnavailableError)) throw e;
+  }
   await runOk('mount', ['-t', 'overlay', 'overlay', '-o', options, target], { cwd });
 }
 
 /** Unmount; retries briefly when busy, then detaches lazily so nothing stays mounted. */
 export async function unmount(target: string): Promise<void> {
+  try {
+    return await unmountCall(target);
+  } catch (e) {
+    if (!(e instanceof MountHelperUnavailableError)) throw e;
+  }
   for (let i = 0; i < 5; i++) {
     const r = await run('umount', [target]);
     if (r.code === 0) return;
@@ -66,4 +82,24 @@ export async function unmount(target: string): Promise<void> {
     await new Promise((res) => setTimeout(res, 50 * (i + 1)));
   }
   await runOk('umount', ['-l', target]);
+}
+
+/** unmount through the helper, with the same retries and lazy detach as the command. */
+async function unmountCall(target: string): Promise<void> {
+  for (let i = 0; i < 5; i++) {
+    try {
+      return await mountHelper.umount(target);
+    } catch (e) {
+      if (!(e instanceof MountCallError)) throw e;
+      // Not a mount point (EINVAL) or gone (ENOENT): nothing to undo, as umount(8) reports.
+      if (e.code === 'EINVAL' || e.code === 'ENOENT') return;
+      if (e.code !== 'EBUSY') throw new SnapshotError(`umount ${target} failed: ${e.message}`, { cause: e });
+    }
+    await new Promise((res) => setTimeout(res, 50 * (i + 1)));
+  }
+  try {
+    await mountHelper.umount(target, MNT_DETACH);
+  } catch (e) {
+    throw new SnapshotError(`umount -l ${target} failed: ${(e as Error).message}`, { cause: e });
+  }
 }

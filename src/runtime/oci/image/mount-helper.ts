@@ -1,0 +1,127 @@
+// mount(2) and umount2(2) without a process per call. Node has no binding for them,
+// and spawning mount(8)/umount(8) for every container costs several milliseconds each
+// (and more on a loaded machine), a good part of a container's start. So one small perl
+// process (perl-base is on every Debian system) lives beside us and makes the calls on
+// request, one line each way, in order. It exits when our end of its stdin closes, so it
+// never outlives us; while no request is pending it does not keep Node's event loop up.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+// Syscall numbers: x86-64's own table, and the generic one of arm64 and riscv64.
+const NR: Partial<Record<string, { mount: number; umount2: number }>> = {
+  x64: { mount: 165, umount2: 166 },
+  arm64: { mount: 40, umount2: 39 },
+  riscv64: { mount: 40, umount2: 39 },
+};
+
+export const MNT_DETACH = 2;
+
+// Arguments travel hex-encoded (paths may hold spaces or newlines); replies are
+// "ok" or "err <errno> <message>". chdir first: overlay options name relative paths.
+const SCRIPT = String.raw`
+$| = 1;
+my ($M, $U) = @ARGV;
+while (defined(my $l = <STDIN>)) {
+  chomp $l;
+  my ($op, @h) = split / /, $l;
+  my @a = map { pack('H*', $_) } @h;
+  my $ok = 0;
+  if ($op eq 'm') { $ok = chdir($a[0]) && syscall($M, $a[1], $a[2], $a[3], 0, $a[4]) == 0; }
+  elsif ($op eq 'u') { $ok = syscall($U, $a[0], 0 + $a[1]) == 0; }
+  else { $! = 22; }
+  print $ok ? "ok\n" : ('err ' . ($! + 0) . " $!\n");
+}
+`;
+
+/** A failed mount(2)/umount2(2): errno's code name (EBUSY, EINVAL, ...) and its text. */
+export class MountCallError extends Error {
+  constructor(readonly errno: number, readonly code: string, message: string) {
+    super(message);
+    this.name = 'MountCallError';
+  }
+}
+
+/** The helper could not run at all (no perl, unknown architecture): callers fall back. */
+export class MountHelperUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MountHelperUnavailableError';
+  }
+}
+
+const ERRNO_CODES: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 13: 'EACCES', 16: 'EBUSY', 20: 'ENOTDIR', 22: 'EINVAL' };
+const hex = (s: string) => Buffer.from(s).toString('hex');
+
+interface Pending { resolve(): void; reject(e: Error): void; what: string }
+
+interface Helper { child: ChildProcess; pending: Pending[] }
+
+export class MountHelper {
+  private current: Helper | null = null;
+  private broken: string | null = null;
+
+  /** mount(2) of `source` on `target` with fs-specific `data`; `cwd` resolves its relative paths. */
+  mount(source: string, target: string, fstype: string, data: string, cwd = '/'): Promise<void> {
+    return this.call(`m ${hex(cwd)} ${hex(source)} ${hex(target)} ${hex(fstype)} ${hex(data)}`, `mount ${target}`);
+  }
+
+  umount(target: string, flags = 0): Promise<void> {
+    return this.call(`u ${hex(target)} ${hex(String(flags))}`, `umount ${target}`);
+  }
+
+  /** Ends the helper once its pending calls are answered; the next call starts another. */
+  close(): void {
+    this.current?.child.stdin?.end();
+    this.current = null;
+  }
+
+  private call(line: string, what: string): Promise<void> {
+    const h = this.current ?? this.start();
+    if (!h) return Promise.reject(new MountHelperUnavailableError(this.broken ?? 'mount helper unavailable'));
+    return new Promise<void>((resolve, reject) => {
+      if (h.pending.length === 0) hold(h.child, true);
+      h.pending.push({ resolve, reject, what });
+      h.child.stdin!.write(line + '\n');
+    });
+  }
+
+  private start(): Helper | null {
+    if (this.broken) return null;
+    const nr = NR[process.arch];
+    if (!nr) { this.broken = `no syscall numbers for ${process.arch}`; return null; }
+    const child = spawn('perl', ['-e', SCRIPT, String(nr.mount), String(nr.umount2)], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const h: Helper = { child, pending: [] };
+    this.current = h;
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      const p = h.pending.shift();
+      if (!p) return;
+      if (h.pending.length === 0) hold(child, false);
+      if (l === 'ok') return p.resolve();
+      const m = /^err (\d+) (.*)$/.exec(l);
+      const errno = Number(m?.[1] ?? 0);
+      p.reject(new MountCallError(errno, ERRNO_CODES[errno] ?? `errno ${errno}`, `${p.what}: ${m?.[2] ?? l}`));
+    });
+    const fail = (why: string, permanent: boolean) => {
+      if (this.current === h) this.current = null;
+      if (permanent) this.broken = why;
+      // Either way the callers fall back to the commands for these calls; a helper that
+      // merely exited is started again on the next one.
+      for (const p of h.pending.splice(0)) p.reject(new MountHelperUnavailableError(`${p.what}: ${why}`));
+    };
+    child.on('error', (e) => fail(`cannot run perl: ${e.message}`, true));
+    child.on('exit', (code, sig) => fail(`mount helper exited (${sig ?? code})`, false));
+    child.stdin!.on('error', () => { /* reported through exit */ });
+    hold(child, false);
+    return h;
+  }
+}
+
+/** Keeps the event loop up only while a reply is awaited. */
+function hold(child: ChildProcess, on: boolean): void {
+  const streams = [child.stdin, child.stdout] as ({ ref?(): void; unref?(): void } | null)[];
+  if (on) { child.ref(); for (const s of streams) s?.ref?.(); } else { child.unref(); for (const s of streams) s?.unref?.(); }
+}
+
+/** The process-wide helper. */
+export const mountHelper = new MountHelper();
