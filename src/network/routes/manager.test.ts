@@ -19,7 +19,8 @@ class MemoryRoutes implements RouteTable {
   readonly ops: string[] = [];
   failReplace = false;
   local: LocalAddress[] = [{ dev: 'eth0', address: '192.168.1.10', prefixLen: 24 }];
-  async listOwn() { return this.own.map((r) => ({ ...r })); }
+  reads = 0;
+  async listOwn() { this.reads++; return this.own.map((r) => ({ ...r })); }
   async foreignRouteAt(dst: string) { return this.foreign.has(dst); }
   async replace(r: { dst: string; via: string; dev: string }) {
     if (this.failReplace) throw new Error('device busy');
@@ -114,4 +115,28 @@ test('stop leaves the routes; removeAll deletes all of ours', async (t) => {
   assert.equal(routes.own.length, 2, 'a stopped manager changes nothing');
   assert.equal(await mgr.removeAll(), 2);
   assert.deepEqual(routes.table(), []);
+});
+
+test('Node updates that change no route cost no kernel reads; many nodes off the L2 network log a few lines', async (t) => {
+  const { fake, routes, mgr, logs } = await setup(t);
+  fake.put('nodes', node('b', '10.42.1.0/24', '192.168.1.11'));
+  for (let i = 0; i < 50; i++) fake.put('nodes', node(`hollow-${i}`, `10.42.${100 + i}.0/24`, `10.200.0.${i + 1}`));
+  await mgr.start();
+  assert.deepEqual(routes.table(), ['10.42.1.0/24 via 192.168.1.11 dev eth0']);
+  assert.ok(logs.length <= 5, `${logs.length} log lines for 50 unroutable nodes:\n${logs.join('\n')}`);
+  assert.ok(logs.some((l) => /and 47 more nodes without a route/.test(l)), logs.join('\n'));
+  const reads = routes.reads;
+  // A heartbeat-like status change (conditions), then a new node that is also unroutable.
+  const b = node('b', '10.42.1.0/24', '192.168.1.11') as ReturnType<typeof node> & { status: Record<string, unknown> };
+  b.status.conditions = [{ type: 'Ready', status: 'True' }];
+  fake.put('nodes', b);
+  fake.put('nodes', node('hollow-x', '10.42.99.0/24', '10.200.1.1'));
+  await until(() => logs.some((l) => /hollow-x/.test(l)), 'hollow-x seen');
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(routes.reads, reads, 'no kernel reads for changes that move no route');
+  // syncNow reads the kernel afresh (and would repair a route deleted behind our back).
+  routes.own = [];
+  await mgr.syncNow();
+  assert.equal(routes.reads, reads + 1);
+  assert.deepEqual(routes.table(), ['10.42.1.0/24 via 192.168.1.11 dev eth0']);
 });

@@ -4,7 +4,7 @@
 // sync compares the whole Node cache with the kernel's routes of our protocol, so a
 // missed event, a route someone deleted, or a restart in between never matters.
 import { Informer, silentLogger, type ListWatchClient, type Logger } from '../../client/index.js';
-import { computeDesiredRoutes, type NodeLike, type PodRoute } from './desired.js';
+import { computeDesiredRoutes, podCIDRsOf, type LocalAddress, type NodeLike, type PodRoute, type SkippedNode } from './desired.js';
 import { IpRouteTable, type KernelRoute, type RouteTable } from './kernel.js';
 
 export interface PodRouteManagerOptions {
@@ -24,6 +24,14 @@ export interface PodRouteManagerOptions {
   retryMs?: number;
 }
 
+/** What of a Node the routes depend on: status heartbeats that change none of it cost nothing. */
+function routingFacts(n: NodeLike): string {
+  return JSON.stringify([podCIDRsOf(n), n.status?.addresses ?? [], Boolean(n.metadata.deletionTimestamp)]);
+}
+
+/** Reasons logged one by one per sync; the rest in one line (a thousand hollow nodes are all off the L2 network). */
+const REASONS_LOGGED = 3;
+
 function sameRoute(k: KernelRoute, d: PodRoute, metric: number): boolean {
   return k.dst === d.dst && k.via === d.via && k.dev === d.dev && k.metric === metric;
 }
@@ -41,6 +49,11 @@ export class PodRouteManager {
   private stopped = false;
   /** Why each node has no route, as last logged: each reason is logged once, not every sync. */
   private readonly reasons = new Map<string, string>();
+  /** The host's addresses as last read, and the routes last known to be in the kernel (unset: read it). */
+  private local?: LocalAddress[];
+  private applied?: string;
+  /** Set: the next sync starts by forgetting both (a sync in flight may yet record them). */
+  private readAfresh = true;
 
   constructor(private readonly opts: PodRouteManagerOptions) {
     this.log = opts.log ?? silentLogger;
@@ -50,14 +63,18 @@ export class PodRouteManager {
     this.clusterCIDR = opts.clusterCIDR ?? '10.42.0.0/16';
     this.nodes = new Informer<NodeLike>({ client: opts.client, resource: { group: '', version: 'v1', resource: 'nodes' }, log: this.log });
     const kick = () => this.requestSync();
-    this.nodes.addEventHandler({ onAdd: kick, onUpdate: kick, onDelete: kick });
+    this.nodes.addEventHandler({
+      onAdd: kick,
+      onUpdate: (old, cur) => { if (routingFacts(old) !== routingFacts(cur)) kick(); },
+      onDelete: kick,
+    });
   }
 
   /** Lists the Nodes, then brings the routes in line once before returning. */
   async start(): Promise<void> {
     this.nodes.start();
     if (!(await this.nodes.waitForSync()) || this.stopped) return;
-    await this.syncNow().catch((err: unknown) => this.failed(err));
+    await this.runSync().catch((err: unknown) => this.failed(err));
     this.scheduleResync();
   }
 
@@ -75,11 +92,17 @@ export class PodRouteManager {
     await this.syncing?.catch(() => {});
     const own = await this.routes.listOwn();
     for (const r of own) await this.routes.delete(r);
+    this.forgetKernel();
     return own.length;
   }
 
-  /** Syncs now (after a sync already running), for tests and start. */
+  /** Compares the Nodes with the kernel's routes and addresses, read afresh, now (after a sync already running). */
   async syncNow(): Promise<void> {
+    this.forgetKernel();
+    await this.runSync();
+  }
+
+  private async runSync(): Promise<void> {
     if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
     while (this.syncing) await this.syncing.catch(() => {});
     this.syncing = this.sync().finally(() => { this.syncing = undefined; this.lastSync = Date.now(); });
@@ -93,11 +116,12 @@ export class PodRouteManager {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.stopped) return;
-      this.syncNow().catch((err: unknown) => this.failed(err));
+      this.runSync().catch((err: unknown) => this.failed(err));
     }, wait);
   }
 
   private failed(err: unknown): void {
+    this.forgetKernel();
     this.log.error(`pod routes: sync failed, retrying: ${err instanceof Error ? err.message : String(err)}`);
     this.requestSync(this.opts.retryMs ?? 2000);
   }
@@ -105,15 +129,34 @@ export class PodRouteManager {
   private scheduleResync(): void {
     if (this.stopped) return;
     this.resyncTimer = setTimeout(() => {
+      this.forgetKernel();
       this.requestSync();
       this.scheduleResync();
     }, this.opts.resyncMs ?? 30_000);
     this.resyncTimer.unref?.();
   }
 
+  /** The next sync reads the host's addresses and routes again instead of trusting the last one. */
+  private forgetKernel(): void {
+    this.readAfresh = true;
+  }
+
   private async sync(): Promise<void> {
-    const local = await this.routes.localAddresses();
-    const { routes: desired, skipped } = computeDesiredRoutes(this.nodes.lister.list(), this.opts.nodeName, local, this.clusterCIDR);
+    if (this.readAfresh) {
+      this.readAfresh = false;
+      this.local = undefined;
+      this.applied = undefined;
+    }
+    this.local ??= await this.routes.localAddresses();
+    const { routes: desired, skipped } = computeDesiredRoutes(this.nodes.lister.list(), this.opts.nodeName, this.local, this.clusterCIDR);
+    const key = JSON.stringify(desired);
+    if (key === this.applied) {
+      // Node events that change no route need no `ip` at all; the periodic resync still
+      // compares with the kernel itself.
+      this.logReasons(skipped);
+      return;
+    }
+    this.applied = undefined;
     const own = await this.routes.listOwn();
     // Deletions first: a node whose CIDR moved to another node must lose its route
     // before the new owner's replaces it (else both briefly point at one prefix).
@@ -140,16 +183,23 @@ export class PodRouteManager {
     }
     this.logReasons(skipped);
     if (firstError !== undefined) throw firstError;
+    // Routes blocked by foreign ones are rechecked by the periodic resync only.
+    this.applied = key;
   }
 
-  private logReasons(skipped: Array<{ node: string; reason: string }>): void {
+  private logReasons(skipped: SkippedNode[]): void {
     const now = new Set<string>();
+    const fresh: SkippedNode[] = [];
     for (const s of skipped) {
       now.add(s.node);
       if (this.reasons.get(s.node) === s.reason) continue;
       this.reasons.set(s.node, s.reason);
-      this.log.info(`pod routes: no route to node ${s.node}'s pods: ${s.reason}`);
+      fresh.push(s);
     }
     for (const node of [...this.reasons.keys()]) if (!now.has(node)) this.reasons.delete(node);
+    for (const s of fresh.slice(0, REASONS_LOGGED)) this.log.info(`pod routes: no route to node ${s.node}'s pods: ${s.reason}`);
+    if (fresh.length > REASONS_LOGGED) {
+      this.log.info(`pod routes: and ${fresh.length - REASONS_LOGGED} more nodes without a route (${fresh.slice(REASONS_LOGGED).map((s) => s.node).slice(0, 5).join(', ')}, ...)`);
+    }
   }
 }
