@@ -52,6 +52,8 @@ export class PodRouteManager {
   /** The host's addresses as last read, and the routes last known to be in the kernel (unset: read it). */
   private local?: LocalAddress[];
   private applied?: string;
+  /** Nodes whose route a foreign route blocked at the last kernel sync (their reasons stay logged). */
+  private blocked: SkippedNode[] = [];
   /** Set: the next sync starts by forgetting both (a sync in flight may yet record them). */
   private readAfresh = true;
 
@@ -153,10 +155,11 @@ export class PodRouteManager {
     if (key === this.applied) {
       // Node events that change no route need no `ip` at all; the periodic resync still
       // compares with the kernel itself.
-      this.logReasons(skipped);
+      this.logReasons([...skipped, ...this.blocked]);
       return;
     }
     this.applied = undefined;
+    const blocked: SkippedNode[] = [];
     const own = await this.routes.listOwn();
     // Deletions first: a node whose CIDR moved to another node must lose its route
     // before the new owner's replaces it (else both briefly point at one prefix).
@@ -171,7 +174,7 @@ export class PodRouteManager {
       if (own.some((k) => sameRoute(k, d, this.metric))) continue;
       try {
         if (await this.routes.foreignRouteAt(d.dst)) {
-          skipped.push({ node: d.node, reason: `a route to ${d.dst} at metric ${this.metric} that k8ts did not make is in the way; leaving it alone` });
+          blocked.push({ node: d.node, reason: `a route to ${d.dst} at metric ${this.metric} that k8ts did not make is in the way; leaving it alone` });
           continue;
         }
         await this.routes.replace(d);
@@ -181,7 +184,8 @@ export class PodRouteManager {
         firstError ??= err;
       }
     }
-    this.logReasons(skipped);
+    this.blocked = blocked;
+    this.logReasons([...skipped, ...blocked]);
     if (firstError !== undefined) throw firstError;
     // Routes blocked by foreign ones are rechecked by the periodic resync only.
     this.applied = key;
