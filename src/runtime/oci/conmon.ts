@@ -1,11 +1,16 @@
-// Starting a container under conmon. conmon double-forks into its own session, runs
-// `<runtime> create`, then reports the container's pid on the sync pipe (fd 3, named
-// by _OCI_SYNCPIPE) and stays as the container's parent: it holds stdio, writes the
-// CRI log and, when the container exits, the exit code into <exit-dir>/<id>. It never
-// depends on us, so containers survive the death of the runtime process.
+// Starting a container under conmon. conmon runs in its own session (we spawn it
+// detached), runs `<runtime> create`, then reports the container's pid on the sync pipe
+// (fd 3, named by _OCI_SYNCPIPE) and stays as the container's parent: it holds stdio,
+// writes the CRI log and, when the container exits, the exit code into
+// <exit-dir>/<id>. It never depends on us, so containers survive the death of the
+// runtime process (conmon is then reparented like any orphan).
+//
+// `--sync` keeps conmon from forking once more to leave its parent: on a busy machine
+// every new process waits its turn on the run queue, and that fork alone cost as much
+// as `crun create` itself. conmon writes no pid file then; we write it.
 
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { OciRuntimeError } from '../cri.js';
 import type { OciCli } from './ocicli.js';
@@ -32,7 +37,7 @@ export function conmonArgs(cli: OciCli, o: ConmonOptions): string[] {
     '--api-version', '1', '-c', o.id, '-u', o.id, '-n', o.id, '-r', cli.path, '-b', o.bundle,
     '-p', o.containerPidFile, '-P', o.conmonPidFile, '-l', `k8s-file:${o.logPath}`,
     '--log-size-max', String(o.logSizeMax), '--exit-dir', o.exitDir, '--socket-dir-path', o.socketDir,
-    '--full-attach', '--log-level', 'error', '--no-sync-log',
+    '--full-attach', '--log-level', 'error', '--no-sync-log', '--sync',
   ];
   for (const a of cli.globalArgs()) args.push('--runtime-arg', a);
   if (o.tty) args.push('-t');
@@ -75,10 +80,15 @@ export async function startConmon(cli: OciCli, o: ConmonOptions): Promise<{ pid:
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
+  child.on('error', () => { /* reported through the sync pipe closing */ });
   child.unref();
+  const conmonPid = child.pid ?? 0;
+  // Written before the container exists, so a crash meanwhile still leaves its conmon findable.
+  const pidWritten = writeFile(o.conmonPidFile, String(conmonPid)).catch(() => {});
   const pipe = child.stdio[3] as Readable;
   let msg: string;
   try {
+    if (!conmonPid) throw new OciRuntimeError(`cannot run ${o.conmonPath ?? CONMON_PATH}`);
     msg = await firstMessage(pipe, 30000);
   } catch (e) {
     throw new OciRuntimeError(`conmon failed for ${o.id}: ${stderr.trim() || (e as Error).message}`, { cause: e });
@@ -92,6 +102,6 @@ export async function startConmon(cli: OciCli, o: ConmonOptions): Promise<{ pid:
   if (typeof parsed.data !== 'number' || parsed.data <= 0) {
     throw new OciRuntimeError(`${cli.name} create failed: ${(parsed.message ?? stderr).trim() || 'unknown error'}`);
   }
-  const conmonPid = Number((await readFile(o.conmonPidFile, 'utf8').catch(() => '0')).trim());
+  await pidWritten;
   return { pid: parsed.data, conmonPid };
 }
