@@ -188,3 +188,18 @@ test("Debian's busybox nslookup resolves cluster names and forwarded ones throug
   assert.match(await nslookup('example.com'), /Address: 93\.184\.216\.34/);
   assert.match(await nslookup('nope.default.svc.cluster.local'), /NXDOMAIN/);
 });
+
+test('a repeated query is answered from the reply cache with its own id, and a change replaces the cached reply', async (t) => {
+  const { fake, at } = await setup(t);
+  const first = await queryUdp(at, query('web.default.svc.cluster.local', RecordType.A), 2000);
+  const again = query('web.default.svc.cluster.local', RecordType.A);
+  const second = await queryUdp(at, again, 2000);
+  assert.equal(second.readUInt16BE(0), again.readUInt16BE(0), 'the cached reply carries the new id');
+  assert.notEqual(second.readUInt16BE(0), first.readUInt16BE(0));
+  assert.deepEqual(second.subarray(2), first.subarray(2), 'and otherwise the same bytes');
+  // A mixed-case spelling is another query: its reply echoes its own spelling.
+  assert.equal((await udp(at, 'WEB.default.svc.cluster.local')).questions[0]!.name, 'WEB.default.svc.cluster.local');
+  fake.put('services', { metadata: { namespace: 'default', name: 'web' }, spec: { clusterIP: '10.43.0.21', ports: [{ name: 'http', port: 80, protocol: 'TCP' }] } });
+  await until(async () => addrs(await udp(at, 'web.default.svc.cluster.local'))[0] === '10.43.0.21', 'the new address answered');
+  assert.deepEqual(addrs(await udp(at, 'WEB.default.svc.cluster.local')), ['10.43.0.21'], 'every cached spelling follows the change');
+});

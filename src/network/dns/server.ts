@@ -4,6 +4,7 @@
 
 import dgram from 'node:dgram';
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { InformerFactory } from '../../client/informer-factory.js';
 import type { Informer, ListWatchClient } from '../../client/informer.js';
 import type { Logger } from '../../client/log.js';
@@ -12,6 +13,11 @@ import { hostUpstreams } from './resolv.js';
 import { frame, parseEndpoint, queryTcp, queryUdp, TcpFramer, type Endpoint } from './transport.js';
 import { decodeMessage, encodeMessage, encodeTruncated, ipv6Bytes, Rcode, udpLimit, type Message } from './wire.js';
 import { buildZone, type EndpointSliceObject, type ServiceObject, type Zone } from './zone.js';
+
+/** See currentZone(). */
+const REBUILD_MIN_INTERVAL_MS = 50;
+/** Distinct queries remembered per zone; past this the cache starts over (names are few, query spellings many). */
+const REPLY_CACHE_SIZE = 10_000;
 
 export interface ClusterDnsOptions {
   client: ListWatchClient;
@@ -36,6 +42,9 @@ export class ClusterDns {
   private readonly upstreams: Endpoint[];
   private zone?: Zone;
   private dirty = true;
+  private builtAt = 0;
+  /** Encoded UDP replies of the current zone by query bytes past the id (see cachedReply). */
+  private readonly replies = new Map<string, Buffer>();
   private readonly services: Informer<ServiceObject>;
   private readonly slices: Informer<EndpointSliceObject>;
   /** The addresses actually bound (port 0 becomes the port chosen). */
@@ -82,8 +91,15 @@ export class ClusterDns {
 
   private async listen(l: Endpoint): Promise<void> {
     const family = net.isIPv6(l.address) ? 'udp6' : 'udp4';
-    const udp = dgram.createSocket({ type: family, reuseAddr: false });
+    // A larger receive buffer than the kernel's default (208 KiB) rides out bursts, such as
+    // many pods starting at once, instead of dropping queries that then wait out a client timeout.
+    const udp = dgram.createSocket({ type: family, reuseAddr: false, recvBufferSize: 1 << 20 });
     udp.on('message', (msg, rinfo) => {
+      const hit = this.cachedReply(msg);
+      if (hit) {
+        udp.send(hit, rinfo.port, rinfo.address);
+        return;
+      }
       void this.safeHandle(msg, false).then((out) => {
         if (!out) return;
         try {
@@ -129,11 +145,38 @@ export class ClusterDns {
   }
 
   private currentZone(): Zone {
-    if (this.dirty || !this.zone) {
+    // While objects keep changing (a thousand EndpointSlices being written, say), a rebuild
+    // per query would cost O(services) each; answers may lag the informers by this much.
+    if (!this.zone || (this.dirty && performance.now() - this.builtAt >= REBUILD_MIN_INTERVAL_MS)) {
       this.dirty = false;
       this.zone = buildZone({ clusterDomain: this.domain, services: this.services.lister.list(), endpointSlices: this.slices.lister.list(), ttl: this.opts.ttl, ipv6Bytes });
+      this.builtAt = performance.now();
+      this.replies.clear();
     }
     return this.zone;
+  }
+
+  /**
+   * The reply to a UDP query answered before from the same zone: the same bytes past
+   * the id (flags, question, EDNS) give the same reply, so it is copied with the new id.
+   * Only replies made from the zone alone are kept (not forwarded or chased ones).
+   */
+  private cachedReply(raw: Buffer): Buffer | undefined {
+    if (raw.length < 12 || raw.length > 512 || this.replies.size === 0) return undefined;
+    this.currentZone();
+    const hit = this.replies.get(raw.toString('latin1', 2));
+    if (!hit) return undefined;
+    const out = Buffer.allocUnsafe(hit.length);
+    hit.copy(out);
+    out[0] = raw[0]!;
+    out[1] = raw[1]!;
+    return out;
+  }
+
+  private remember(raw: Buffer, out: Buffer): void {
+    if (raw.length > 512) return;
+    if (this.replies.size >= REPLY_CACHE_SIZE) this.replies.clear();
+    this.replies.set(raw.toString('latin1', 2), out);
   }
 
   /** handle(), with any failure (a name that cannot be encoded, say) answered SERVFAIL instead of thrown. */
@@ -167,13 +210,16 @@ export class ClusterDns {
     if (query.qr) return undefined;
     const limit = overTcp ? 65535 : udpLimit(query);
     let reply = answer(query, { zone: this.currentZone(), ttl: this.opts.ttl });
+    const synced = this.services.hasSynced() && this.slices.hasSynced();
     // Before the first list an empty zone would deny names that exist: SERVFAIL makes
     // clients retry instead of caching NXDOMAIN, as CoreDNS does while not yet synced.
-    if (reply && reply.rcode === Rcode.NXDOMAIN && !(this.services.hasSynced() && this.slices.hasSynced())) reply = { ...reply, rcode: Rcode.SERVFAIL, authorities: [] };
+    if (reply && reply.rcode === Rcode.NXDOMAIN && !synced) reply = { ...reply, rcode: Rcode.SERVFAIL, authorities: [] };
     if (!reply) return this.forward(raw, query, limit);
     const cname = reply.answers.length === 1 ? reply.answers[0]!.data : undefined;
-    if (cname?.kind === 'CNAME' && query.questions[0]!.type !== 5) reply = await this.chase(reply, cname.target, query);
-    return encodeTruncated(reply, limit);
+    if (cname?.kind === 'CNAME' && query.questions[0]!.type !== 5) return encodeTruncated(await this.chase(reply, cname.target, query), limit);
+    const out = encodeTruncated(reply, limit);
+    if (!overTcp && synced) this.remember(raw, out);
+    return out;
   }
 
   /** An ExternalName's target outside the cluster: asks upstream, as CoreDNS does, and appends. */
