@@ -37,6 +37,8 @@ test('per-pod listings come from the index, with one full listing for ids made e
   assert.deepEqual(listed.map((x) => [x.id, x.state, x.podSandboxId]), [[cb, 'CONTAINER_RUNNING', sb]]);
   assert.deepEqual((await rt.listPodSandbox(byUid('b'))).map((s) => s.id), [sb]);
   assert.equal(c.full(), 2, 'creations through the index need no listing');
+  const st = await rt.podState('b');
+  assert.deepEqual([st.sandboxes.map((s) => s.id), st.containers.map((x) => [x.id, x.state])], [[sb], [[cb, 'CONTAINER_RUNNING']]]);
 
   // Other filters still apply, and ids the runtime removed drop out.
   assert.deepEqual(await rt.listContainers({ ...byUid('b'), state: 'CONTAINER_EXITED' }), []);

@@ -15,7 +15,7 @@ import {
   NotFoundError, matchesLabels,
   type Container, type ContainerConfig, type ContainerFilter, type ContainerStats, type ContainerStatsFilter,
   type ContainerStatus, type ExecOptions, type ExecSyncResult, type LogLine, type LogOptions, type PodSandbox,
-  type PodSandboxConfig, type PodSandboxFilter, type RuntimeService, type StreamHandle,
+  type PodSandboxConfig, type PodSandboxFilter, type PodSandboxStatus, type RuntimeService, type StreamHandle,
 } from '../runtime/cri.js';
 import { L_POD_UID } from './labels.js';
 
@@ -68,17 +68,10 @@ export class PodIndexedRuntime implements RuntimeService {
   async listPodSandbox(filter?: PodSandboxFilter): Promise<PodSandbox[]> {
     const uid = filter?.labelSelector?.[L_POD_UID];
     if (uid === undefined) return this.rt.listPodSandbox(filter);
-    const ids = await this.idsOf(uid);
-    if (!ids) return [];
-    const found = await Promise.all([...ids.sandboxes].map((id) => unlessGone(this.rt.podSandboxStatus(id)).then((s) => ({ id, s }))));
-    const out: PodSandbox[] = [];
-    for (const { id, s } of found) {
-      if (!s) { ids.sandboxes.delete(id); continue; }
-      if ((filter!.id && s.id !== filter!.id) || (filter!.state && s.state !== filter!.state) || !matchesLabels(s.labels, filter!.labelSelector)) continue;
-      out.push({ id: s.id, metadata: s.metadata, state: s.state, createdAt: s.createdAt, labels: s.labels, annotations: s.annotations });
-    }
-    this.forgetIfEmpty(uid, ids);
-    return out;
+    const f = filter!;
+    return (await this.podState(uid)).sandboxes
+      .filter((s) => (!f.id || s.id === f.id) && (!f.state || s.state === f.state) && matchesLabels(s.labels, f.labelSelector))
+      .map((s) => ({ id: s.id, metadata: s.metadata, state: s.state, createdAt: s.createdAt, labels: s.labels, annotations: s.annotations }));
   }
 
   async createContainer(podSandboxId: string, config: ContainerConfig, sandboxConfig: PodSandboxConfig): Promise<string> {
@@ -96,18 +89,27 @@ export class PodIndexedRuntime implements RuntimeService {
   async listContainers(filter?: ContainerFilter): Promise<Container[]> {
     const uid = filter?.labelSelector?.[L_POD_UID];
     if (uid === undefined) return this.rt.listContainers(filter);
-    const ids = await this.idsOf(uid);
-    if (!ids) return [];
-    const found = await Promise.all([...ids.containers].map((id) => unlessGone(this.rt.containerStatus(id)).then((c) => ({ id, c }))));
-    const out: Container[] = [];
-    for (const { id, c } of found) {
-      if (!c) { ids.containers.delete(id); continue; }
-      const f = filter!;
-      if ((f.id && c.id !== f.id) || (f.podSandboxId && c.podSandboxId !== f.podSandboxId) || (f.state && c.state !== f.state) || !matchesLabels(c.labels, f.labelSelector)) continue;
-      out.push(asContainer(c));
-    }
-    this.forgetIfEmpty(uid, ids);
-    return out;
+    const f = filter!;
+    return (await this.podState(uid)).containers
+      .filter((c) => (!f.id || c.id === f.id) && (!f.podSandboxId || c.podSandboxId === f.podSandboxId) && (!f.state || c.state === f.state) && matchesLabels(c.labels, f.labelSelector))
+      .map(asContainer);
+  }
+
+  /** The pod's sandboxes and containers with their statuses: one status read per id, no listing. */
+  async podState(uid: string): Promise<{ sandboxes: PodSandboxStatus[]; containers: ContainerStatus[] }> {
+    await this.relistIfDue();
+    const ids = this.pods.get(uid);
+    if (!ids) return { sandboxes: [], containers: [] };
+    const [sbs, cs] = await Promise.all([
+      Promise.all([...ids.sandboxes].map((id) => unlessGone(this.rt.podSandboxStatus(id)).then((s) => ({ id, s })))),
+      Promise.all([...ids.containers].map((id) => unlessGone(this.rt.containerStatus(id)).then((c) => ({ id, c })))),
+    ]);
+    const sandboxes: PodSandboxStatus[] = [];
+    const containers: ContainerStatus[] = [];
+    for (const { id, s } of sbs) if (s) sandboxes.push(s); else ids.sandboxes.delete(id);
+    for (const { id, c } of cs) if (c) containers.push(c); else ids.containers.delete(id);
+    if (ids.sandboxes.size === 0 && ids.containers.size === 0 && this.pods.get(uid) === ids) this.pods.delete(uid);
+    return { sandboxes, containers };
   }
 
   execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult> { return this.rt.execSync(id, cmd, timeoutSeconds); }
@@ -121,15 +123,6 @@ export class PodIndexedRuntime implements RuntimeService {
     let e = this.pods.get(uid);
     if (!e) this.pods.set(uid, (e = { sandboxes: new Set(), containers: new Set() }));
     return e;
-  }
-
-  private async idsOf(uid: string): Promise<PodIds | undefined> {
-    await this.relistIfDue();
-    return this.pods.get(uid);
-  }
-
-  private forgetIfEmpty(uid: string, ids: PodIds): void {
-    if (ids.sandboxes.size === 0 && ids.containers.size === 0 && this.pods.get(uid) === ids) this.pods.delete(uid);
   }
 
   /** One full listing at a time, shared by every caller waiting for it. */

@@ -22,13 +22,27 @@ async function ignoreGone<T>(p: Promise<T>): Promise<T | null> {
   }
 }
 
+/** A runtime that answers a pod's statuses in one go (the kubelet's PodIndexedRuntime). */
+interface PodStateSource {
+  podState(uid: string): Promise<PodRuntimeState>;
+}
+
+function isPodStateSource(r: RuntimeService): r is RuntimeService & PodStateSource {
+  return typeof (r as Partial<PodStateSource>).podState === 'function';
+}
+
 export async function readPodState(runtime: RuntimeService, uid: string): Promise<PodRuntimeState> {
+  if (isPodStateSource(runtime)) return sorted(await runtime.podState(uid));
   const sel = { labelSelector: { [L_POD_UID]: uid } };
   const sbs = await runtime.listPodSandbox(sel);
   const sandboxes = (await Promise.all(sbs.map((s) => ignoreGone(runtime.podSandboxStatus(s.id))))).filter((s): s is PodSandboxStatus => s !== null);
-  sandboxes.sort((a, b) => b.metadata.attempt - a.metadata.attempt || b.createdAt - a.createdAt);
   const cs = await runtime.listContainers(sel);
   const containers = (await Promise.all(cs.map((c) => ignoreGone(runtime.containerStatus(c.id))))).filter((c): c is ContainerStatus => c !== null);
+  return sorted({ sandboxes, containers });
+}
+
+function sorted({ sandboxes, containers }: PodRuntimeState): PodRuntimeState {
+  sandboxes.sort((a, b) => b.metadata.attempt - a.metadata.attempt || b.createdAt - a.createdAt);
   containers.sort((a, b) => b.metadata.attempt - a.metadata.attempt || b.createdAt - a.createdAt);
   return { sandboxes, containers };
 }

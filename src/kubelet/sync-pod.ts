@@ -15,6 +15,7 @@ import { instances, nsToMs, readPodState, readySandbox, type ContainerKind, type
 import { createSandbox, sandboxConfig, sandboxIPs } from './sandbox.js';
 import { computePodStatus, type Waiting } from './status/compute.js';
 import type { ContainerSpec, Pod, PodStatusV1 } from './types.js';
+import type { Mount } from '../runtime/cri.js';
 
 export interface SyncResult {
   /** Every container is done for good (restartPolicy): the pod's phase is terminal. */
@@ -79,11 +80,15 @@ export class PodSyncer {
       await this.writeStatus(pod, state, false);
       return { terminal: false };
     }
-    const etcMounts = await writePodEtcFiles(`${d.rootDir}/pods/${uid}`, pod, podIPs, d.dns);
-    const start = (spec: ContainerSpec, kind: ContainerKind, attempt: number) =>
-      startContainer(d, { pod, spec, kind, attempt, sandboxId: sb!.id, sandboxConfig: config, podIPs, volumes, etcMounts }).then((w) => {
-        if (w) waiting.set(`${kind}/${spec.name}`, w);
-      });
+    // The etc files are written when a container is about to start, as the kubelet makes
+    // them in its container mounts, not on every pass: their content follows the pod's
+    // spec and sandbox, which a running container already has.
+    let etcFiles: Promise<Mount[]> | undefined;
+    const start = async (spec: ContainerSpec, kind: ContainerKind, attempt: number) => {
+      const etcMounts = await (etcFiles ??= writePodEtcFiles(`${d.rootDir}/pods/${uid}`, pod, podIPs, d.dns));
+      const w = await startContainer(d, { pod, spec, kind, attempt, sandboxId: sb!.id, sandboxConfig: config, podIPs, volumes, etcMounts });
+      if (w) waiting.set(`${kind}/${spec.name}`, w);
+    };
     let terminal = false;
     const inits = pod.spec.initContainers ?? [];
     let initDone = pod.spec.containers.some((c) => instances(state, c.name, 'app', sb!.id).length > 0);
@@ -103,8 +108,10 @@ export class PodSyncer {
       }
     }
     if (initDone) {
-      for (const c of pod.spec.containers) await this.syncApp(pod, c, state, sb.id, start, waiting);
-      state = await readPodState(d.runtime, uid);
+      let acted = false;
+      for (const c of pod.spec.containers) acted = (await this.syncApp(pod, c, state, sb.id, start, waiting)) || acted;
+      // A pass that changed nothing (a running pod's resync) needs no second look at the runtime.
+      if (acted) state = await readPodState(d.runtime, uid);
       const latest = pod.spec.containers.map((c) => instances(state, c.name, 'app', sb!.id)[0]);
       const exited = latest.every((l) => l?.state === 'CONTAINER_EXITED');
       if (policy === 'Never' && exited) terminal = true;
@@ -120,33 +127,38 @@ export class PodSyncer {
     return { terminal };
   }
 
-  private async syncApp(pod: Pod, c: ContainerSpec, state: PodRuntimeState, sandboxId: string, start: (spec: ContainerSpec, kind: ContainerKind, attempt: number) => Promise<void>, waiting: Map<string, Waiting>): Promise<void> {
+  /** Answers whether it changed anything in the runtime. */
+  private async syncApp(pod: Pod, c: ContainerSpec, state: PodRuntimeState, sandboxId: string, start: (spec: ContainerSpec, kind: ContainerKind, attempt: number) => Promise<void>, waiting: Map<string, Waiting>): Promise<boolean> {
     const d = this.d;
     const uid = pod.metadata.uid ?? '';
     const policy = pod.spec.restartPolicy ?? 'Always';
     const [latest] = instances(state, c.name, 'app', sandboxId);
-    if (!latest) return start(c, 'app', this.nextAttempt(state, c.name, 'app'));
+    if (!latest) {
+      await start(c, 'app', this.nextAttempt(state, c.name, 'app'));
+      return true;
+    }
     if (latest.state === 'CONTAINER_RUNNING') {
       const failed = d.probes.result(uid, c.name, 'liveness') === false ? 'liveness' : d.probes.result(uid, c.name, 'startup') === false ? 'startup' : null;
-      if (!failed) return;
+      if (!failed) return false;
       const probe = failed === 'liveness' ? c.livenessProbe : c.startupProbe;
       const grace = probe?.terminationGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
       await killContainer(d, pod, c, 'app', latest.id, grace, `Container ${c.name} failed ${failed} probe, will be restarted`);
-      if (policy === 'Never') return;
+      if (policy === 'Never') return true;
       const st = await d.runtime.containerStatus(latest.id);
       if (this.inBackOff(pod, c, 'app', st.startedAt, st.finishedAt)) waiting.set(`app/${c.name}`, this.crashLoop(pod, c, 'app'));
       else await start(c, 'app', this.nextAttempt(state, c.name, 'app'));
-      return;
+      return true;
     }
     const restart = policy === 'Always' || (policy === 'OnFailure' && latest.exitCode !== 0) || latest.state === 'CONTAINER_CREATED';
-    if (!restart) return;
+    if (!restart) return false;
     if (latest.state === 'CONTAINER_CREATED' || latest.state === 'CONTAINER_UNKNOWN') await d.runtime.removeContainer(latest.id);
     else if (this.inBackOff(pod, c, 'app', latest.startedAt, latest.finishedAt)) {
       waiting.set(`app/${c.name}`, this.crashLoop(pod, c, 'app'));
-      return;
+      return false;
     }
     await start(c, 'app', this.nextAttempt(state, c.name, 'app'));
     await this.pruneOld(state, c.name, 'app');
+    return true;
   }
 
   /** True while the container must wait; otherwise records the restart in the back-off. */
