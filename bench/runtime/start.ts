@@ -4,6 +4,7 @@
 //     EXITED, overlay rootfs from the ImageStore, conmon + crun (and + runc);
 //   - the same over a plain-dir rootfs (the runtime's cost without the snapshotter's);
 //   - raw `crun run` and `runc run` of a prepared bundle;
+//   - raw `crun run` of the spec k8ts generates (its floor: same namespaces, seccomp, cgroups);
 //   - `podman run --rm --runtime runc` of the same busybox image, copied into podman's
 //     store under a name of this run's own and removed afterwards.
 // With --steps, also the median of every runtime step (spec, rootfs, conmon, ...).
@@ -20,6 +21,7 @@ import { OciRuntimeService } from '../../src/runtime/oci/runtime.js';
 import { DirRootfsProvider } from '../../src/runtime/oci/rootfs.js';
 import { makeBusyboxRootfs } from '../../src/runtime/oci/testing/busybox.js';
 import { forceCleanup } from '../../src/runtime/oci/testing/harness.js';
+import { removeCgroup } from '../../src/runtime/oci/cgroups.js';
 import type { OciRuntimeName } from '../../src/runtime/oci/ocicli.js';
 
 const args = process.argv.slice(2);
@@ -31,7 +33,7 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); retu
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
 const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 
-interface Contender { name: string; once(i: number): Promise<number>; close(): Promise<void> }
+interface Contender { name: string; once(i: number): Promise<number>; close(): Promise<void>; spec?: () => Promise<string> }
 
 const steps = new Map<string, number[]>();
 function trace(step: string, t: number): void {
@@ -75,6 +77,33 @@ async function viaRuntime(dir: string, name: OciRuntimeName, plainDir: boolean):
     async close() {
       try { await rt.removePodSandbox(sb); } finally { await forceCleanup(root, ['crun', 'runc'], cg); }
     },
+    /** The config.json k8ts writes for this container, to run it with crun alone. */
+    async spec() {
+      const id = await rt.createContainer(sb, { metadata: { name: 'spec', attempt: 0 }, image: { image: IMAGE }, command: ['true'] }, sbc);
+      try { return readFileSync(join(root, 'containers', id, 'config.json'), 'utf8'); } finally { await rt.removeContainer(id); }
+    },
+  };
+}
+
+/** `crun run` of the very spec k8ts generates (joined sandbox namespaces, seccomp, cgroup): the floor for k8ts. */
+function viaRawSpec(dir: string, specJson: string, bundle: string): Contender {
+  const cg = `/k8ts-bench-${process.pid}-rawspec`;
+  const stateRoot = join(dir, 'state-rawspec');
+  const spec = JSON.parse(specJson) as { root: { path: string }; linux: { cgroupsPath: string } };
+  spec.root.path = join(bundle, 'rootfs');
+  return {
+    name: "crun run (k8ts's spec, plain-dir rootfs)",
+    async once(i) {
+      const b = join(dir, `rawspec-${i}`);
+      mkdirSync(b);
+      writeFileSync(join(b, 'config.json'), JSON.stringify({ ...spec, linux: { ...spec.linux, cgroupsPath: `${cg}/${i}` } }));
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync('/usr/bin/crun', ['--root', stateRoot, 'run', '-b', b, `bench-${process.pid}-spec-${i}`], { stdio: 'ignore' });
+      const t = ms(t0);
+      if (r.status !== 0) throw new Error(`crun run of k8ts's spec failed (${r.status})`);
+      return t;
+    },
+    async close() { await removeCgroup(cg); },
   };
 }
 
@@ -133,12 +162,15 @@ try {
   const images = await writeTestImages(dir);
   await new ImageStore({ root: join(dir, 'images') }).importArchive(images.ociArchive);
   const bundle = rawBundle(dir);
+  const plainCrun = await viaRuntime(dir, 'crun', true);
   contenders.push(
-    await viaRuntime(dir, 'crun', false), await viaRuntime(dir, 'runc', false), await viaRuntime(dir, 'crun', true),
+    await viaRuntime(dir, 'crun', false), await viaRuntime(dir, 'runc', false), plainCrun,
     viaRaw('/usr/bin/crun', dir, bundle), viaRaw('/usr/sbin/runc', dir, bundle),
   );
+  const rawSpec = viaRawSpec(dir, await plainCrun.spec!(), bundle);
   const p = podman(images.ociArchive);
   if (typeof p !== 'string') contenders.push(p);
+  contenders.push(rawSpec);
   const times = contenders.map(() => [] as number[]);
   for (let i = 0; i < N + WARMUP; i++) {
     for (let c = 0; c < contenders.length; c++) {
@@ -150,8 +182,11 @@ try {
   const med = times.map(median);
   contenders.forEach((c, i) => process.stdout.write(`${c.name.padEnd(52)} median ${med[i]!.toFixed(1).padStart(6)} ms over ${N} runs\n`));
   if (typeof p === 'string') process.stdout.write(`podman: ${p}\n`);
-  const [k8tsCrun, k8tsRunc, plain, crun, runc, pod] = med as [number, number, number, number, number, number | undefined];
+  const [k8tsCrun, k8tsRunc, plain, crun, runc] = med as [number, number, number, number, number];
+  const pod = typeof p === 'string' ? undefined : med[5];
+  const specFloor = med[med.length - 1]!;
   process.stdout.write(`ratio k8ts(crun)/crun ${(k8tsCrun / crun).toFixed(2)}x (goal <= 1.5x), k8ts(runc)/runc ${(k8tsRunc / runc).toFixed(2)}x, plain-dir k8ts(crun)/crun ${(plain / crun).toFixed(2)}x\n`);
+  process.stdout.write(`ratio k8ts(crun)/crun-run-of-k8ts's-spec ${(k8tsCrun / specFloor).toFixed(2)}x (what conmon, create+start and the bookkeeping add)\n`);
   if (pod !== undefined) process.stdout.write(`ratio podman/k8ts(crun) ${(pod / k8tsCrun).toFixed(2)}x (goal >= 3x)\n`);
   if (STEPS) {
     process.stdout.write('steps of k8ts (conmon + crun), medians:\n');

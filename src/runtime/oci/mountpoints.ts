@@ -3,20 +3,22 @@
 // mapped user that may not write the image's directories, nor on a read-only image.
 
 import { lstat, mkdir, stat, writeFile } from 'node:fs/promises';
-import { join, normalize } from 'node:path';
+import { dirname, join, normalize } from 'node:path';
 import type { OciSpec } from './spec.js';
 
 export async function ensureMountPoints(rootfs: string, spec: OciSpec): Promise<void> {
-  for (const m of spec.mounts) {
+  // All at once: each is a handful of lstats, and a parent two of them share is simply
+  // found made by the other (EEXIST below).
+  await Promise.all(spec.mounts.map(async (m) => {
     const rel = normalize(m.destination);
     // Paths under /proc, /sys and /dev live on mounts the runtime makes itself.
     if (rel === '/' || rel.includes('..') || /^\/(proc|sys|dev)(\/|$)/.test(rel)) {
       if (rel === '/proc' || rel === '/sys' || rel === '/dev') await mkdir(join(rootfs, rel), { recursive: true }).catch(() => {});
-      continue;
+      return;
     }
     const isFile = m.type === 'bind' && !(await stat(m.source).then((s) => s.isDirectory(), () => true));
     await createInside(rootfs, rel, isFile).catch(() => { /* the runtime will report a mount point it cannot use */ });
-  }
+  }));
 }
 
 /**
@@ -35,7 +37,14 @@ async function createInside(rootfs: string, rel: string, isFile: boolean): Promi
       if (st.isSymbolicLink()) return;
       continue;
     }
-    if (last && isFile) await writeFile(cur, '', { flag: 'wx' });
-    else await mkdir(cur);
+    try {
+      if (last && isFile) await writeFile(cur, '', { flag: 'wx' });
+      else await mkdir(cur);
+    } catch (e) {
+      // Made meanwhile by the walk towards another mount point: look at it again.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      i--;
+      cur = dirname(cur);
+    }
   }
 }

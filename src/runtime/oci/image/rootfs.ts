@@ -27,33 +27,36 @@ export class RootfsManager {
     if (!ID.test(containerId)) throw new SnapshotError(`bad container id "${containerId}"`);
     const base = join(this.dir, containerId);
     const rootfs = join(base, 'rootfs');
-    if (await isMounted(rootfs)) return { rootfs };
-    await mkdir(rootfs, { recursive: true });
-    // Record the chain before mounting so a gc running meanwhile keeps the snapshots.
-    const meta: ContainerMeta = { imageId: image.id, chainIds: image.chainIds, readOnly };
-    await writeFile(join(base, 'meta.json'), JSON.stringify(meta));
+    // A fresh container's directory cannot hold a mount yet: the mount table (long on a
+    // busy node) is read only when the directory was already there.
+    const fresh = await mkdir(base).then(() => true, (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EEXIST') return false;
+      throw e;
+    });
+    if (!fresh && (await isMounted(rootfs))) return { rootfs };
     // Mount options must fit in one page: rather than the snapshots' long paths, the
     // lowerdirs are short symlinks l/0, l/1, ... (top first) resolved from cwd = base,
     // as Docker's overlay2 does. The kernel follows them once, at mount time.
-    await mkdir(join(base, 'l'), { recursive: true });
-    const lowers: string[] = [];
     const chain = [...image.chainIds].reverse();
-    for (let i = 0; i < chain.length; i++) {
-      await rm(join(base, 'l', String(i)), { force: true });
-      await symlink(this.snapshots.path(chain[i]!), join(base, 'l', String(i)));
-      lowers.push(`l/${i}`);
-    }
+    const lowers = chain.map((_, i) => `l/${i}`);
     // Without an upper dir overlayfs wants two lowers; an empty one pads short chains.
-    while (lowers.length < (readOnly ? 2 : 1)) {
-      await mkdir(join(base, 'empty'), { recursive: true });
-      lowers.push('empty');
-    }
+    const pad = Math.max(0, (readOnly ? 2 : 1) - lowers.length);
+    for (let i = 0; i < pad; i++) lowers.push('empty');
     let options = `index=off,lowerdir=${lowers.join(':')}`;
-    if (!readOnly) {
-      await mkdir(join(base, 'upper'), { recursive: true });
-      await mkdir(join(base, 'work'), { recursive: true });
-      options += ',upperdir=upper,workdir=work';
-    }
+    if (!readOnly) options += ',upperdir=upper,workdir=work';
+    // Record the chain before mounting so a gc running meanwhile keeps the snapshots.
+    // Everything before the mount is independent, so it is made at once.
+    const meta: ContainerMeta = { imageId: image.id, chainIds: image.chainIds, readOnly };
+    await Promise.all([
+      writeFile(join(base, 'meta.json'), JSON.stringify(meta)),
+      mkdir(rootfs, { recursive: true }),
+      mkdir(join(base, 'l'), { recursive: true }).then(() => Promise.all(chain.map(async (c, i) => {
+        await rm(join(base, 'l', String(i)), { force: true });
+        await symlink(this.snapshots.path(c), join(base, 'l', String(i)));
+      }))),
+      ...(pad > 0 ? [mkdir(join(base, 'empty'), { recursive: true })] : []),
+      ...(readOnly ? [] : [mkdir(join(base, 'upper'), { recursive: true }), mkdir(join(base, 'work'), { recursive: true })]),
+    ]);
     try {
       await mountOverlay(rootfs, options, base);
     } catch (e) {
@@ -67,7 +70,8 @@ export class RootfsManager {
     if (!ID.test(containerId)) throw new SnapshotError(`bad container id "${containerId}"`);
     const base = join(this.dir, containerId);
     const rootfs = join(base, 'rootfs');
-    if (await isMounted(rootfs)) await unmount(rootfs);
+    // unmount() of what is not mounted is a no-op, so the mount table is read once, to check.
+    await unmount(rootfs);
     if (await isMounted(rootfs)) throw new SnapshotError(`${rootfs} is still mounted`);
     await rm(base, { recursive: true, force: true });
   }
