@@ -1,5 +1,6 @@
 // Container start-to-exit of `true`, image present, all in the same run and interleaved
-// (one of each per round, so load from others on the machine hits every contender alike):
+// (one of each per round, in rotating order, so load from others on the machine and
+// order effects hit every contender alike):
 //   - k8ts RuntimeService: createContainer + startContainer + containerStatus until
 //     EXITED, overlay rootfs from the ImageStore, conmon + crun (and + runc);
 //   - the same over a plain-dir rootfs (the runtime's cost without the snapshotter's);
@@ -173,7 +174,10 @@ try {
   contenders.push(rawSpec);
   const times = contenders.map(() => [] as number[]);
   for (let i = 0; i < N + WARMUP; i++) {
-    for (let c = 0; c < contenders.length; c++) {
+    // Each round starts with the next contender: whoever runs first after a pause pays
+    // the kernel's slow first cgroup attach (an RCU grace period), so no one always does.
+    for (let k = 0; k < contenders.length; k++) {
+      const c = (i + k) % contenders.length;
       const t = await contenders[c]!.once(i);
       if (i >= WARMUP) times[c]!.push(t); // the first rounds warm caches
     }
