@@ -22,6 +22,7 @@ import { ImageManager, type Recorder } from './images.js';
 import { PodIndexedRuntime } from './indexed-runtime.js';
 import type { PodNetwork, VolumeManager } from './interfaces.js';
 import { L_MANAGED, L_POD_NAME, L_POD_NAMESPACE, L_POD_UID } from './labels.js';
+import { podDiffersSemantically } from './pod-changes.js';
 import { PodWorkers } from './pod-workers.js';
 import { ProbeManager } from './prober/manager.js';
 import { podPath, StatusManager } from './status/manager.js';
@@ -159,7 +160,9 @@ export class Kubelet {
     await this.removeOrphans();
     this.informer.addEventHandler({
       onAdd: (pod) => this.workers.update(pod),
-      onUpdate: (_old, pod) => this.workers.update(pod),
+      onUpdate: (old, pod) => {
+        if (podDiffersSemantically(old, pod)) this.workers.update(pod);
+      },
       onDelete: (pod) => this.workers.remove(pod),
     });
     this.o.log.info(`kubelet: node ${this.o.nodeName} following its pods`);
