@@ -100,7 +100,9 @@ class PodMilestones {
       this.note(this.created, name, 'created');
       if (ev.object.spec?.nodeName) this.note(this.bound, name, 'bound');
       if (ev.object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) this.note(this.ready, name, 'ready');
-    }, this.abort.signal).catch((e: unknown) => process.stderr.write(`pod watch ended: ${(e as Error).message}\n`));
+    }, this.abort.signal).catch((e: unknown) => {
+      process.stderr.write(`pod watch ended: ${(e as Error).message}\n`);
+    });
   }
 
   /** Starts a new phase: counts from zero, times from now. */
