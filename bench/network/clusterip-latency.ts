@@ -1,0 +1,162 @@
+// Request latency through a ClusterIP beside the same request sent to the pod IP
+// directly, in the same run: a real `k8ts server` with its node agent (real pods, the
+// CNI bridge, the nftables service proxy), one busybox httpd pod behind a ClusterIP
+// Service, and `wrk` on the node alternating between the two addresses. busybox httpd
+// closes every connection after one answer, so each request is a new connection and
+// goes through the service's DNAT rules (established connections skip them): the
+// per-request cost of the proxy is measured, not hidden by keep-alive.
+//
+// Owns the machine's node agent: run it under the shared lock, on a machine where no
+// other agent runs:
+//   flock /tmp/k8ts-agent.lock node dist/bench/network/clusterip-latency.js [seconds = 10] [rounds = 3] [connections = 4]
+
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { k8tsBin, repoRoot, TestServer } from '../../test/e2e/harness.js';
+import { parseWrk, type WrkResult } from './wrk.js';
+
+const SECONDS = Number(process.argv[2] ?? 10);
+const ROUNDS = Number(process.argv[3] ?? 3);
+const CONNECTIONS = Number(process.argv[4] ?? 4);
+const V = '1.33';
+const image = 'k8ts.test/busybox:latest';
+const run = promisify(execFile);
+
+class BenchError extends Error {
+  override name = 'BenchError';
+}
+
+const manifest = `apiVersion: v1
+kind: Pod
+metadata:
+  name: bench-web
+  labels:
+    app: bench-web
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: httpd
+    image: ${image}
+    imagePullPolicy: Never
+    command: ["sh", "-c", "mkdir -p /www; echo ok > /www/index.html; exec httpd -f -p 8080 -h /www"]
+    readinessProbe:
+      tcpSocket:
+        port: 8080
+      periodSeconds: 1
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: bench-web
+spec:
+  selector:
+    app: bench-web
+  ports:
+  - port: 80
+    targetPort: 8080
+`;
+
+async function eventually<T>(what: string, f: () => T | undefined, ms = 90_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new BenchError(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+async function wrk(url: string): Promise<WrkResult> {
+  const { stdout } = await run('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, '--latency', url], { timeout: (SECONDS + 30) * 1000 });
+  return parseWrk(stdout);
+}
+
+/** What the agent leaves on the node, as test/e2e/agent.test.ts removes it; then the data directory. */
+function cleanNode(dataDir: string): void {
+  spawnSync('ip', ['link', 'del', 'k8ts0']);
+  spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-podnet']);
+  spawnSync('ip', ['link', 'del', 'k8ts-dns']);
+  spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-proxy']);
+  for (const c of ['cpu', 'cpuacct', 'memory', 'pids', 'cpuset', 'blkio', 'freezer', 'devices']) {
+    spawnSync('find', [`/sys/fs/cgroup/${c}/kubepods`, '-depth', '-type', 'd', '-exec', 'rmdir', '{}', ';']);
+  }
+  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m): m is string => !!m && m.startsWith(dataDir)).sort((a, b) => b.length - a.length);
+  for (const m of mounts) spawnSync('umount', ['-l', m]);
+  rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** SIGTERM, and SIGKILL if the server has not exited after graceMs. */
+async function stopServer(server: TestServer, graceMs = 20_000): Promise<void> {
+  const pid = server.pid;
+  const timer = setTimeout(() => {
+    process.stderr.write(`k8ts server (pid ${pid}) still running ${graceMs} ms after SIGTERM: killed\n`);
+    if (pid) process.kill(pid, 'SIGKILL');
+  }, graceMs);
+  try {
+    await server.stop('SIGTERM');
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (r: WrkResult) => `p50 ${r.p50Ms.toFixed(3)} ms  p99 ${r.p99Ms.toFixed(3)} ms  ${r.requestsPerSecond.toFixed(0)} req/s${r.errors ? `  (${r.errors} socket errors)` : ''}`;
+
+async function main(): Promise<void> {
+  if (spawnSync('ip', ['link', 'show', 'k8ts0']).status === 0) throw new BenchError('another k8ts node agent runs on this machine (bridge k8ts0 exists); run this under flock /tmp/k8ts-agent.lock once it has gone');
+  const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-bench-clusterip-'));
+  let server: TestServer | undefined;
+  try {
+    server = await TestServer.start({ dataDir, agent: true });
+    const s = server;
+    const images = mkdtempSync(join(tmpdir(), 'k8ts-bench-image-'));
+    try {
+      execFileSync('bash', [join(repoRoot, 'scripts/test-image/build.sh'), images], { stdio: 'ignore' });
+      execFileSync(process.execPath, [k8tsBin, 'ctr', '--root', join(dataDir, 'runtime'), 'image', 'import', join(images, 'busybox-oci.tar')], { stdio: 'ignore' });
+    } finally {
+      rmSync(images, { recursive: true, force: true });
+    }
+    await eventually('the node to be Ready', () => (/\bReady\b/.test(s.kubectl(V, ['get', 'nodes']).stdout) ? true : undefined));
+    s.ok(V, ['apply', '-f', '-'], manifest);
+    await eventually('a ready endpoint', () => {
+      const ep = JSON.parse(s.ok(V, ['get', 'endpoints', 'bench-web', '-o', 'json'])) as { subsets?: { addresses?: unknown[] }[] };
+      return (ep.subsets?.[0]?.addresses?.length ?? 0) === 1 ? true : undefined;
+    });
+    const podIP = s.ok(V, ['get', 'pod', 'bench-web', '-o', 'jsonpath={.status.podIP}']).trim();
+    const clusterIP = s.ok(V, ['get', 'service', 'bench-web', '-o', 'jsonpath={.spec.clusterIP}']).trim();
+    const direct = `http://${podIP}:8080/`;
+    const viaService = `http://${clusterIP}/`;
+    // Both answer before anything is timed (the proxy may still be writing its rules).
+    await eventually('the ClusterIP to answer', () => (spawnSync('wrk', ['-t1', '-c1', '-d1s', viaService], { encoding: 'utf8' }).stdout.includes('Requests/sec') ? true : undefined));
+    await wrk(direct);
+    await wrk(viaService);
+    const pod: WrkResult[] = [];
+    const svc: WrkResult[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      // Alternate which goes first, so a drift in the machine's load favours neither.
+      for (const which of r % 2 === 0 ? ['pod', 'svc'] : ['svc', 'pod']) {
+        const res = await wrk(which === 'pod' ? direct : viaService);
+        (which === 'pod' ? pod : svc).push(res);
+        console.log(`round ${r + 1} ${which === 'pod' ? `pod IP     ${direct.padEnd(24)}` : `cluster IP ${viaService.padEnd(24)}`} ${fmt(res)}`);
+      }
+    }
+    const m = (xs: WrkResult[], k: keyof WrkResult) => median(xs.map((x) => x[k]));
+    console.log(`\nwrk -t1 -c${CONNECTIONS} -d${SECONDS}s to one busybox httpd pod (a new connection per request), median of ${ROUNDS} rounds:`);
+    console.log(`  pod IP      p50 ${m(pod, 'p50Ms').toFixed(3)} ms  p99 ${m(pod, 'p99Ms').toFixed(3)} ms  ${m(pod, 'requestsPerSecond').toFixed(0)} req/s`);
+    console.log(`  cluster IP  p50 ${m(svc, 'p50Ms').toFixed(3)} ms  p99 ${m(svc, 'p99Ms').toFixed(3)} ms  ${m(svc, 'requestsPerSecond').toFixed(0)} req/s`);
+    console.log(`  ratio (cluster IP / pod IP): p50 latency ${(m(svc, 'p50Ms') / m(pod, 'p50Ms')).toFixed(3)}, p99 ${(m(svc, 'p99Ms') / m(pod, 'p99Ms')).toFixed(3)}, req/s ${(m(pod, 'requestsPerSecond') / m(svc, 'requestsPerSecond')).toFixed(3)} (pod / cluster; goal < 1.1)`);
+  } finally {
+    if (server) {
+      // Pods first, while the agent still runs to stop their containers.
+      server.kubectl(V, ['delete', 'service', 'bench-web', '--ignore-not-found']);
+      server.kubectl(V, ['delete', 'pods', '--all', '--grace-period=0', '--force', '--wait=true', '--timeout=60s']);
+      await stopServer(server);
+    }
+    cleanNode(dataDir);
+  }
+}
+
+await main();
