@@ -70,6 +70,7 @@ export class ProbeManager {
         }
         if (r.id !== w.containerId) {
           this.resetWorker(w, r.id, r.startedAtMs);
+          w.result = reportedResult(pod, c.name, r.id, kind);
           this.schedule(key, w, Math.max(0, r.startedAtMs + (probe.initialDelaySeconds ?? 0) * 1000 - this.o.clock.now()));
         }
       }
@@ -156,4 +157,18 @@ export class ProbeManager {
     if (before !== w.result) this.o.onChange(uid);
     this.schedule(key, w, period);
   }
+}
+
+/**
+ * What the pod's status in the API already says of this very container instance: a
+ * kubelet restarted under running containers adopts them, and starting their readiness
+ * (or startup) over from "unknown" would turn a Ready pod NotReady until the first probe
+ * (out of its Services meanwhile; Kubernetes' issue 100277). The next probes correct it.
+ */
+function reportedResult(pod: Pod, name: string, id: string, kind: ProbeKind): boolean | undefined {
+  if (kind === 'liveness') return undefined;
+  const s = pod.status?.containerStatuses?.find((x) => x.name === name);
+  if (!s?.containerID || !s.containerID.endsWith(`://${id}`)) return undefined;
+  const known = kind === 'readiness' ? s.ready : s.started;
+  return known === true ? true : undefined;
 }
