@@ -20,7 +20,7 @@ export interface PodRouteManagerOptions {
   resyncMs?: number;
   /** Shortest gap between two syncs, to batch bursts of Node updates; default 50 ms. */
   minSyncIntervalMs?: number;
-  /** A failed sync is retried after this long; default 2 s. */
+  /** A failed sync is retried after this long, doubling while it keeps failing (up to resyncMs); default 2 s. */
   retryMs?: number;
 }
 
@@ -56,6 +56,7 @@ export class PodRouteManager {
   private blocked: SkippedNode[] = [];
   /** Set: the next sync starts by forgetting both (a sync in flight may yet record them). */
   private readAfresh = true;
+  private failures = 0;
 
   constructor(private readonly opts: PodRouteManagerOptions) {
     this.log = opts.log ?? silentLogger;
@@ -124,8 +125,10 @@ export class PodRouteManager {
 
   private failed(err: unknown): void {
     this.forgetKernel();
-    this.log.error(`pod routes: sync failed, retrying: ${err instanceof Error ? err.message : String(err)}`);
-    this.requestSync(this.opts.retryMs ?? 2000);
+    const delay = Math.min((this.opts.retryMs ?? 2000) * 2 ** this.failures, this.opts.resyncMs ?? 30_000);
+    this.failures++;
+    this.log.error(`pod routes: sync failed, retrying in ${delay} ms: ${err instanceof Error ? err.message : String(err)}`);
+    this.requestSync(delay);
   }
 
   private scheduleResync(): void {
@@ -189,6 +192,7 @@ export class PodRouteManager {
     if (firstError !== undefined) throw firstError;
     // Routes blocked by foreign ones are rechecked by the periodic resync only.
     this.applied = key;
+    this.failures = 0;
   }
 
   private logReasons(skipped: SkippedNode[]): void {
