@@ -1,7 +1,8 @@
 // Request latency through a ClusterIP beside the same request sent to the pod IP
 // directly, in the same run: a real `k8ts server` with its node agent (real pods, the
 // CNI bridge, the nftables service proxy), one busybox httpd pod behind a ClusterIP
-// Service, and `wrk` on the node alternating between the two addresses. busybox httpd
+// Service, and `wrk` on the node alternating between the two addresses, then a small
+// Node client loading both at once (interleaved.ts). busybox httpd
 // closes every connection after one answer, so each request is a new connection and
 // goes through the service's DNAT rules (established connections skip them): the
 // per-request cost of the proxy is measured, not hidden by keep-alive.
@@ -16,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { k8tsBin, repoRoot, TestServer } from '../../test/e2e/harness.js';
+import { runInterleaved, type TargetResult } from './interleaved.js';
 import { parseWrk, type WrkResult } from './wrk.js';
 
 const SECONDS = Number(process.argv[2] ?? 10);
@@ -103,6 +105,7 @@ async function stopServer(server: TestServer, graceMs = 20_000): Promise<void> {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmtNode = (r: TargetResult) => `p50 ${r.p50Ms.toFixed(3)} ms p99 ${r.p99Ms.toFixed(3)} ms ${r.requestsPerSecond.toFixed(0)} req/s${r.errors ? ` (${r.errors} errors)` : ''}`;
 const fmt = (r: WrkResult) => `p50 ${r.p50Ms.toFixed(3)} ms  p99 ${r.p99Ms.toFixed(3)} ms  ${r.requestsPerSecond.toFixed(0)} req/s${r.errors ? `  (${r.errors} socket errors)` : ''}`;
 
 async function main(): Promise<void> {
@@ -143,11 +146,24 @@ async function main(): Promise<void> {
         console.log(`round ${r + 1} ${which === 'pod' ? `pod IP     ${direct.padEnd(24)}` : `cluster IP ${viaService.padEnd(24)}`} ${fmt(res)}`);
       }
     }
+    // The same comparison with both addresses loaded at once (half the connections each),
+    // timed from before the connect: a drift in the machine's load hits both alike.
+    const both: { pod: TargetResult; svc: TargetResult }[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const res = await runInterleaved([{ name: 'pod', url: direct }, { name: 'svc', url: viaService }], Math.max(1, CONNECTIONS / 2), SECONDS * 1000);
+      both.push({ pod: res.get('pod')!, svc: res.get('svc')! });
+      console.log(`round ${r + 1} side by side: pod IP ${fmtNode(res.get('pod')!)} | cluster IP ${fmtNode(res.get('svc')!)}`);
+    }
     const m = (xs: WrkResult[], k: keyof WrkResult) => median(xs.map((x) => x[k]));
+    const n = (which: 'pod' | 'svc', k: keyof TargetResult) => median(both.map((b) => b[which][k]));
     console.log(`\nwrk -t1 -c${CONNECTIONS} -d${SECONDS}s to one busybox httpd pod (a new connection per request), median of ${ROUNDS} rounds:`);
     console.log(`  pod IP      p50 ${m(pod, 'p50Ms').toFixed(3)} ms  p99 ${m(pod, 'p99Ms').toFixed(3)} ms  ${m(pod, 'requestsPerSecond').toFixed(0)} req/s`);
     console.log(`  cluster IP  p50 ${m(svc, 'p50Ms').toFixed(3)} ms  p99 ${m(svc, 'p99Ms').toFixed(3)} ms  ${m(svc, 'requestsPerSecond').toFixed(0)} req/s`);
     console.log(`  ratio (cluster IP / pod IP): p50 latency ${(m(svc, 'p50Ms') / m(pod, 'p50Ms')).toFixed(3)}, p99 ${(m(svc, 'p99Ms') / m(pod, 'p99Ms')).toFixed(3)}, req/s ${(m(pod, 'requestsPerSecond') / m(svc, 'requestsPerSecond')).toFixed(3)} (pod / cluster; goal < 1.1)`);
+    console.log(`\nNode client, both at once (${Math.max(1, CONNECTIONS / 2)} loops each, connect included), median of ${ROUNDS} rounds:`);
+    console.log(`  pod IP      p50 ${n('pod', 'p50Ms').toFixed(3)} ms  p99 ${n('pod', 'p99Ms').toFixed(3)} ms  ${n('pod', 'requestsPerSecond').toFixed(0)} req/s`);
+    console.log(`  cluster IP  p50 ${n('svc', 'p50Ms').toFixed(3)} ms  p99 ${n('svc', 'p99Ms').toFixed(3)} ms  ${n('svc', 'requestsPerSecond').toFixed(0)} req/s`);
+    console.log(`  ratio (cluster IP / pod IP): p50 latency ${(n('svc', 'p50Ms') / n('pod', 'p50Ms')).toFixed(3)}, p99 ${(n('svc', 'p99Ms') / n('pod', 'p99Ms')).toFixed(3)}, req/s ${(n('pod', 'requestsPerSecond') / n('svc', 'requestsPerSecond')).toFixed(3)} (goal < 1.1)`);
   } finally {
     if (server) {
       // Pods first, while the agent still runs to stop their containers.

@@ -85,6 +85,7 @@ class PodMilestones {
   private readonly created = new Set<string>();
   private readonly bound = new Set<string>();
   private readonly ready = new Set<string>();
+  private readonly deleted = new Set<string>();
   readonly at: Record<string, number> = {};
   private t0 = 0;
   private readonly abort = new AbortController();
@@ -96,7 +97,10 @@ class PodMilestones {
     const list = await this.client.list('/api/v1/namespaces/default/pods', { limit: 1 });
     this.watching = this.client.watch<PodView>('/api/v1/namespaces/default/pods', { resourceVersion: list.metadata.resourceVersion, timeoutSeconds: 3600, labelSelector: `app=${NAME}` }, (ev) => {
       const name = ev.object.metadata.name ?? '';
-      if (ev.type === 'DELETED') return;
+      if (ev.type === 'DELETED') {
+        this.note(this.deleted, name, 'deleted');
+        return;
+      }
       this.note(this.created, name, 'created');
       if (ev.object.spec?.nodeName) this.note(this.bound, name, 'bound');
       if (ev.object.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) this.note(this.ready, name, 'ready');
@@ -110,6 +114,7 @@ class PodMilestones {
     this.created.clear();
     this.bound.clear();
     this.ready.clear();
+    this.deleted.clear();
     for (const k of Object.keys(this.at)) delete this.at[k];
     this.t0 = performance.now();
   }
