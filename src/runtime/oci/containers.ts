@@ -1,8 +1,8 @@
 // Container lifecycle on disk and under conmon: create (bundle + conmon), refresh
 // (learn exits from conmon's exit file), signal, wait, and remove without leftovers.
 
-import { watch, type FSWatcher } from 'node:fs';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, statSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { InvalidStateError, exitReason, nowNs, type ContainerConfig } from '../cri.js';
@@ -41,7 +41,8 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
   const img = await timed(T, 'resolve', () => env.rootfs.resolve(config.image.image));
   const id = randomBytes(32).toString('hex');
   const dir = env.store.containerDir(id);
-  await timed(T, 'mkdir', () => mkdir(dir, { recursive: true }));
+  // Small local files, synchronously: see state.ts for why.
+  await timed(T, 'mkdir', async () => { mkdirSync(dir, { recursive: true }); });
   const sc = config.linux?.securityContext;
   const cgroupsPath = `${sb.cgroupParent}/${id}`;
   const logPath = join(sb.logDirectory, config.logPath ?? join(config.metadata.name, `${config.metadata.attempt}.log`));
@@ -60,7 +61,7 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
     // The log directory meanwhile: independent steps overlap.
     const [{ rootfs }] = await Promise.all([
       timed(T, 'rootfs', () => env.rootfs.prepare(id, img.imageId, { readOnly: false })),
-      mkdir(dirname(logPath), { recursive: true }),
+      mkdir(dirname(logPath), { recursive: true }), // may be a volume the kubelet named: kept async
     ]);
     const p = sandboxPaths(env.store.root, sb.id);
     const spec = generateSpec({
@@ -72,7 +73,7 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
     });
     await Promise.all([
       timed(T, 'mountpoints', () => ensureMountPoints(rootfs, spec)),
-      timed(T, 'config', () => writeFile(join(dir, 'config.json'), JSON.stringify(spec))),
+      timed(T, 'config', async () => writeFileSync(join(dir, 'config.json'), JSON.stringify(spec))),
     ]);
     const started = await timed(T, 'conmon', () => startConmon(env.cli, {
       id, bundle: dir, containerPidFile: join(dir, 'pidfile'), conmonPidFile: join(dir, 'conmon.pid'), logPath,
@@ -91,16 +92,17 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
 async function readExitCode(env: ContainerEnv, id: string): Promise<{ code: number; at: number } | null> {
   try {
     const path = exitFile(env, id);
-    const text = (await readFile(path, 'utf8')).trim();
+    const text = readFileSync(path, 'utf8').trim();
     if (text === '') return null;
-    return { code: Number(text), at: (await stat(path)).mtimeMs * 1e6 };
+    return { code: Number(text), at: statSync(path).mtimeMs * 1e6 };
   } catch { return null; }
 }
 
 /** True when pid is alive and is the conmon of this container (pids get reused). */
 export async function conmonAlive(rec: ContainerRecord): Promise<boolean> {
   if (!rec.conmonPid) return false;
-  const cmd = await readFile(`/proc/${rec.conmonPid}/cmdline`, 'utf8').catch(() => '');
+  let cmd = '';
+  try { cmd = readFileSync(`/proc/${rec.conmonPid}/cmdline`, 'utf8'); } catch { /* gone */ }
   return cmd.includes('conmon') && cmd.includes(rec.id);
 }
 

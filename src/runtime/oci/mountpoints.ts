@@ -2,23 +2,26 @@
 // runs. The runtime would make them itself, but not when the container's root is a
 // mapped user that may not write the image's directories, nor on a read-only image.
 
-import { lstat, mkdir, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, normalize } from 'node:path';
+import { lstatSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, normalize } from 'node:path';
 import type { OciSpec } from './spec.js';
 
 export async function ensureMountPoints(rootfs: string, spec: OciSpec): Promise<void> {
-  // All at once: each is a handful of lstats, and a parent two of them share is simply
-  // found made by the other (EEXIST below).
-  await Promise.all(spec.mounts.map(async (m) => {
+  // A few dozen lstats and mkdirs in a fresh rootfs on the local disk: synchronous calls
+  // (see state.ts for why), each failure left to the runtime, which reports a mount
+  // point it cannot use.
+  for (const m of spec.mounts) {
     const rel = normalize(m.destination);
     // Paths under /proc, /sys and /dev live on mounts the runtime makes itself.
     if (rel === '/' || rel.includes('..') || /^\/(proc|sys|dev)(\/|$)/.test(rel)) {
-      if (rel === '/proc' || rel === '/sys' || rel === '/dev') await mkdir(join(rootfs, rel), { recursive: true }).catch(() => {});
-      return;
+      if (rel === '/proc' || rel === '/sys' || rel === '/dev') try { mkdirSync(join(rootfs, rel), { recursive: true }); } catch { /* see above */ }
+      continue;
     }
-    const isFile = m.type === 'bind' && !(await stat(m.source).then((s) => s.isDirectory(), () => true));
-    await createInside(rootfs, rel, isFile).catch(() => { /* the runtime will report a mount point it cannot use */ });
-  }));
+    let isFile = true;
+    if (m.type === 'bind') try { isFile = !statSync(m.source).isDirectory(); } catch { /* a missing source: the runtime says so */ }
+    else isFile = false;
+    try { createInside(rootfs, rel, isFile); } catch { /* see above */ }
+  }
 }
 
 /**
@@ -26,25 +29,19 @@ export async function ensureMountPoints(rootfs: string, spec: OciSpec): Promise<
  * anywhere on the host (the image's absolute links mean the container's root, not
  * ours), so such paths are left to the OCI runtime, which resolves them inside the root.
  */
-async function createInside(rootfs: string, rel: string, isFile: boolean): Promise<void> {
+function createInside(rootfs: string, rel: string, isFile: boolean): void {
   const parts = rel.split('/').filter(Boolean);
   let cur = rootfs;
   for (let i = 0; i < parts.length; i++) {
     cur = join(cur, parts[i]!);
     const last = i === parts.length - 1;
-    const st = await lstat(cur).catch(() => null);
+    let st;
+    try { st = lstatSync(cur); } catch { st = null; }
     if (st) {
       if (st.isSymbolicLink()) return;
       continue;
     }
-    try {
-      if (last && isFile) await writeFile(cur, '', { flag: 'wx' });
-      else await mkdir(cur);
-    } catch (e) {
-      // Made meanwhile by the walk towards another mount point: look at it again.
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      i--;
-      cur = dirname(cur);
-    }
+    if (last && isFile) writeFileSync(cur, '', { flag: 'wx' });
+    else mkdirSync(cur);
   }
 }

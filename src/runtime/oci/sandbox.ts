@@ -6,7 +6,8 @@
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { OciRuntimeError, type PodSandboxConfig } from '../cri.js';
 import { DEFAULT_SHM_BYTES } from './defaults.js';
@@ -92,8 +93,7 @@ export { isMounted };
  */
 export async function nsFileMounted(path: string): Promise<boolean> {
   try {
-    const [f, d] = await Promise.all([stat(path), stat(dirname(path))]);
-    return f.dev !== d.dev;
+    return statSync(path).dev !== statSync(dirname(path)).dev;
   } catch {
     return false;
   }

@@ -3,7 +3,8 @@
 // again finds every object as it was. Running processes are found through conmon, which
 // outlives us; exits through conmon's exit files.
 
-import { mkdir, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerMetadata, ContainerState, Labels, Mount, PodSandboxConfig, PodSandboxMetadata, PodSandboxState } from '../cri.js';
 
@@ -50,14 +51,18 @@ export interface ContainerRecord {
   ociRuntime: 'crun' | 'runc';
 }
 
+// Records are a few hundred bytes on the local disk and are read and written on every
+// create, start and status: synchronous calls take tens of microseconds, while each
+// threadpool round trip of the async ones waits for a thread to be scheduled, which on
+// a loaded node costs far more than the work itself.
 async function writeAtomic(path: string, value: unknown): Promise<void> {
   const tmp = `${path}.${process.pid}.${Date.now()}.tmp`;
-  await writeFile(tmp, JSON.stringify(value, null, 2));
-  await rename(tmp, path);
+  writeFileSync(tmp, JSON.stringify(value, null, 2));
+  renameSync(tmp, path);
 }
 
 async function readJson<T>(path: string): Promise<T | null> {
-  try { return JSON.parse(await readFile(path, 'utf8')) as T; } catch { return null; }
+  try { return JSON.parse(readFileSync(path, 'utf8')) as T; } catch { return null; }
 }
 
 export class StateStore {

@@ -2,7 +2,7 @@
 // image's own /etc/passwd and /etc/group, as Docker does: names only mean something
 // inside the image.
 
-import { readFile, realpath } from 'node:fs/promises';
+import { readFileSync, realpathSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { InvalidArgumentError } from '../cri.js';
 
@@ -12,10 +12,11 @@ async function readEtc(rootfs: string, file: string): Promise<string[][]> {
   // The file comes from the image; a symlink in it could point anywhere on the host, so
   // the resolved path must still lie inside the root filesystem.
   try {
-    const root = await realpath(rootfs);
-    const path = await realpath(join(rootfs, 'etc', file));
+    // Synchronous: two small files of a local rootfs on every create (see state.ts).
+    const root = realpathSync(rootfs);
+    const path = realpathSync(join(rootfs, 'etc', file));
     if (!path.startsWith(root + sep)) return [];
-    const text = await readFile(path, 'utf8');
+    const text = readFileSync(path, 'utf8');
     return text.split('\n').filter((l) => l && !l.startsWith('#')).map((l) => l.split(':'));
   } catch {
     return [];

@@ -1,7 +1,8 @@
 // Container root filesystems: an overlayfs mount per container at
 // <containers>/<id>/rootfs, with the image's snapshot chain as lowerdir (top first)
 // and the container's own upper and work dirs, so writes never reach the snapshots.
-import { mkdir, readFile, readdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SnapshotError } from './errors.js';
 import type { ImageRecord } from './image-records.js';
@@ -29,10 +30,11 @@ export class RootfsManager {
     const rootfs = join(base, 'rootfs');
     // A fresh container's directory cannot hold a mount yet: the mount table (long on a
     // busy node) is read only when the directory was already there.
-    const fresh = await mkdir(base).then(() => true, (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EEXIST') return false;
-      throw e;
-    });
+    let fresh = true;
+    try { mkdirSync(base); } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      fresh = false;
+    }
     if (!fresh && (await isMounted(rootfs))) return { rootfs };
     // Mount options must fit in one page: rather than the snapshots' long paths, the
     // lowerdirs are short symlinks l/0, l/1, ... (top first) resolved from cwd = base,
@@ -45,18 +47,15 @@ export class RootfsManager {
     let options = `index=off,lowerdir=${lowers.join(':')}`;
     if (!readOnly) options += ',upperdir=upper,workdir=work';
     // Record the chain before mounting so a gc running meanwhile keeps the snapshots.
-    // Everything before the mount is independent, so it is made at once.
+    // A handful of tiny local operations on every container start: synchronous calls,
+    // which cost microseconds where each threadpool round trip waits to be scheduled.
     const meta: ContainerMeta = { imageId: image.id, chainIds: image.chainIds, readOnly };
-    await Promise.all([
-      writeFile(join(base, 'meta.json'), JSON.stringify(meta)),
-      mkdir(rootfs, { recursive: true }),
-      mkdir(join(base, 'l'), { recursive: true }).then(() => Promise.all(chain.map(async (c, i) => {
-        await rm(join(base, 'l', String(i)), { force: true });
-        await symlink(this.snapshots.path(c), join(base, 'l', String(i)));
-      }))),
-      ...(pad > 0 ? [mkdir(join(base, 'empty'), { recursive: true })] : []),
-      ...(readOnly ? [] : [mkdir(join(base, 'upper'), { recursive: true }), mkdir(join(base, 'work'), { recursive: true })]),
-    ]);
+    writeFileSync(join(base, 'meta.json'), JSON.stringify(meta));
+    for (const d of ['rootfs', 'l', ...(pad > 0 ? ['empty'] : []), ...(readOnly ? [] : ['upper', 'work'])]) mkdirSync(join(base, d), { recursive: true });
+    chain.forEach((c, i) => {
+      rmSync(join(base, 'l', String(i)), { force: true });
+      symlinkSync(this.snapshots.path(c), join(base, 'l', String(i)));
+    });
     try {
       await mountOverlay(rootfs, options, base);
     } catch (e) {
