@@ -24,6 +24,7 @@ import type { PodNetwork, VolumeManager } from './interfaces.js';
 import { L_MANAGED, L_POD_NAME, L_POD_NAMESPACE, L_POD_UID } from './labels.js';
 import { podDiffersSemantically } from './pod-changes.js';
 import { PodWorkers } from './pod-workers.js';
+import { StartLimit } from './start-limit.js';
 import { ProbeManager } from './prober/manager.js';
 import { podPath, StatusManager } from './status/manager.js';
 import { PodSyncer } from './sync-pod.js';
@@ -56,6 +57,8 @@ export interface KubeletOptions {
   /** Restart and image back-off: initial and largest delay (default 10 s and 5 min). */
   backoffInitialMs?: number;
   backoffMaxMs?: number;
+  /** Pods brought up at once (their first sync); later syncs never wait. Default 8; 0: no limit. */
+  podStartConcurrency?: number;
   /** The node's ServiceProxy: deleted pods leave its rules before their containers stop. */
   endpointDrain?: EndpointDrain;
 }
@@ -82,9 +85,13 @@ export class Kubelet {
   private readonly services: ServiceEnvSource;
   private readonly clock: Clock;
   private started = false;
+  private readonly startLimit: StartLimit;
+  /** Pods whose first sync is done. */
+  private readonly upPods = new Set<string>();
 
   constructor(private readonly o: KubeletOptions) {
     this.clock = o.clock ?? realClock;
+    this.startLimit = new StartLimit(o.podStartConcurrency ?? 8);
     const client = o.client;
     this.recorder = new EventRecorder({ client, component: 'kubelet', host: o.nodeName, clock: this.clock, log: o.log });
     const record: Recorder = (pod, type, reason, message, fieldPath) => {
@@ -139,7 +146,7 @@ export class Kubelet {
     this.workers = new PodWorkers({
       clock: this.clock, log: o.log, resyncMs: o.resyncMs,
       lifecycle: {
-        sync: (pod) => this.syncer.syncPod(pod),
+        sync: (pod) => this.sync(pod),
         terminate: (pod, removed) => killPod(this.syncer, pod, removed ? 0 : pod.metadata.deletionTimestamp ? gracePeriodOf(pod) : 0, !removed),
         finalize: (pod, removed) => this.finalize(pod, removed),
       },
@@ -180,7 +187,17 @@ export class Kubelet {
     return this.workers.state(uid);
   }
 
+  /** A pod's first sync waits for a start slot; once it has been up, it never does again. */
+  private async sync(pod: Pod): Promise<{ terminal: boolean }> {
+    const uid = pod.metadata.uid ?? '';
+    if (this.upPods.has(uid)) return this.syncer.syncPod(pod);
+    const r = await this.startLimit.run(() => this.syncer.syncPod(pod));
+    this.upPods.add(uid);
+    return r;
+  }
+
   private async finalize(pod: Pod, removed: boolean): Promise<boolean> {
+    this.upPods.delete(pod.metadata.uid ?? '');
     await cleanupPod(this.syncer, pod.metadata.uid ?? '', pod);
     if (removed) return true;
     try {
