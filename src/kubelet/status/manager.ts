@@ -27,6 +27,8 @@ function canonical(v: unknown): string {
 
 export class StatusManager {
   private readonly written = new Map<string, PodStatusV1>();
+  /** The canonical text of each written status: a resync compares against it without re-encoding the old one. */
+  private readonly writtenText = new Map<string, string>();
 
   constructor(private readonly client: RestClient, private readonly log: Logger) {}
 
@@ -39,7 +41,9 @@ export class StatusManager {
   async set(pod: Pod, status: PodStatusV1): Promise<boolean> {
     const uid = pod.metadata.uid ?? '';
     const prev = this.written.get(uid) ?? pod.status;
-    if (prev && sameJson(strip(prev), strip(status))) return true;
+    const text = canonical(strip(status));
+    const prevText = this.written.has(uid) ? this.writtenText.get(uid) : prev && canonical(strip(prev));
+    if (prev && prevText === text) return true;
     const ns = pod.metadata.namespace ?? 'default';
     const name = pod.metadata.name ?? '';
     // A merge patch replaces lists whole, so every list is sent complete; absent members are nulled.
@@ -49,6 +53,7 @@ export class StatusManager {
     try {
       await this.client.patch(podPath(ns, name, 'status'), body, 'merge');
       this.written.set(uid, status);
+      this.writtenText.set(uid, text);
       return true;
     } catch (e) {
       if (isNotFound(e) || isConflict(e)) return false;
@@ -59,6 +64,7 @@ export class StatusManager {
 
   forget(uid: string): void {
     this.written.delete(uid);
+    this.writtenText.delete(uid);
   }
 }
 
