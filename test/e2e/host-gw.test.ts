@@ -1,17 +1,15 @@
 // End to end, with a real `k8ts server` and its node agent: a Node "node-b" whose
 // InternalIP is a network namespace behind a veth pair gets a host-gw route on the
 // server's node, and a pod there reaches node B's pod address with its own pod IP as
-// the source (no masquerade inside the cluster CIDR). Not a *.test.ts (the unit runner
-// would start it in the network group without the lock); run it alone, under the lock:
-//   flock /tmp/k8ts-agent.lock node --test dist/src/network/routes/host-gw.e2e.js
+// the source (no masquerade inside the cluster CIDR).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { k8tsBin, repoRoot, TestServer } from '../../../test/e2e/harness.js';
-import { addNetns, deleteNetns, spawnInNetns } from '../cni/testing/netns.js';
+import { k8tsBin, repoRoot, TestServer } from './harness.js';
+import { addNetns, deleteNetns, spawnInNetns } from '../../src/network/cni/testing/netns.js';
 
 const image = 'k8ts.test/busybox:latest';
 const ns = `k8tst-hgw-${process.pid}`;
