@@ -46,7 +46,17 @@ async function etcdRun(run: number): Promise<number> {
   }
 }
 
-async function k8tsRun(run: number): Promise<{ perSecond: number; p50: number; p99: number; delivered: number }> {
+interface K8tsRun {
+  perSecond: number;
+  p50: number;
+  p99: number;
+  delivered: number;
+  /** CPU seconds the server and this benchmark process (clients and watchers) spent on the creates. */
+  serverCpu: number;
+  clientCpu: number;
+}
+
+async function k8tsRun(run: number): Promise<K8tsRun> {
   const server = await startServer(['--disable-controllers']);
   const creds = credentialsFrom(server.kubeconfig);
   const watchAgent = agent(creds, Infinity);
@@ -58,6 +68,8 @@ async function k8tsRun(run: number): Promise<{ perSecond: number; p50: number; p
     for (let i = 0; i < NODE_WATCHES; i++) {
       closers.push(await openCountingWatch(creds, watchAgent, `/api/v1/pods?watch=1&fieldSelector=${encodeURIComponent(`spec.nodeName=node-${i}`)}`, (n) => { delivered += n; }));
     }
+    const serverBefore = server.usage().cpuSeconds;
+    const clientBefore = process.cpuUsage();
     const { perSecond, latencies } = await drive(total, async (i) => {
       const r = await call(creds, writeAgent, 'POST', '/api/v1/namespaces/default/pods', podBody(`bench-${run}-${i}`, `node-${i % 1000}`));
       if (r.status !== 201) throw new Error(`create failed: ${r.status} ${r.body.slice(0, 200)}`);
@@ -66,7 +78,11 @@ async function k8tsRun(run: number): Promise<{ perSecond: number; p50: number; p
     const expected = total * FULL_WATCHES + (NODE_WATCHES > 0 ? total : 0);
     const deadline = Date.now() + 60_000;
     while (delivered < expected && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    return { perSecond, p50: percentile(latencies, 50), p99: percentile(latencies, 99), delivered: expected > 0 ? delivered / expected : 1 };
+    const client = process.cpuUsage(clientBefore);
+    return {
+      perSecond, p50: percentile(latencies, 50), p99: percentile(latencies, 99), delivered: expected > 0 ? delivered / expected : 1,
+      serverCpu: server.usage().cpuSeconds - serverBefore, clientCpu: (client.user + client.system) / 1e6,
+    };
   } finally {
     for (const c of closers) c();
     watchAgent.destroy();
@@ -75,14 +91,14 @@ async function k8tsRun(run: number): Promise<{ perSecond: number; p50: number; p
   }
 }
 
-const k8ts: Awaited<ReturnType<typeof k8tsRun>>[] = [];
+const k8ts: K8tsRun[] = [];
 const etcd: number[] = [];
 for (let run = 0; run < runs; run++) {
   const e = await etcdRun(run);
   etcd.push(e);
   const k = await k8tsRun(run);
   k8ts.push(k);
-  console.log(`run ${run + 1}: k8ts ${k.perSecond.toFixed(0)} creates/s (p50 ${k.p50.toFixed(1)} ms, p99 ${k.p99.toFixed(1)} ms, ${(k.delivered * 100).toFixed(1)}% of watch events delivered); etcd ${e.toFixed(0)} puts/s`);
+  console.log(`run ${run + 1}: k8ts ${k.perSecond.toFixed(0)} creates/s (p50 ${k.p50.toFixed(1)} ms, p99 ${k.p99.toFixed(1)} ms, ${(k.delivered * 100).toFixed(1)}% of watch events delivered; CPU: server ${(k.serverCpu * 1000 / total).toFixed(2)} ms, benchmark clients ${(k.clientCpu * 1000 / total).toFixed(2)} ms per create); etcd ${e.toFixed(0)} puts/s`);
 }
 const k8tsRate = median(k8ts.map((k) => k.perSecond));
 const etcdRate = median(etcd);

@@ -30,7 +30,7 @@ async function settled(cache: WatchCache): Promise<void> {
 
 async function setup(ringCapacity = 100) {
   const store = new MemoryStore();
-  const cache = new WatchCache({ store, resourceOf, ringCapacity });
+  const cache = new WatchCache({ store, resourceOf, ringCapacity, minFanOutIntervalMs: 0 });
   await cache.start();
   return { store, cache };
 }
@@ -126,7 +126,7 @@ test('a watcher that cannot keep up is closed without stalling the others', asyn
 
 test('triggered watchers see only events whose old or new object carries their value', async () => {
   const store = new MemoryStore();
-  const cache = new WatchCache({ store, resourceOf, triggers: { pods: { node: (o) => String((o.spec as { nodeName?: string } | undefined)?.nodeName ?? '') } } });
+  const cache = new WatchCache({ store, resourceOf, minFanOutIntervalMs: 0, triggers: { pods: { node: (o) => String((o.spec as { nodeName?: string } | undefined)?.nodeName ?? '') } } });
   await cache.start();
   const onN1 = collector();
   const onN2 = collector();

@@ -21,9 +21,9 @@ function collector(): WatchSink & { batches: DeliveryBatch[]; got: () => Deliver
   return s;
 }
 
-async function setup() {
+async function setup(minFanOutIntervalMs = 0) {
   const store = new MemoryStore();
-  const cache = new WatchCache({ store, resourceOf, triggers: { pods: { node: (o) => String((o.spec as { nodeName?: string } | undefined)?.nodeName ?? '') } } });
+  const cache = new WatchCache({ store, resourceOf, minFanOutIntervalMs, triggers: { pods: { node: (o) => String((o.spec as { nodeName?: string } | undefined)?.nodeName ?? '') } } });
   await cache.start();
   return { store, cache };
 }
@@ -107,5 +107,25 @@ test('triggered watchers are reached through their index, with moves between val
   assert.deepEqual(watchers[2].got().map((d) => d.type), ['ADDED']);
   assert.equal(watchers[1].batches.length, 1, 'one delivery per watcher per fan-out');
   assert.equal(watchers.filter((w) => w.batches.length > 0).length, 2);
+  cache.close();
+});
+
+test('fan-outs start at least the interval apart: a lone event goes at once, commits that follow closely go together', async () => {
+  const { store, cache } = await setup(80);
+  const a = collector();
+  cache.watch('pods', cache.currentRevision(), undefined, a);
+  await store.create('/registry/pods/default/x', pod('x'));
+  await cache.sync();
+  await nextTurn();
+  assert.equal(a.batches.length, 1, 'the first event is not held back');
+  const sentAt = performance.now();
+  await store.create('/registry/pods/default/y', pod('y'));
+  await nextTurn();
+  await store.create('/registry/pods/default/z', pod('z'));
+  await nextTurn();
+  assert.equal(a.batches.length, 1, 'held until the interval has passed');
+  while (a.batches.length < 2) await new Promise((r) => setTimeout(r, 5));
+  assert.ok(performance.now() - sentAt >= 70, 'not before the interval');
+  assert.deepEqual(a.batches[1].items.map((d) => d.event.entry.obj.metadata.name), ['y', 'z']);
   cache.close();
 });
