@@ -5,7 +5,8 @@
 // leases *after* listing the store, so gc either sees the content's lease or does not
 // see the content. Leases of dead processes are ignored and removed.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pidAlive } from './file-lock.js';
 
@@ -26,17 +27,19 @@ export class Lease {
     if (fresh.length === 0) return this.writing;
     for (const r of fresh) this.refs.add(r);
     const body: LeaseFile = { pid: process.pid, refs: [...this.refs] };
-    this.writing = this.writing.then(async () => {
+    // A small local file, written on every container start: synchronously, since a
+    // threadpool round trip costs more than the write on a loaded node.
+    this.writing = this.writing.then(() => {
       const tmp = `${this.path}.${randomBytes(4).toString('hex')}.tmp`;
-      await writeFile(tmp, JSON.stringify(body));
-      await rename(tmp, this.path);
+      writeFileSync(tmp, JSON.stringify(body));
+      renameSync(tmp, this.path);
     });
     return this.writing;
   }
 
   async release(): Promise<void> {
     await this.writing.catch(() => undefined);
-    await rm(this.path, { force: true });
+    rmSync(this.path, { force: true });
   }
 }
 

@@ -4,6 +4,7 @@
 // directories. A snapshot is unpacked into a temp dir and renamed into place, so a
 // reader never sees half of one, and concurrent unpacks of one chain do the work once.
 import { createHash, randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { mkdir, readdir, rename, rm, writeFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openUncompressed, uncompressStream } from './decompress.js';
@@ -48,7 +49,8 @@ export class Snapshotter {
   }
 
   async has(chainId: string): Promise<boolean> {
-    return stat(this.path(chainId)).then(() => true, () => false);
+    // One stat per layer on every container start: synchronous (see leases.ts).
+    try { statSync(this.path(chainId)); return true; } catch { return false; }
   }
 
   /** Unpack the layer for this chain unless it is there already. */
