@@ -54,7 +54,7 @@ export function decodeEntry(key: string, value: string, rev: number): CacheEntry
   if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) throw new MalformedValueError(key);
   const rv = String(rev);
   if (obj.metadata === undefined || obj.metadata === null) obj.metadata = {};
-  const spliced = spliceResourceVersion(obj, value, rv);
+  const spliced = obj.metadata.resourceVersion === undefined ? spliceResourceVersion(obj.apiVersion, obj.kind, value, rv) : undefined;
   obj.metadata.resourceVersion = rv;
   return new CacheEntry(key, obj, spliced ?? Buffer.from(JSON.stringify(obj)), rev);
 }
@@ -66,10 +66,14 @@ export class MalformedValueError extends Error {
   }
 }
 
-function spliceResourceVersion(obj: KObject, value: string, rv: string): Buffer | undefined {
-  if (obj.metadata.resourceVersion !== undefined) return undefined;
-  if (typeof obj.apiVersion !== 'string' || typeof obj.kind !== 'string') return undefined;
-  const head = `{"apiVersion":${JSON.stringify(obj.apiVersion)},"kind":${JSON.stringify(obj.kind)},"metadata":{`;
+/**
+ * The JSON text of an object without metadata.resourceVersion, with it added, when the
+ * text begins `{"apiVersion":..,"kind":..,"metadata":{` (as objects written through the
+ * API do); undefined for any other shape.
+ */
+export function spliceResourceVersion(apiVersion: unknown, kind: unknown, value: string, rv: string): Buffer | undefined {
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') return undefined;
+  const head = `{"apiVersion":${JSON.stringify(apiVersion)},"kind":${JSON.stringify(kind)},"metadata":{`;
   if (!value.startsWith(head)) return undefined;
   const rest = value.slice(head.length);
   const field = `"resourceVersion":${JSON.stringify(rv)}`;

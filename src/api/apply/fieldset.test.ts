@@ -52,3 +52,31 @@ test('paths print like structured-merge-diff', () => {
   assert.equal(pathString(['f:metadata', 'f:finalizers', 'v:"a"']), '.metadata.finalizers[="a"]');
   assert.equal(pathString(['f:list', 'i:3']), '.list[3]');
 });
+
+test('set operations on trees agree with their definitions over member paths', () => {
+  let seed = 7;
+  const rand = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const els = ['f:a', 'f:b', 'k:{"name":"x"}', 'v:1', 'i:0'];
+  const randomSet = () => {
+    const paths: string[][] = [];
+    for (let i = rand(12); i > 0; i--) paths.push(Array.from({ length: 1 + rand(4) }, () => els[rand(els.length)]));
+    return { set: FieldSet.of(paths), paths };
+  };
+  const key = (ps: string[][]) => ps.map((p) => JSON.stringify(p)).sort();
+  for (let round = 0; round < 300; round++) {
+    const a = randomSet();
+    const b = randomSet();
+    const members = (s: FieldSet) => key(s.paths());
+    const aPaths = a.set.paths();
+    assert.deepEqual(members(a.set.difference(b.set)), key(aPaths.filter((p) => !b.set.has(p))));
+    assert.deepEqual(members(a.set.intersection(b.set)), key(aPaths.filter((p) => b.set.has(p))));
+    assert.deepEqual(members(a.set.recursiveDifference(b.set)), key(aPaths.filter((p) => !p.some((_, i) => b.set.has(p.slice(0, i + 1))))));
+    assert.deepEqual(members(a.set.union(b.set)), key([...new Map([...aPaths, ...b.set.paths()].map((p) => [JSON.stringify(p), p])).values()]));
+    assert.equal(a.set.equals(b.set), JSON.stringify(members(a.set)) === JSON.stringify(members(b.set)));
+    assert.equal(a.set.equals(FieldSet.of(aPaths)), true);
+    assert.equal(a.set.isEmpty(), aPaths.length === 0);
+  }
+});

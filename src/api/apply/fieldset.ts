@@ -34,6 +34,68 @@ class Node {
     for (const [k, v] of this.children) n.children.set(k, v.copy());
     return n;
   }
+
+  /** True when this node or anything under it is a member. */
+  hasMember(): boolean {
+    if (this.member) return true;
+    for (const c of this.children.values()) if (c.hasMember()) return true;
+    return false;
+  }
+}
+
+// The set operations work on the trees directly, one visit per node, rather than through
+// lists of paths: server-side apply and managed-fields tracking run several of them on
+// every write, and a pod's field set has a few hundred members.
+
+function mergeInto(into: Node, from: Node): void {
+  if (from.member) into.member = true;
+  for (const [k, c] of from.children) mergeInto(into.child(k), c);
+}
+
+/** Members of a that are not members of b; undefined when none. */
+function differenceOf(a: Node, b: Node | undefined): Node | undefined {
+  const out = new Node();
+  out.member = a.member && !(b?.member ?? false);
+  for (const [k, c] of a.children) {
+    const d = differenceOf(c, b?.children.get(k));
+    if (d) out.children.set(k, d);
+  }
+  return out.isEmpty() ? undefined : out;
+}
+
+/** Members of a that are neither members of b nor under one of b's members. */
+function recursiveDifferenceOf(a: Node, b: Node | undefined): Node | undefined {
+  if (b?.member) return undefined;
+  if (!b) return a.hasMember() ? a.copy() : undefined;
+  const out = new Node();
+  out.member = a.member;
+  for (const [k, c] of a.children) {
+    const d = recursiveDifferenceOf(c, b.children.get(k));
+    if (d) out.children.set(k, d);
+  }
+  return out.isEmpty() ? undefined : out;
+}
+
+function intersectionOf(a: Node, b: Node): Node | undefined {
+  const out = new Node();
+  out.member = a.member && b.member;
+  for (const [k, c] of a.children) {
+    const o = b.children.get(k);
+    const d = o && intersectionOf(c, o);
+    if (d) out.children.set(k, d);
+  }
+  return out.isEmpty() ? undefined : out;
+}
+
+/** Same members, whatever empty nodes either tree holds. */
+function sameMembers(a: Node | undefined, b: Node | undefined): boolean {
+  const am = a?.hasMember() ?? false;
+  const bm = b?.hasMember() ?? false;
+  if (!am || !bm) return am === bm;
+  if (a!.member !== b!.member) return false;
+  for (const [k, c] of a!.children) if (!sameMembers(c, b!.children.get(k))) return false;
+  for (const [k, c] of b!.children) if (!a!.children.has(k) && c.hasMember()) return false;
+  return true;
 }
 
 export class FieldSet {
@@ -103,7 +165,8 @@ export class FieldSet {
   }
 
   isEmpty(): boolean {
-    return this.paths().length === 0;
+    for (const c of this.root.children.values()) if (c.hasMember()) return false;
+    return true;
   }
 
   /** Member paths, parents before children. */
@@ -118,29 +181,42 @@ export class FieldSet {
   }
 
   union(other: FieldSet): FieldSet {
-    const out = this.copy();
-    for (const p of other.paths()) out.insert(p);
-    return out;
+    const out = this.root.copy();
+    mergeInto(out, other.root);
+    out.member = false;
+    return new FieldSet(out);
   }
 
   intersection(other: FieldSet): FieldSet {
-    return FieldSet.of(this.paths().filter((p) => other.has(p)));
+    return this.perTopLevel(other, (a, b) => (b ? intersectionOf(a, b) : undefined));
   }
 
   /** Members of this set that are not members of `other`. */
   difference(other: FieldSet): FieldSet {
-    return FieldSet.of(this.paths().filter((p) => !other.has(p)));
+    return this.perTopLevel(other, differenceOf);
   }
 
   /** Members of this set that are neither in `other` nor under one of its members. */
   recursiveDifference(other: FieldSet): FieldSet {
-    return FieldSet.of(this.paths().filter((p) => !p.some((_, i) => other.has(p.slice(0, i + 1)))));
+    return this.perTopLevel(other, recursiveDifferenceOf);
   }
 
   equals(other: FieldSet): boolean {
-    const a = this.paths().map((p) => JSON.stringify(p)).sort();
-    const b = other.paths().map((p) => JSON.stringify(p)).sort();
-    return a.length === b.length && a.every((x, i) => x === b[i]);
+    const a = new Node();
+    const b = new Node();
+    for (const [k, c] of this.root.children) a.children.set(k, c);
+    for (const [k, c] of other.root.children) b.children.set(k, c);
+    return sameMembers(a, b);
+  }
+
+  /** Applies op to each top-level subtree: the empty path (the root) is never a member. */
+  private perTopLevel(other: FieldSet, op: (a: Node, b: Node | undefined) => Node | undefined): FieldSet {
+    const out = new Node();
+    for (const [k, c] of this.root.children) {
+      const d = op(c, other.root.children.get(k));
+      if (d) out.children.set(k, d);
+    }
+    return new FieldSet(out);
   }
 
   private find(path: FieldPath): Node | undefined {
@@ -181,6 +257,8 @@ const rank: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
 
 /** structured-merge-diff's element order: fields by name, then keys, values, indexes. */
 function sortedElements(els: string[]): string[] {
+  // Fields alone (the usual case) share their 'f:' prefix: plain string order is name order.
+  if (els.every((e) => e.startsWith('f:'))) return [...els].sort();
   return [...els].sort((a, b) => {
     const ra = rank[a[0]] ?? 9;
     const rb = rank[b[0]] ?? 9;

@@ -125,10 +125,14 @@ const strippedPaths: string[][] = [
   ['f:metadata', 'f:resourceVersion'],
 ];
 
+// Built once; set operations never change their operands.
+const stripped = FieldSet.of(strippedPaths);
+const managedFieldsItself = FieldSet.of([['f:metadata', 'f:managedFields']]);
+
 /** The set without stripped metadata, and without anything at or under `ignored` (e.g. status on the main resource). */
 export function ownable(set: FieldSet, ignored?: FieldSet): FieldSet {
-  let out = set.difference(FieldSet.of(strippedPaths));
-  out = out.recursiveDifference(FieldSet.of([['f:metadata', 'f:managedFields']]));
+  let out = set.difference(stripped);
+  out = out.recursiveDifference(managedFieldsItself);
   return ignored ? out.recursiveDifference(ignored) : out;
 }
 

@@ -24,10 +24,26 @@ const refPrefix = '#/definitions/';
  * win over those of the referenced definition.
  */
 export function resolve(schema: Schema | undefined, defs: Definitions): Schema | undefined {
-  let cur = schema;
+  if (schema === undefined || schema.$ref === undefined) return schema;
+  // Every write walks the same schemas: each merged result is built once per schema object.
+  let perDefs = resolvedByDefs.get(defs);
+  if (!perDefs) {
+    perDefs = new WeakMap();
+    resolvedByDefs.set(defs, perDefs);
+  }
+  if (perDefs.has(schema)) return perDefs.get(schema);
+  const out = resolveNow(schema, defs);
+  perDefs.set(schema, out);
+  return out;
+}
+
+const resolvedByDefs = new WeakMap<Definitions, WeakMap<Schema, Schema | undefined>>();
+
+function resolveNow(schema: Schema, defs: Definitions): Schema | undefined {
+  let cur: Schema | undefined = schema;
   const siblings: Schema[] = [];
   for (let depth = 0; cur?.$ref !== undefined && depth < 32; depth++) {
-    const { $ref, ...rest } = cur;
+    const { $ref, ...rest }: Schema & { $ref: string } = cur as Schema & { $ref: string };
     siblings.push(rest);
     cur = $ref.startsWith(refPrefix) ? defs[$ref.slice(refPrefix.length)] : undefined;
   }

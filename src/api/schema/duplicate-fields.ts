@@ -9,7 +9,7 @@ export function findDuplicateFields(json: string): string[] {
   const s = new Scanner(json);
   const out: string[] = [];
   try {
-    s.value('', out);
+    s.value(out);
   } catch (e) {
     if (!(e instanceof EndOfInputError)) throw e;
   }
@@ -28,81 +28,107 @@ class EndOfInputError extends Error {
   }
 }
 
+// Character codes the scanner compares against.
+const SPACE = 32, TAB = 9, LF = 10, CR = 13, QUOTE = 34, BACKSLASH = 92, COMMA = 44, COLON = 58;
+const LBRACE = 123, RBRACE = 125, LBRACKET = 91, RBRACKET = 93;
+
+const isSpace = (c: number): boolean => c === SPACE || c === LF || c === CR || c === TAB;
+
+/**
+ * Runs once per request body, so it stays cheap: character codes rather than characters,
+ * keys decoded only when they hold escapes, and the path kept as a stack of segments
+ * that becomes a string only for a key that repeats.
+ */
 class Scanner {
   private i = 0;
+  private readonly path: string[] = [];
   constructor(private readonly text: string) {}
 
-  private ws(): void {
-    while (this.i < this.text.length && ' \t\n\r'.includes(this.text[this.i])) this.i++;
-    if (this.i >= this.text.length) throw new EndOfInputError();
+  private ws(): number {
+    const t = this.text;
+    while (this.i < t.length && isSpace(t.charCodeAt(this.i))) this.i++;
+    if (this.i >= t.length) throw new EndOfInputError();
+    return t.charCodeAt(this.i);
   }
 
-  value(path: string, out: string[]): void {
-    this.ws();
-    const c = this.text[this.i];
-    if (c === '{') this.object(path, out);
-    else if (c === '[') this.array(path, out);
-    else if (c === '"') this.string();
+  value(out: string[]): void {
+    const c = this.ws();
+    if (c === LBRACE) this.object(out);
+    else if (c === LBRACKET) this.array(out);
+    else if (c === QUOTE) this.skipString();
     else this.scalar();
   }
 
-  private object(path: string, out: string[]): void {
+  private object(out: string[]): void {
     this.i++;
-    const seen = new Set<string>();
-    this.ws();
-    if (this.text[this.i] === '}') {
+    if (this.ws() === RBRACE) {
       this.i++;
       return;
     }
+    const seen = new Set<string>();
     for (;;) {
       this.ws();
-      const key = this.string();
-      const child = `${path}.${key}`;
-      if (seen.has(key)) out.push(child);
+      const key = this.key();
+      this.path.push(`.${key}`);
+      if (seen.has(key)) out.push(this.path.join(''));
       seen.add(key);
-      this.ws();
-      if (this.text[this.i] !== ':') throw new EndOfInputError();
+      if (this.ws() !== COLON) throw new EndOfInputError();
       this.i++;
-      this.value(child, out);
-      this.ws();
-      const c = this.text[this.i++];
-      if (c === '}') return;
-      if (c !== ',') throw new EndOfInputError();
+      this.value(out);
+      this.path.pop();
+      const c = this.ws();
+      this.i++;
+      if (c === RBRACE) return;
+      if (c !== COMMA) throw new EndOfInputError();
     }
   }
 
-  private array(path: string, out: string[]): void {
+  private array(out: string[]): void {
     this.i++;
-    this.ws();
-    if (this.text[this.i] === ']') {
+    if (this.ws() === RBRACKET) {
       this.i++;
       return;
     }
     for (let n = 0; ; n++) {
-      this.value(`${path}[${n}]`, out);
-      this.ws();
-      const c = this.text[this.i++];
-      if (c === ']') return;
-      if (c !== ',') throw new EndOfInputError();
+      this.path.push(`[${n}]`);
+      this.value(out);
+      this.path.pop();
+      const c = this.ws();
+      this.i++;
+      if (c === RBRACKET) return;
+      if (c !== COMMA) throw new EndOfInputError();
     }
   }
 
-  /** Reads a string literal and returns its decoded value. */
-  private string(): string {
-    if (this.text[this.i] !== '"') throw new EndOfInputError();
+  /** Reads a key's string literal and returns its decoded value. */
+  private key(): string {
     const start = this.i;
+    const escaped = this.skipString();
+    return escaped ? (JSON.parse(this.text.slice(start, this.i)) as string) : this.text.slice(start + 1, this.i - 1);
+  }
+
+  /** Moves past a string literal; true when it holds escapes. */
+  private skipString(): boolean {
+    const t = this.text;
+    if (t.charCodeAt(this.i) !== QUOTE) throw new EndOfInputError();
     this.i++;
-    let escaped = false;
-    while (this.i < this.text.length) {
-      const c = this.text[this.i++];
-      if (escaped) escaped = false;
-      else if (c === '\\') escaped = true;
-      else if (c === '"') return JSON.parse(this.text.slice(start, this.i)) as string;
+    let escapes = false;
+    while (this.i < t.length) {
+      const c = t.charCodeAt(this.i++);
+      if (c === BACKSLASH) {
+        escapes = true;
+        this.i++;
+      } else if (c === QUOTE) return escapes;
     }
     throw new EndOfInputError();
   }
 
   private scalar(): void {
-    while (this.i < this.text.length && !',]} \t\n\r'.includes(this.text[this.i])) this.i++;
+    const t = this.text;
+    while (this.i < t.length) {
+      const c = t.charCodeAt(this.i);
+      if (c === COMMA || c === RBRACKET || c === RBRACE || isSpace(c)) return;
+      this.i++;
+    }
   }
 }

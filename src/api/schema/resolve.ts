@@ -33,3 +33,24 @@ export function resolveRef(defs: Definitions, schema: Schema): Schema {
   }
   return s;
 }
+
+const resolvedByDefs = new WeakMap<Definitions, WeakMap<Schema, Schema>>();
+
+/**
+ * resolveRef, remembered per schema object: request bodies are checked against the same
+ * schemas on every write, and definitions are never changed once built.
+ */
+export function resolveRefCached(defs: Definitions, schema: Schema): Schema {
+  if (schema.$ref === undefined) return schema;
+  let perDefs = resolvedByDefs.get(defs);
+  if (!perDefs) {
+    perDefs = new WeakMap();
+    resolvedByDefs.set(defs, perDefs);
+  }
+  let s = perDefs.get(schema);
+  if (s === undefined) {
+    s = resolveRef(defs, schema);
+    perDefs.set(schema, s);
+  }
+  return s;
+}

@@ -52,7 +52,7 @@ const QUANTITY_SUFFIX = "unable to parse quantity's suffix";
 export function findTypeErrors(source: SchemaSource, gvk: GroupVersionKind, obj: unknown): FieldTypeError[] {
   const name = source.definitionFor(gvk);
   if (name === undefined || source.definitions[name] === undefined || !isPlainObject(obj)) return [];
-  const w: Walker = { source, out: [] };
+  const w: Walker = { source, out: [], memo: memoFor(source) };
   walk(w, { $ref: `#/definitions/${name}` }, obj, '', { struct: '', fields: [] }, goTypeOf(w, { $ref: `#/definitions/${name}` }));
   return w.out;
 }
@@ -75,6 +75,38 @@ export function typeErrorMessage(gvk: GroupVersionKind, errors: readonly FieldTy
 interface Walker {
   source: SchemaSource;
   out: FieldTypeError[];
+  memo: Memo;
+}
+
+/**
+ * What the walk derives from each schema object (its final definition name, its Go type,
+ * the schema behind its $refs), kept per set of definitions: every request body walks the
+ * same schemas, and deriving these again per node was most of the walk's cost.
+ */
+interface Memo {
+  refName: WeakMap<Schema, string | undefined>;
+  goType: WeakMap<Schema, string>;
+  resolved: WeakMap<Schema, Schema>;
+}
+
+const memos = new WeakMap<SchemaSource['definitions'], Memo>();
+
+function memoFor(source: SchemaSource): Memo {
+  let m = memos.get(source.definitions);
+  if (!m) {
+    m = { refName: new WeakMap(), goType: new WeakMap(), resolved: new WeakMap() };
+    memos.set(source.definitions, m);
+  }
+  return m;
+}
+
+function resolved(w: Walker, schema: Schema): Schema {
+  let s = w.memo.resolved.get(schema);
+  if (s === undefined) {
+    s = resolveRef(w.source.definitions, schema);
+    w.memo.resolved.set(schema, s);
+  }
+  return s;
 }
 
 /** Go's decoder error context: the innermost struct and the JSON field names from the root. */
@@ -86,7 +118,7 @@ interface GoContext {
 function walk(w: Walker, schema: Schema, value: unknown, path: string, ctx: GoContext, goType: string): void {
   if (value === null) return;
   const name = finalRefName(w, schema);
-  const s = resolveRef(w.source.definitions, schema);
+  const s = resolved(w, schema);
   const got = kindOf(value);
   const fail = (expected: string, what: string, type: string, fatal = false): void => {
     w.out.push({ path, expected, got, goField: goField(ctx), goType: type, message: cannotUnmarshal(what, ctx, type), fatal });
@@ -201,6 +233,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 
 /** The definition a schema finally names, following chains of references. */
 function finalRefName(w: Walker, schema: Schema): string | undefined {
+  if (w.memo.refName.has(schema)) return w.memo.refName.get(schema);
+  const name = findRefName(w, schema);
+  w.memo.refName.set(schema, name);
+  return name;
+}
+
+function findRefName(w: Walker, schema: Schema): string | undefined {
   let name: string | undefined;
   let s: Schema | undefined = schema;
   for (let hops = 0; s?.$ref !== undefined && hops < 16; hops++) {
@@ -220,6 +259,15 @@ function qualifiedName(def: string): string {
 
 /** The Go type a schema decodes into, as reflect prints it (named types from the table aside). */
 function goTypeOf(w: Walker, schema: Schema): string {
+  let t = w.memo.goType.get(schema);
+  if (t === undefined) {
+    t = deriveGoType(w, schema);
+    w.memo.goType.set(schema, t);
+  }
+  return t;
+}
+
+function deriveGoType(w: Walker, schema: Schema): string {
   const name = finalRefName(w, schema);
   if (name !== undefined) return qualifiedName(name);
   const s = schema;

@@ -6,7 +6,7 @@
 // additionalProperties (RawExtension, FieldsV1) is free-form.
 
 import { duplicateFieldMessage } from './duplicate-fields.js';
-import { resolveRef } from './resolve.js';
+import { resolveRefCached } from './resolve.js';
 import type { GroupVersionKind, Schema, SchemaSource } from './types.js';
 
 /** Fields every object may carry at the top, whatever its schema says. */
@@ -31,7 +31,7 @@ export function findUnknownFields(source: SchemaSource, gvk: GroupVersionKind, o
   if (name === undefined) return [];
   const root = source.definitions[name];
   if (root === undefined || !isPlainObject(obj)) return [];
-  const s = resolveRef(source.definitions, root);
+  const s = resolveRefCached(source.definitions, root);
   if (s['x-kubernetes-preserve-unknown-fields'] === true) return [];
   const out: string[] = [];
   walkObject(new Walker(source, options.structural === true, out), s, obj, '', true);
@@ -43,7 +43,7 @@ class Walker {
 }
 
 function walk(w: Walker, schema: Schema, value: unknown, path: string): void {
-  const s = resolveRef(w.source.definitions, schema);
+  const s = resolveRefCached(w.source.definitions, schema);
   if (s['x-kubernetes-preserve-unknown-fields'] === true) return;
   if (Array.isArray(value)) {
     if (s.items) value.forEach((v, i) => walk(w, s.items as Schema, v, `${path}[${i}]`));

@@ -26,7 +26,8 @@ const decimal: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6
 const decimalByExp = new Map(Object.entries(decimal).map(([s, e]) => [e, s]));
 const binaryByShift = ['', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
 
-const pow10 = (n: number): bigint => 10n ** BigInt(n);
+const pow10Table: bigint[] = Array.from({ length: 64 }, (_, i) => 10n ** BigInt(i));
+const pow10 = (n: number): bigint => pow10Table[n] ?? 10n ** BigInt(n);
 
 /** Division rounding toward positive infinity ("rounded up", as Kubernetes rounds). */
 function divCeil(a: bigint, b: bigint): bigint {
@@ -34,9 +35,25 @@ function divCeil(a: bigint, b: bigint): bigint {
   return a % b !== 0n && (a > 0n) === (b > 0n) ? q + 1n : q;
 }
 
-/** Parses a quantity; JSON numbers are accepted as Kubernetes accepts them. */
+/**
+ * Parses a quantity; JSON numbers are accepted as Kubernetes accepts them. The same few
+ * strings ("100m", "64Mi") come with every pod, so parsed values are remembered (frozen).
+ */
 export function parseQuantityExact(input: string | number): Quantity {
   const s = typeof input === 'number' ? String(input) : input;
+  let q = parsed.get(s);
+  if (q === undefined) {
+    q = Object.freeze(parseNow(s));
+    if (parsed.size >= maxRemembered) parsed.clear();
+    parsed.set(s, q);
+  }
+  return q;
+}
+
+const parsed = new Map<string, Quantity>();
+const maxRemembered = 4096;
+
+function parseNow(s: string): Quantity {
   const m = /^([+-]?)([0-9]*)(?:\.([0-9]*))?(.*)$/.exec(s);
   if (!m || (m[2] === '' && (m[3] ?? '') === '')) throw new QuantityParseError(s);
   const [, sign, whole, frac = '', suffix] = m;

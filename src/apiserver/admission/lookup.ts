@@ -1,8 +1,7 @@
 // How admission plugins read other objects: through the API server's own store, by
 // resource, so they stay free of storage details and easy to fake in tests.
 
-import { apiVersionOf, type ResourceRegistry } from '../../api/resources.js';
-import { ApiError } from '../errors.js';
+import { apiVersionOf, type ResourceRegistry, type ResourceType } from '../../api/resources.js';
 import type { KObject } from '../kobject.js';
 import type { ObjectStore } from '../registry/object-store.js';
 
@@ -14,19 +13,20 @@ export interface AdmissionLookup {
 
 /** The lookup over the API server's own store (a function, since the store is built with the plugins). */
 export function storeLookup(registry: ResourceRegistry, objects: () => ObjectStore): AdmissionLookup {
-  const typeOf = (group: string, resource: string) => {
-    const r = registry.all.find((t) => t.group === group && t.plural === resource && t.storageApiVersion === apiVersionOf(t));
-    if (!r) throw new Error(`admission asked for unknown resource ${group}/${resource}`);
+  const types = new Map<string, ResourceType>();
+  const typeOf = (group: string, resource: string): ResourceType => {
+    const key = `${group}/${resource}`;
+    let r = types.get(key);
+    if (!r) {
+      r = registry.all.find((t) => t.group === group && t.plural === resource && t.storageApiVersion === apiVersionOf(t));
+      if (!r) throw new UnknownLookupResourceError(group, resource);
+      types.set(key, r);
+    }
     return r;
   };
   return {
     async get(group, resource, namespace, name) {
-      try {
-        return (await objects().get(typeOf(group, resource), namespace, name)).obj;
-      } catch (err) {
-        if (err instanceof ApiError && err.code === 404) return undefined;
-        throw err;
-      }
+      return (await objects().find(typeOf(group, resource), namespace, name))?.obj;
     },
     async list(group, resource, namespace) {
       return (await objects().list(typeOf(group, resource), namespace)).items.map((e) => e.obj);
@@ -34,3 +34,10 @@ export function storeLookup(registry: ResourceRegistry, objects: () => ObjectSto
   };
 }
 
+
+export class UnknownLookupResourceError extends Error {
+  constructor(readonly group: string, readonly resource: string) {
+    super(`admission asked for unknown resource ${group}/${resource}`);
+    this.name = 'UnknownLookupResourceError';
+  }
+}

@@ -88,7 +88,9 @@ export async function handleCreate(ctx: ServerContext, scope: RequestScope): Pro
   const stored = toStored(ctx, r, body);
   ctx.seams.fields.track(r, undefined, stored, fieldManager(scope), undefined, ctx.now());
   const created = await ctx.objects.create(r, info.namespace, stored, { user: scope.user, dryRun: isDryRun(scope) });
-  sendBody(scope.res, 201, objectBody(ctx, scope, { obj: toServed(ctx, r, created) }), scope.out.yaml, warningHeaders(scope));
+  const served = toServed(ctx, r, created);
+  // The stored JSON (with its resourceVersion) is the response when no conversion intervened.
+  sendBody(scope.res, 201, objectBody(ctx, scope, { obj: served, bytes: served === created ? ctx.objects.serialized(created) : undefined }), scope.out.yaml, warningHeaders(scope));
 }
 
 export async function handleUpdate(ctx: ServerContext, scope: RequestScope): Promise<void> {

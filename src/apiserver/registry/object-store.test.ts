@@ -103,3 +103,17 @@ test('delete preconditions and paged lists', async () => {
   await rejects(objects.list(configmaps, 'default', { continueToken: 'garbage' }), 400);
   cache.close();
 });
+
+test('create and update remember the JSON they stored, with the resourceVersion, for the response', async () => {
+  const { objects, cache } = await setup();
+  const d = await objects.create(deployments, 'default', deployment('json'));
+  assert.deepEqual(JSON.parse(objects.serialized(d)!.toString()), JSON.parse(JSON.stringify(d)));
+  const { obj } = await objects.update(deployments, 'default', 'json', (cur) => ({ ...cur!, spec: { replicas: 3 } }));
+  const text = objects.serialized(obj)!.toString();
+  assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(obj)));
+  assert.match(text, new RegExp(`"resourceVersion":"${obj.metadata.resourceVersion}"`));
+  assert.equal(objects.serialized(deployment('never-written')), undefined);
+  assert.equal(await objects.find(deployments, 'default', 'absent'), undefined);
+  assert.equal((await objects.find(deployments, 'default', 'json'))?.obj.metadata.resourceVersion, obj.metadata.resourceVersion);
+  cache.close();
+});

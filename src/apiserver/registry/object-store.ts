@@ -10,6 +10,7 @@ import { ApiError, errors } from '../errors.js';
 import { clone, type KObject } from '../kobject.js';
 import type { ObjectFilter, WatchCache } from '../watch-cache.js';
 import { CacheEntry, CacheNotReadyError, lowerBound } from '../watch-cache.js';
+import { spliceResourceVersion } from '../watch-events.js';
 import type { AdmissionRequest, FieldError, ObjectHooks, UserInfo } from './hooks.js';
 import { listPrefix, objectKey } from './keys.js';
 import { gracePeriodFor, prepareForCreate, specFinalizers, specOf, tracksGeneration } from './strategy.js';
@@ -72,6 +73,8 @@ function encode(obj: KObject): string {
 }
 
 export class ObjectStore {
+  /** The JSON of objects this store just wrote, as stored plus their resourceVersion: the response need not serialise them again. */
+  private readonly written = new WeakMap<KObject, Buffer>();
   private readonly now: () => Date;
   private readonly storageTypeOf: (r: ResourceType) => ResourceType;
 
@@ -86,6 +89,25 @@ export class ObjectStore {
     const entry = this.opts.cache.get(r.storageResource, objectKey(r, namespace, name));
     if (!entry) throw errors.notFound(r.group, r.plural, name);
     return entry;
+  }
+
+  /**
+   * The JSON of an object create or update just returned, if it is still exactly what was
+   * stored (callers that change the object afterwards must not use it).
+   */
+  serialized(obj: KObject): Buffer | undefined {
+    return this.written.get(obj);
+  }
+
+  private remember(obj: KObject, text: string): void {
+    const bytes = spliceResourceVersion(obj.apiVersion, obj.kind, text, obj.metadata.resourceVersion as string);
+    if (bytes) this.written.set(obj, bytes);
+  }
+
+  /** Like get, but undefined for an absent object (admission's lookups: no error built for the usual miss). */
+  async find(r: ResourceType, namespace: string | undefined, name: string): Promise<CacheEntry | undefined> {
+    await this.syncCache();
+    return this.opts.cache.get(r.storageResource, objectKey(r, namespace, name));
   }
 
   private async syncCache(minRev?: number): Promise<void> {
@@ -196,8 +218,10 @@ export class ObjectStore {
     this.validate(r, obj);
     if (ctx.dryRun) return obj;
     try {
-      const kv = await this.opts.store.create(objectKey(r, namespace, meta.name as string), encode(obj));
+      const text = encode(obj);
+      const kv = await this.opts.store.create(objectKey(r, namespace, meta.name as string), text);
       meta.resourceVersion = String(kv.modRevision);
+      this.remember(obj, text);
       return obj;
     } catch (err) {
       if (err instanceof KeyExistsError) throw errors.alreadyExists(r.group, r.plural, meta.name as string);
@@ -272,8 +296,10 @@ export class ObjectStore {
       if (encode(next) === encode(current)) return { obj: current, created: false };
       if (ctx.dryRun) return { obj: next, created: false };
       try {
-        const written = await this.opts.store.update(key, encode(next), kv.modRevision);
+        const text = encode(next);
+        const written = await this.opts.store.update(key, text, kv.modRevision);
         next.metadata.resourceVersion = String(written.modRevision);
+        this.remember(next, text);
         return { obj: next, created: false };
       } catch (err) {
         if (err instanceof RevisionMismatchError) {
