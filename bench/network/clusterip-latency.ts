@@ -1,11 +1,12 @@
-// Request latency through a ClusterIP beside the same request sent to the pod IP
+// Request latency through a ClusterIP beside the same request sent to a pod IP
 // directly, in the same run: a real `k8ts server` with its node agent (real pods, the
-// CNI bridge, the nftables service proxy), one busybox httpd pod behind a ClusterIP
-// Service, and `wrk` on the node alternating between the two addresses, then a small
-// Node client loading both at once (interleaved.ts). busybox httpd
-// closes every connection after one answer, so each request is a new connection and
-// goes through the service's DNAT rules (established connections skip them): the
-// per-request cost of the proxy is measured, not hidden by keep-alive.
+// CNI bridge, the nftables service proxy), two identical busybox httpd pods, one of them
+// behind a ClusterIP Service (see the manifest for why two), and `wrk` on the node
+// alternating between the two addresses, then a small Node client loading both at once
+// (interleaved.ts). busybox httpd closes every connection after one answer, so each
+// request is a new connection and goes through the service's DNAT rules (established
+// connections skip them): the per-request cost of the proxy is measured, not hidden by
+// keep-alive.
 //
 // Owns the machine's node agent: run it under the shared lock, on a machine where no
 // other agent runs:
@@ -31,15 +32,22 @@ class BenchError extends Error {
   override name = 'BenchError';
 }
 
+// Two identical busybox httpd pods: one measured at its pod IP, the other behind the
+// Service. Not one pod for both: the service's traffic from the node is masqueraded to
+// the node's bridge address, the same source address as the direct traffic, and Linux
+// gives each (source, destination) pair its own TCP timestamp offset, so direct and
+// NATed connections reusing a port would meet the other's TIME_WAIT in the pod and lose
+// SYNs to PAWS (1 s retransmits), a cost of the benchmark and not of the proxy.
 // No readiness probe: on a loaded machine a probe that times out would take the only
 // endpoint away mid-run and the ClusterIP would refuse connections (as it should), which
 // is not the cost being measured. Both addresses are checked to answer before timing.
-const manifest = `apiVersion: v1
+function pod(name: string): string {
+  return `apiVersion: v1
 kind: Pod
 metadata:
-  name: bench-web
+  name: ${name}
   labels:
-    app: bench-web
+    app: ${name}
 spec:
   terminationGracePeriodSeconds: 1
   containers:
@@ -47,14 +55,18 @@ spec:
     image: ${image}
     imagePullPolicy: Never
     command: ["sh", "-c", "mkdir -p /www; echo ok > /www/index.html; exec httpd -f -p 8080 -h /www"]
----
+`;
+}
+
+const manifest = `${pod('bench-direct')}---
+${pod('bench-svc')}---
 apiVersion: v1
 kind: Service
 metadata:
-  name: bench-web
+  name: bench-svc
 spec:
   selector:
-    app: bench-web
+    app: bench-svc
   ports:
   - port: 80
     targetPort: 8080
@@ -124,11 +136,11 @@ async function main(): Promise<void> {
     await eventually('the node to be Ready', () => (/\bReady\b/.test(s.kubectl(V, ['get', 'nodes']).stdout) ? true : undefined));
     s.ok(V, ['apply', '-f', '-'], manifest);
     await eventually('a ready endpoint', () => {
-      const ep = JSON.parse(s.ok(V, ['get', 'endpoints', 'bench-web', '-o', 'json'])) as { subsets?: { addresses?: unknown[] }[] };
+      const ep = JSON.parse(s.ok(V, ['get', 'endpoints', 'bench-svc', '-o', 'json'])) as { subsets?: { addresses?: unknown[] }[] };
       return (ep.subsets?.[0]?.addresses?.length ?? 0) === 1 ? true : undefined;
     });
-    const podIP = s.ok(V, ['get', 'pod', 'bench-web', '-o', 'jsonpath={.status.podIP}']).trim();
-    const clusterIP = s.ok(V, ['get', 'service', 'bench-web', '-o', 'jsonpath={.spec.clusterIP}']).trim();
+    const podIP = await eventually('bench-direct to run', () => s.ok(V, ['get', 'pod', 'bench-direct', '-o', 'jsonpath={.status.podIP}']).trim() || undefined);
+    const clusterIP = s.ok(V, ['get', 'service', 'bench-svc', '-o', 'jsonpath={.spec.clusterIP}']).trim();
     const direct = `http://${podIP}:8080/`;
     const viaService = `http://${clusterIP}/`;
     // Both answer before anything is timed (the proxy may still be writing its rules).
@@ -157,7 +169,7 @@ async function main(): Promise<void> {
     }
     const m = (xs: WrkResult[], k: keyof WrkResult) => median(xs.map((x) => x[k]));
     const n = (which: 'pod' | 'svc', k: keyof TargetResult) => median(both.map((b) => b[which][k]));
-    console.log(`\nwrk -t1 -c${CONNECTIONS} -d${SECONDS}s to one busybox httpd pod (a new connection per request), median of ${ROUNDS} rounds:`);
+    console.log(`\nwrk -t1 -c${CONNECTIONS} -d${SECONDS}s to a busybox httpd pod at its IP or behind the ClusterIP (a new connection per request), median of ${ROUNDS} rounds:`);
     console.log(`  pod IP      p50 ${m(pod, 'p50Ms').toFixed(3)} ms  p99 ${m(pod, 'p99Ms').toFixed(3)} ms  ${m(pod, 'requestsPerSecond').toFixed(0)} req/s`);
     console.log(`  cluster IP  p50 ${m(svc, 'p50Ms').toFixed(3)} ms  p99 ${m(svc, 'p99Ms').toFixed(3)} ms  ${m(svc, 'requestsPerSecond').toFixed(0)} req/s`);
     console.log(`  ratio (cluster IP / pod IP): p50 latency ${(m(svc, 'p50Ms') / m(pod, 'p50Ms')).toFixed(3)}, p99 ${(m(svc, 'p99Ms') / m(pod, 'p99Ms')).toFixed(3)}, req/s ${(m(pod, 'requestsPerSecond') / m(svc, 'requestsPerSecond')).toFixed(3)} (pod / cluster; goal < 1.1)`);
@@ -168,7 +180,7 @@ async function main(): Promise<void> {
   } finally {
     if (server) {
       // Pods first, while the agent still runs to stop their containers.
-      server.kubectl(V, ['delete', 'service', 'bench-web', '--ignore-not-found']);
+      server.kubectl(V, ['delete', 'service', 'bench-svc', '--ignore-not-found']);
       server.kubectl(V, ['delete', 'pods', '--all', '--grace-period=0', '--force', '--wait=true', '--timeout=60s']);
       await stopServer(server);
     }
