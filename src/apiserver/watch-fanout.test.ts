@@ -129,3 +129,21 @@ test('fan-outs start at least the interval apart: a lone event goes at once, com
   assert.deepEqual(a.batches[1].items.map((d) => d.event.entry.obj.metadata.name), ['y', 'z']);
   cache.close();
 });
+
+test('watchers are counted as they come and go, and a stopped watcher gets nothing more', async () => {
+  const { store, cache } = await setup();
+  const regs = Array.from({ length: 20 }, (_, i) => cache.watch('pods', cache.currentRevision(), i % 2 ? undefined : () => true, collector(), i % 4 === 0 ? { index: 'node', value: `n${i}` } : undefined));
+  const stopped = collector();
+  const last = cache.watch('pods', cache.currentRevision(), undefined, stopped);
+  assert.equal(cache.watcherCount(), 21);
+  for (const r of regs) r.stop();
+  regs[0].stop();
+  assert.equal(cache.watcherCount(), 1);
+  last.stop();
+  assert.equal(cache.watcherCount(), 0);
+  await store.create('/registry/pods/default/x', pod('x'));
+  await cache.sync();
+  await nextTurn();
+  assert.equal(stopped.batches.length, 0);
+  cache.close();
+});

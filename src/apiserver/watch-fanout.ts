@@ -42,6 +42,7 @@ export class Watchers {
   private readonly filtered = new Set<Subscription>();
   /** Triggered watchers by index name, then by value. */
   private readonly triggered = new Map<string, Map<string, Set<Subscription>>>();
+  private triggeredCount = 0;
 
   constructor(private readonly indexes: Record<string, (obj: KObject) => string>) {}
 
@@ -56,6 +57,7 @@ export class Watchers {
       this.triggered.set(sub.trigger.index, byValue);
       const set = byValue.get(sub.trigger.value) ?? new Set<Subscription>();
       byValue.set(sub.trigger.value, set);
+      if (!set.has(sub)) this.triggeredCount++;
       set.add(sub);
     } else if (sub.filter) this.filtered.add(sub);
     else this.unfiltered.add(sub);
@@ -65,7 +67,7 @@ export class Watchers {
     if (this.unfiltered.delete(sub) || this.filtered.delete(sub) || !sub.trigger) return;
     const byValue = this.triggered.get(sub.trigger.index);
     const set = byValue?.get(sub.trigger.value);
-    set?.delete(sub);
+    if (set?.delete(sub)) this.triggeredCount--;
     if (set && set.size === 0) byValue!.delete(sub.trigger.value);
   }
 
@@ -75,16 +77,16 @@ export class Watchers {
     return out;
   }
 
+  /** Watchers of every kind (counted as they come and go: asked once per committed event). */
   get size(): number {
-    let n = this.unfiltered.size + this.filtered.size;
-    for (const byValue of this.triggered.values()) for (const set of byValue.values()) n += set.size;
-    return n;
+    return this.unfiltered.size + this.filtered.size + this.triggeredCount;
   }
 
   clear(): void {
     this.unfiltered.clear();
     this.filtered.clear();
     this.triggered.clear();
+    this.triggeredCount = 0;
   }
 
   /** Hands committed events (in revision order) to every watcher they concern: one delivery per watcher. */
