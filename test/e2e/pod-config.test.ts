@@ -157,6 +157,7 @@ describe('pod configuration, volumes and images on a real node agent', { skip: s
       }, 60_000);
       assert.equal(container(never)!.state.terminated?.reason, 'OOMKilled');
       assert.equal(container(never)!.state.terminated?.exitCode, 137);
+      assert.match(await k.ok('get', 'pod', 'oom-never'), /^oom-never\s+0\/1\s+OOMKilled\s+0\s/m);
       const always = await eventually('oom-always to restart', async () => {
         const q = await k.pod('oom-always');
         const c = container(q)!;
@@ -181,6 +182,7 @@ describe('pod configuration, volumes and images on a real node agent', { skip: s
       assert.match(events, new RegExp(`Failed to pull image "${missing.replace(/[.]/g, '\\.')}"`));
       assert.match(events, /Error: ErrImagePull/);
       assert.match(events, /Back-off pulling image/);
+      assert.match(await k.ok('get', 'pod', 'no-image'), /^no-image\s+0\/1\s+(ErrImagePull|ImagePullBackOff)\s+0\s/m);
       // The agent carries on meanwhile, also with an image it pulls.
       await k.apply(podManifest('bystander', { containers: [{ name: 'c', image: `${registry!.host}/k8ts/busybox:1`, command: ['sh', '-c', forever] }] }));
       await eventually('bystander to run', async () => (container(await k.pod('bystander'))?.state.running ? true : undefined));
@@ -223,6 +225,7 @@ describe('pod configuration, volumes and images on a real node agent', { skip: s
       });
       assert.match(container(p)!.state.waiting!.message ?? '', /Container image "k8ts\.test\/not-here:1" is not present with pull policy of Never/);
       assert.match(await k.describe('never-pull'), /ErrImageNeverPull/);
+      assert.match(await k.ok('get', 'pod', 'never-pull'), /^never-pull\s+0\/1\s+ErrImageNeverPull\s+0\s/m);
       assert.equal(p.status.phase, 'Pending');
       await k.ok('delete', 'pod', 'never-pull', '--timeout=60s');
     });

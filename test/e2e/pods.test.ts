@@ -58,6 +58,7 @@ describe('pods on a real node agent', { skip: skipReason }, () => {
       assert.match(waiting.message ?? '', /back-off \d+s restarting failed container=c pod=crash-always_default/);
       assert.match(await k.describe('crash-always'), /BackOff\s.*Back-off restarting failed container c in pod crash-always_default/);
       assert.match(await k.ok('logs', 'crash-always', '--previous'), /^run$/m);
+      await eventually('kubectl get to show CrashLoopBackOff', async () => (/^crash-always\s+0\/1\s+CrashLoopBackOff\s+\d+ \(\S+ ago\)\s/m.test(await k.ok('get', 'pod', 'crash-always')) ? true : undefined), 30_000);
       await k.ok('delete', 'pod', 'crash-always', '--timeout=60s');
     });
 
@@ -83,6 +84,9 @@ describe('pods on a real node agent', { skip: skipReason }, () => {
         return q.status.phase === 'Failed' ? q : undefined;
       });
       assert.equal(container(never)!.state.terminated?.exitCode, 7);
+      const table = await k.ok('get', 'pods', 'never-fails', 'onfailure-ok');
+      assert.match(table, /^never-fails\s+0\/1\s+Error\s+0\s/m);
+      assert.match(table, /^onfailure-ok\s+0\/1\s+Completed\s+0\s/m);
       // A terminal pod is never run again: a few sync periods later it is as it was.
       await sleep(5_000);
       assert.equal(container(await k.pod('never-fails'))!.restartCount, 0);
@@ -140,6 +144,7 @@ describe('pods on a real node agent', { skip: skipReason }, () => {
         return condition(q, 'Ready') === 'True' ? q : undefined;
       }, 30_000);
       assert.equal(container(p)!.ready, true);
+      assert.match(await k.ok('get', 'pod', 'ready'), /^ready\s+1\/1\s+Running\s+0\s/m);
       await k.ok('exec', 'ready', '--', 'rm', '/tmp/ready');
       p = await eventually('Ready False again', async () => {
         const q = await k.pod('ready');
@@ -186,6 +191,7 @@ describe('pods on a real node agent', { skip: skipReason }, () => {
       assert.equal(p.status.phase, 'Pending');
       assert.equal(condition(p, 'Initialized'), 'False');
       assert.equal(container(p)!.state.waiting?.reason, 'PodInitializing');
+      await eventually('kubectl get to show the init container failing', async () => (/^init-fails\s+0\/1\s+Init:(Error|CrashLoopBackOff)\s/m.test(await k.ok('get', 'pod', 'init-fails')) ? true : undefined), 30_000);
       const never = await eventually('init-fails-never to fail', async () => {
         const q = await k.pod('init-fails-never');
         return q.status.phase === 'Failed' ? q : undefined;
