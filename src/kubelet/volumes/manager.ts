@@ -54,6 +54,8 @@ interface PodEntry {
   lastRefresh: number;
   /** What the pod's downward API may show, to rewrite at once when it changes. */
   metaKey: string;
+  /** The host paths of its volumes, once all were set up. */
+  paths?: Map<string, string>;
 }
 
 export class InvalidPodUidError extends Error {
@@ -123,8 +125,14 @@ export class PodVolumeManager implements VolumeManager {
       const now = this.clock.now();
       const key = metaKey(pod);
       const refreshContent = !prev || prev.metaKey !== key || now - prev.lastRefresh >= this.intervalMs;
+      // Volumes set up and not due for new content stand as they are: a running pod's
+      // resync (every few seconds, for every pod) need not check each directory again.
+      if (!refreshContent && prev?.paths) {
+        prev.pod = pod;
+        return new Map(prev.paths);
+      }
       const paths = await this.setUpAll(pod, refreshContent);
-      this.pods.set(uid, { pod, metaKey: key, lastRefresh: refreshContent ? now : prev!.lastRefresh });
+      this.pods.set(uid, { pod, metaKey: key, lastRefresh: refreshContent ? now : prev!.lastRefresh, paths: new Map(paths) });
       return paths;
     });
   }
