@@ -22,6 +22,13 @@ try {
     }
   }));
 
+  // Server CPU per operation: steadier than latencies on a shared machine.
+  const cpuPer = async (n: number, work: () => Promise<void>): Promise<number> => {
+    const before = server.usage().cpuSeconds;
+    await work();
+    return ((server.usage().cpuSeconds - before) * 1000) / n;
+  };
+  const cpu: Record<string, number> = {};
   const timeList = async (accept: string, query: string) => {
     const times: number[] = [];
     for (let i = 0; i < 20; i++) {
@@ -33,13 +40,15 @@ try {
     return times.sort((x, y) => x - y);
   };
   phase('list-json');
-  const json = await timeList('application/json', '');
+  let json: number[] = [];
+  let tbl: number[] = [];
+  cpu.json = await cpuPer(20, async () => { json = await timeList('application/json', ''); });
   phase('list-table');
-  const tbl = await timeList(tableAccept, '');
+  cpu.table = await cpuPer(20, async () => { tbl = await timeList(tableAccept, ''); });
   phase('list-paged');
   const paged = await timeList(tableAccept, '?limit=500');
   phase('watch-open');
-  console.log(`LIST ${pods} pods, 20 times each: JSON p50 ${percentile(json, 50).toFixed(0)} ms p99 ${percentile(json, 99).toFixed(0)} ms; Table p50 ${percentile(tbl, 50).toFixed(0)} ms p99 ${percentile(tbl, 99).toFixed(0)} ms; first page of 500 as kubectl asks (Table) p50 ${percentile(paged, 50).toFixed(0)} ms p99 ${percentile(paged, 99).toFixed(0)} ms`);
+  console.log(`LIST ${pods} pods, 20 times each: JSON p50 ${percentile(json, 50).toFixed(0)} ms p99 ${percentile(json, 99).toFixed(0)} ms; Table p50 ${percentile(tbl, 50).toFixed(0)} ms p99 ${percentile(tbl, 99).toFixed(0)} ms; first page of 500 as kubectl asks (Table) p50 ${percentile(paged, 50).toFixed(0)} ms p99 ${percentile(paged, 99).toFixed(0)} ms; server CPU per list: JSON ${cpu.json.toFixed(0)} ms, Table ${cpu.table.toFixed(0)} ms`);
 
   // Delivery: every watcher records when it sees the marker pod's event.
   const wa = agent(creds, Infinity);
@@ -57,6 +66,7 @@ try {
   await call(creds, a, 'POST', '/api/v1/namespaces/default/pods', podBody('marker', 'node-0'));
   const latencies: number[] = [];
   phase('watch-deliver');
+  const deliveryCpuBefore = server.usage().cpuSeconds;
   for (let seq = 0; seq < 20; seq++) {
     const sent = performance.now();
     const patch = JSON.stringify({ metadata: { annotations: { 'marker-seq': String(seq) } } });
@@ -73,8 +83,9 @@ try {
     for (const t of arrivals.get(String(seq)) ?? []) latencies.push(t - sent);
   }
   phase('end');
+  const deliveryCpu = ((server.usage().cpuSeconds - deliveryCpuBefore) * 1000) / 20;
   latencies.sort((x, y) => x - y);
-  console.log(`watch delivery to ${watchers} watchers, 20 events: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms (${latencies.length} deliveries of ${20 * watchers})`);
+  console.log(`watch delivery to ${watchers} watchers, 20 events: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms (${latencies.length} deliveries of ${20 * watchers}); server CPU per event (patch included) ${deliveryCpu.toFixed(1)} ms`);
   for (const c of closers) c();
   wa.destroy();
   const usage = server.usage();
