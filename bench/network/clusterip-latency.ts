@@ -116,7 +116,7 @@ async function stopServer(server: TestServer, graceMs = 20_000): Promise<void> {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const fmtNode = (r: TargetResult) => `p50 ${r.p50Ms.toFixed(3)} ms p99 ${r.p99Ms.toFixed(3)} ms ${r.requestsPerSecond.toFixed(0)} req/s${r.errors ? ` (${r.errors} errors)` : ''}`;
+const fmtNode = (r: TargetResult) => `p50 ${r.p50Ms.toFixed(3)} ms p99 ${r.p99Ms.toFixed(3)} ms ${r.requestsPerSecond.toFixed(0)} req/s${r.errors ? ` (errors: ${JSON.stringify(r.errorKinds)})` : ''}`;
 const fmt = (r: WrkResult) => `p50 ${r.p50Ms.toFixed(3)} ms  p99 ${r.p99Ms.toFixed(3)} ms  ${r.requestsPerSecond.toFixed(0)} req/s${r.errors ? `  (${r.errors} socket errors)` : ''}`;
 
 async function main(): Promise<void> {
@@ -168,7 +168,7 @@ async function main(): Promise<void> {
       console.log(`round ${r + 1} side by side: pod IP ${fmtNode(res.get('pod')!)} | cluster IP ${fmtNode(res.get('svc')!)}`);
     }
     const m = (xs: WrkResult[], k: keyof WrkResult) => median(xs.map((x) => x[k]));
-    const n = (which: 'pod' | 'svc', k: keyof TargetResult) => median(both.map((b) => b[which][k]));
+    const n = (which: 'pod' | 'svc', k: 'p50Ms' | 'p99Ms' | 'requestsPerSecond') => median(both.map((b) => b[which][k]));
     console.log(`\nwrk -t1 -c${CONNECTIONS} -d${SECONDS}s to a busybox httpd pod at its IP or behind the ClusterIP (a new connection per request), median of ${ROUNDS} rounds:`);
     console.log(`  pod IP      p50 ${m(pod, 'p50Ms').toFixed(3)} ms  p99 ${m(pod, 'p99Ms').toFixed(3)} ms  ${m(pod, 'requestsPerSecond').toFixed(0)} req/s`);
     console.log(`  cluster IP  p50 ${m(svc, 'p50Ms').toFixed(3)} ms  p99 ${m(svc, 'p99Ms').toFixed(3)} ms  ${m(svc, 'requestsPerSecond').toFixed(0)} req/s`);

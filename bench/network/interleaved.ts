@@ -18,6 +18,8 @@ export interface TargetResult {
   p99Ms: number;
   requestsPerSecond: number;
   errors: number;
+  /** Error messages (ECONNREFUSED, timeout, ...) and how often each came. */
+  errorKinds: Record<string, number>;
 }
 
 function once(url: string, timeoutMs: number): Promise<void> {
@@ -35,6 +37,7 @@ function once(url: string, timeoutMs: number): Promise<void> {
 export async function runInterleaved(targets: Target[], perTarget: number, durationMs: number, timeoutMs = 5000): Promise<Map<string, TargetResult>> {
   const lat = new Map<string, number[]>(targets.map((t) => [t.name, []]));
   const errors = new Map<string, number>(targets.map((t) => [t.name, 0]));
+  const kinds = new Map<string, Record<string, number>>(targets.map((t) => [t.name, {}]));
   const end = performance.now() + durationMs;
   const start = performance.now();
   await Promise.all(targets.flatMap((t) => Array.from({ length: perTarget }, async () => {
@@ -43,8 +46,11 @@ export async function runInterleaved(targets: Target[], perTarget: number, durat
       try {
         await once(t.url, timeoutMs);
         lat.get(t.name)!.push(performance.now() - t0);
-      } catch {
+      } catch (e) {
         errors.set(t.name, errors.get(t.name)! + 1);
+        const k = kinds.get(t.name)!;
+        const msg = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+        k[msg] = (k[msg] ?? 0) + 1;
       }
     }
   })));
@@ -53,7 +59,7 @@ export async function runInterleaved(targets: Target[], perTarget: number, durat
   for (const t of targets) {
     const xs = lat.get(t.name)!.sort((a, b) => a - b);
     const pct = (p: number) => (xs.length ? xs[Math.min(xs.length - 1, Math.ceil(p * xs.length) - 1)]! : NaN);
-    out.set(t.name, { p50Ms: pct(0.5), p99Ms: pct(0.99), requestsPerSecond: xs.length / elapsed, errors: errors.get(t.name)! });
+    out.set(t.name, { p50Ms: pct(0.5), p99Ms: pct(0.99), requestsPerSecond: xs.length / elapsed, errors: errors.get(t.name)!, errorKinds: kinds.get(t.name)! });
   }
   return out;
 }
