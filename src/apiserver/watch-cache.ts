@@ -98,10 +98,11 @@ export interface WatchCacheOptions {
   /** Events kept per resource for resuming watches. Default 10000. */
   ringCapacity?: number;
   /**
-   * Fan-outs start at least this many ms apart (default 10). A lone event goes out at
-   * once; under a stream of commits, the events of several commits reach each watcher
-   * in one write, which is what the per-socket cost (TLS record, syscall, the client's
-   * read) is paid per, so a thousand watchers cost far less per event.
+   * Fan-outs start at least this many ms apart (default 0: each on the next turn after
+   * its commit). A lone event goes out at once; under a stream of commits, the events of
+   * several commits reach each watcher in one write. Measured with 100 + 1,000 watches
+   * and 64 creating clients, 10 ms saved no CPU and cut creates/s to a third (570 -> 158),
+   * so it is off unless asked for.
    */
   minFanOutIntervalMs?: number;
   /** Key prefix the cache watches. Default '/registry/'. */
@@ -131,7 +132,7 @@ export class WatchCache {
   constructor(private readonly opts: WatchCacheOptions) {
     this.prefix = opts.prefix ?? '/registry/';
     this.capacity = opts.ringCapacity ?? 10000;
-    this.minFanOutInterval = opts.minFanOutIntervalMs ?? 10;
+    this.minFanOutInterval = opts.minFanOutIntervalMs ?? 0;
   }
 
   currentRevision(): number {
