@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestServer } from './harness.js';
@@ -247,6 +247,16 @@ describe('pods on a real node agent', { skip: skipReason }, () => {
     test('kill -9 of the agent while pods run: after its restart no container restarts and statuses stay right', async () => {
       await k.apply(podManifest('steady', { containers: [bb('c', `echo up; touch /tmp/ready; ${forever}`, { readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 1 } })] }));
       await k.apply(podManifest('steady2', { containers: [bb('a', forever), bb('b', forever)] }));
+      // One that exits while the agent is away (when the test drops a file into its hostPath), one deleted meanwhile.
+      const flag = join(hostDir, 'downtime');
+      await k.apply(podManifest('exits-meanwhile', {
+        restartPolicy: 'Never',
+        volumes: [{ name: 'flag', hostPath: { path: flag, type: 'DirectoryOrCreate' } }],
+        containers: [bb('c', 'until [ -f /flag/now ]; do sleep 0.2; done; exit 5', { volumeMounts: [{ name: 'flag', mountPath: '/flag' }] })],
+      }));
+      await k.apply(podManifest('deleted-meanwhile', { containers: [bb('c', forever)] }));
+      await eventually('exits-meanwhile and deleted-meanwhile to run', async () => ((await Promise.all(['exits-meanwhile', 'deleted-meanwhile'].map(async (n) => container(await k.pod(n))?.state.running))).every(Boolean) ? true : undefined));
+      const doomed = await k.pod('deleted-meanwhile');
       const ready = async (name: string) => {
         const q = await k.pod(name);
         return condition(q, 'Ready') === 'True' ? q : undefined;
@@ -256,6 +266,8 @@ describe('pods on a real node agent', { skip: skipReason }, () => {
       const pid = server.pid!;
       await server.stop('SIGKILL');
       assert.throws(() => process.kill(pid, 0), 'the server process is gone');
+      writeFileSync(join(flag, 'now'), '');
+      const doomedRec = runtimeRecords(server.dataDir, 'containers', doomed.metadata.uid);
       // The containers do not depend on the agent: they keep running without it.
       for (const p of [before1, before2]) {
         for (const c of p.status.containerStatuses ?? []) {
@@ -264,7 +276,9 @@ describe('pods on a real node agent', { skip: skipReason }, () => {
           assert.ok(!existsSync(exit) || readFileSync(exit, 'utf8') === '', `${p.metadata.name}/${c.name} still runs`);
         }
       }
+      await sleep(1_500); // long enough for the container to see the flag and exit
       await server.launch();
+      await k.ok('delete', 'pod', 'deleted-meanwhile', '--wait=false');
       // The kubelet is back once it runs a new pod.
       await k.apply(podManifest('after-restart', { containers: [bb('c', forever)] }));
       await eventually('after-restart to run', async () => (container(await k.pod('after-restart'))?.state.running ? true : undefined));
@@ -284,7 +298,16 @@ describe('pods on a real node agent', { skip: skipReason }, () => {
         }
       }
       assert.equal(await k.ok('logs', 'steady'), 'up\n', 'the container ran once');
-      await k.ok('delete', 'pod', 'steady', 'steady2', 'after-restart', '--timeout=60s');
+      const exited = await eventually('exits-meanwhile to be Failed', async () => {
+        const q = await k.pod('exits-meanwhile');
+        return q.status.phase === 'Failed' ? q : undefined;
+      }, 30_000);
+      assert.equal(container(exited)!.state.terminated?.exitCode, 5);
+      assert.equal(container(exited)!.restartCount, 0);
+      await eventually('deleted-meanwhile to go', async () => ((await k.run('get', 'pod', 'deleted-meanwhile')).code !== 0 ? true : undefined), 30_000);
+      assert.deepEqual(runtimeRecords(server.dataDir, 'containers', doomed.metadata.uid), [], 'its container was removed');
+      assert.equal(doomedRec.length, 1);
+      await k.ok('delete', 'pod', 'steady', 'steady2', 'after-restart', 'exits-meanwhile', '--timeout=60s');
     });
 
     test('deleting a pod removes its containers, mounts, network namespace, IP and cgroups', async () => {
