@@ -17,3 +17,10 @@ test('spec, labels, annotations and deletion are', () => {
   assert.equal(podDiffersSemantically(base, { ...base, metadata: { ...base.metadata, deletionTimestamp: '2026-01-01T00:00:00Z', deletionGracePeriodSeconds: 30 } }), true);
   assert.equal(podDiffersSemantically(base, { ...base, metadata: { ...base.metadata, uid: 'u2' } }), true);
 });
+
+test('a condition of a readiness gate, set by someone else, is', () => {
+  const gated: Pod = { ...base, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }, { type: 'example.com/lb', status: 'True' }] } };
+  assert.equal(podDiffersSemantically(base, gated), true);
+  const readyFlip: Pod = { ...gated, status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }, { type: 'example.com/lb', status: 'True' }] } };
+  assert.equal(podDiffersSemantically(gated, readyFlip), false, 'the kubelet\'s own Ready is not');
+});

@@ -12,7 +12,17 @@ function semantic(pod: Pod): string {
   return JSON.stringify([pod.spec, m.labels ?? {}, m.annotations ?? {}, m.deletionTimestamp ?? null, m.deletionGracePeriodSeconds ?? null]);
 }
 
-/** True when the update changes something the kubelet acts on (not only status or resourceVersion). */
+/** The conditions the kubelet writes itself; others (readiness gates) are set by controllers. */
+const KUBELET_CONDITIONS = new Set(['PodScheduled', 'PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady']);
+
+function foreignConditions(pod: Pod): string {
+  return JSON.stringify((pod.status?.conditions ?? []).filter((c) => !KUBELET_CONDITIONS.has(c.type)).map((c) => [c.type, c.status]));
+}
+
+/**
+ * True when the update changes something the kubelet acts on: not its own status coming
+ * back or a new resourceVersion, but a condition someone else set (a readiness gate) is.
+ */
 export function podDiffersSemantically(old: Pod, cur: Pod): boolean {
-  return old.metadata.uid !== cur.metadata.uid || semantic(old) !== semantic(cur);
+  return old.metadata.uid !== cur.metadata.uid || semantic(old) !== semantic(cur) || foreignConditions(old) !== foreignConditions(cur);
 }
