@@ -15,6 +15,10 @@ function semantic(pod: Pod): string {
 /** The conditions the kubelet writes itself; others (readiness gates) are set by controllers. */
 const KUBELET_CONDITIONS = new Set(['PodScheduled', 'PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady']);
 
+export function isKubeletCondition(type: string): boolean {
+  return KUBELET_CONDITIONS.has(type);
+}
+
 function foreignConditions(pod: Pod): string {
   return JSON.stringify((pod.status?.conditions ?? []).filter((c) => !KUBELET_CONDITIONS.has(c.type)).map((c) => [c.type, c.status]));
 }

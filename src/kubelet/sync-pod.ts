@@ -10,6 +10,7 @@ import { fieldPathOf, killContainer, startContainer, terminationMessage } from '
 import type { SyncDeps } from './deps.js';
 import { writePodEtcFiles } from './etc-files.js';
 import type { RunningContainer } from './prober/manager.js';
+import { isKubeletCondition } from './pod-changes.js';
 import { podResources, qosClass } from './resources.js';
 import { instances, nsToMs, readPodState, readySandbox, type ContainerKind, type PodRuntimeState } from './runtime-state.js';
 import { createSandbox, sandboxConfig, sandboxIPs } from './sandbox.js';
@@ -207,7 +208,11 @@ export class PodSyncer {
       const m = await terminationMessage(d, pod, specs.find((s) => s.name === c.metadata.name), c);
       if (m) messages.set(c.id, m);
     }
-    const base = { ...pod, status: d.status.last(uid) ?? pod.status };
+    // The kubelet's own last write, but the conditions others own (readiness gates) as the
+    // API has them now: that write may predate them, and would drop them if used as is.
+    const last = d.status.last(uid);
+    const conditions = last && [...(last.conditions ?? []).filter((c) => isKubeletCondition(c.type)), ...(pod.status?.conditions ?? []).filter((c) => !isKubeletCondition(c.type))];
+    const base = { ...pod, status: last ? { ...last, conditions } : pod.status };
     const status = computePodStatus({
       pod: base,
       state,
