@@ -59,6 +59,9 @@ function importImages(dataDir: string): void {
  */
 function deployment(name: string, replicas: number, probe: 'file' | 'http', grace: number, termDir?: string): string {
   const note = termDir ? 'cat /proc/uptime > /term/$(hostname); ' : '';
+  // /cgi-bin/slow answers after 300 ms: a request in flight when the pod goes.
+  const slow = `mkdir -p /www/cgi-bin; { echo '#!/bin/sh'; echo 'sleep 0.3'; echo 'printf "Content-Type: text/plain\\r\\n\\r\\n"'; echo hostname; } > /www/cgi-bin/slow; chmod +x /www/cgi-bin/slow`;
+  const script = `mkdir -p /www; hostname > /www/index.html; ${slow}; touch /tmp/ready; trap '${note}exit 0' TERM; httpd -f -p 80 -h /www & wait`;
   const volume = termDir ? `
         volumeMounts:
         - name: term
@@ -90,7 +93,7 @@ spec:
       - name: httpd
         image: ${image}
         imagePullPolicy: Never
-        command: ["sh", "-c", "mkdir -p /www; hostname > /www/index.html; touch /tmp/ready; trap '${note}exit 0' TERM; httpd -f -p 80 -h /www & wait"]
+        command: ["sh", "-c", ${JSON.stringify(script)}]
         readinessProbe:
           ${readiness}
           periodSeconds: 1
@@ -159,6 +162,8 @@ describe('services on a real node', { skip: otherAgent ? 'another k8ts node agen
     return eps.size === n ? eps : undefined;
   });
   /** Milliseconds from now until the proxy's table does (or does not) send to ip:80. */
+  /** The server's recent service proxy lines, for failure messages. */
+  const proxyLog = () => server.output.split('\n').filter((l) => /proxy/i.test(l)).slice(-15).join('\n');
   /** Does the table DNAT to ip:80 (`dnat to ip:80`, or `ip . 80` in a numgen map)? */
   const routes = (table: string, ip: string) => new RegExp(`(?<![\\d.])${ip.replace(/\./g, '\\.')}( \\. |:)80\\b`).test(table);
   const rulesFollow = async (ip: string, present: boolean): Promise<number> => {
@@ -178,6 +183,9 @@ describe('services on a real node', { skip: otherAgent ? 'another k8ts node agen
   after(async () => {
     if (!server) return;
     await kubectl(['delete', 'deployments,services', '--all', '--wait=true', '--timeout=90s']);
+    // Graceful first: the kubelet stops the containers before the objects go (a force delete
+    // right before the server stops could leave containers behind).
+    await kubectl(['delete', 'pods', '--all', '--wait=true', '--timeout=90s']);
     await kubectl(['delete', 'pods', '--all', '--grace-period=0', '--force', '--wait=true', '--timeout=60s']);
     client?.close();
     await server.stop('SIGTERM');
@@ -272,7 +280,7 @@ describe('services on a real node', { skip: otherAgent ? 'another k8ts node agen
     const svc = await clusterIP('web');
     const counts = await spread(`http://${svc}/`, 40);
     assert.ok(!counts.has(sick), `a not-ready pod gets no traffic: ${JSON.stringify([...counts])}`);
-    assert.ok(!counts.has('failed'), `the others answer: ${JSON.stringify([...counts])}`);
+    assert.ok(!counts.has('failed'), `the others answer: ${JSON.stringify([...counts])}\n${await nftTable()}\n${proxyLog()}`);
     await k('exec', sick, '--', 'touch', '/tmp/ready');
     await eventually(`${sick} ready again`, async () => ((await readyEndpoints('web')).has(sick) ? true : undefined), 30_000, 20);
     timings.push(`ready again ${await rulesFollow(sickIP, true)} ms`);
@@ -297,20 +305,34 @@ describe('services on a real node', { skip: otherAgent ? 'another k8ts node agen
       const ip = await clusterIP('roll');
       // When (host uptime) each old pod's IP was last seen in the proxy's rules.
       const lastRouted = new Map<string, number>();
+      // What the rules sent to, as it changed (for the failure message).
+      const timeline: string[] = [];
+      const loadStart = Date.now();
       let watching = true;
       const watcher = (async () => {
         while (watching) {
           const table = await nftTable();
           const now = uptime();
           for (const podIP of old.values()) if (routes(table, podIP)) lastRouted.set(podIP, now);
+          const routed = [...new Set([...table.matchAll(/(?<![\d.])(10\.42\.\d+\.\d+)( \. |:)80\b/g)].map((m) => m[1]))].sort().join(' ');
+          const rejected = new RegExp(`${ip.replace(/\./g, '\\.')} \\. tcp \\. 80(?! :)`).test(table) ? ' REJECT' : '';
+          const api = await readyEndpoints('roll').then((m) => m.size, () => -1);
+          const podsReady = await client.list<KObject & { status?: { conditions?: { type: string; status: string }[] } }>('/api/v1/namespaces/default/pods', { labelSelector: 'app=roll' })
+            .then((l) => l.items.filter((p) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length, () => -1);
+          const sig = `${routed}${rejected} (API: ${api} ready endpoints, ${podsReady} Ready pods)`;
+          if (timeline.at(-1)?.endsWith(`: ${sig}`) !== true) timeline.push(`${Date.now() - loadStart} ms: ${sig}`);
           await new Promise((r) => setTimeout(r, 10));
         }
       })();
       const load = startLoad(`http://${ip}/`, 4, 2000);
+      timeline.push(`${Date.now() - loadStart} ms: load starts; old pods ${[...old.values()].join(' ')}`);
+      const slowLoad = startLoad(`http://${ip}/cgi-bin/slow`, 2, 2000);
       const started = Date.now();
       let result;
+      let slowResult;
       try {
         await new Promise((r) => setTimeout(r, 1000));
+        timeline.push(`${Date.now() - loadStart} ms: set image`);
         await k('set', 'image', 'deployment/roll', `httpd=${image2}`);
         await k('rollout', 'status', 'deployment/roll', '--timeout=180s');
         // The last old pods may still be draining after the rollout is complete.
@@ -321,6 +343,7 @@ describe('services on a real node', { skip: otherAgent ? 'another k8ts node agen
         await new Promise((r) => setTimeout(r, 1000));
       } finally {
         result = await load.stop();
+        slowResult = await slowLoad.stop();
         watching = false;
         await watcher;
       }
@@ -330,8 +353,10 @@ describe('services on a real node', { skip: otherAgent ? 'another k8ts node agen
         const term = Number(readFileSync(join(termDir, name), 'utf8').split(' ')[0]);
         return Math.round((term - (lastRouted.get(podIP) ?? 0)) * 1000);
       });
-      console.log(`rollout: ${result.sent} requests sent, ${result.failed} failed (${seconds} s); SIGTERM ${gaps.join(', ')} ms after leaving the rules${result.failures.length ? `\n  ${result.failures.join('\n  ')}` : ''}`);
-      assert.equal(result.failed, 0, result.failures.join('\n'));
+      const failures = [...result.failures, ...slowResult.failures.map((f) => `slow: ${f}`)];
+      console.log(`rollout: ${result.sent} requests sent, ${result.failed} failed; 300 ms requests: ${slowResult.sent} sent, ${slowResult.failed} failed (${seconds} s); SIGTERM ${gaps.join(', ')} ms after leaving the rules${failures.length ? `\n  ${failures.join('\n  ')}` : ''}`);
+      assert.equal(result.failed, 0, `${failures.join('\n')}\nrules:\n${timeline.join('\n')}\n${proxyLog()}`);
+      assert.equal(slowResult.failed, 0, `requests in flight when an old pod went were lost:\n${failures.join('\n')}`);
       assert.ok(result.sent > 500, `only ${result.sent} requests sent`);
       // The kubelet's settle margin is 500 ms; the watcher's reads of the table are late by up to one nft run.
       for (const g of gaps) assert.ok(g >= 400, `a pod got SIGTERM only ${g} ms after leaving the rules (${gaps.join(', ')})`);
