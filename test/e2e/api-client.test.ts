@@ -192,7 +192,8 @@ describe('crash safety', () => {
           }
         }
       });
-      await new Promise((r) => setTimeout(r, 1500));
+      // Kill once a fair number of writes were acknowledged (however loaded the machine), in mid-stream.
+      for (const deadline = Date.now() + 60_000; acked.length < 60 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 20));
       await server.stop('SIGKILL');
       stop = true;
       await Promise.all(writers);
