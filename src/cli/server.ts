@@ -220,8 +220,13 @@ export async function runServer(args: string[]): Promise<number> {
   const cache = new WatchCache({ store, resourceOf: storageResourceOf(registry.all), log: (m) => log.warn(m), triggers: watchTriggers });
   await cache.start();
   const namespaces = registry.lookup('', 'v1', 'namespaces')!;
+  // Every create asks: the watch cache answers; only a namespace it has not seen yet
+  // (created a moment ago) costs a read of the store.
   const lookupNamespace = async (name: string): Promise<KObject | undefined> => {
-    const kv = await store.get(objectKey(namespaces, undefined, name));
+    const key = objectKey(namespaces, undefined, name);
+    const cached = cache.get(namespaces.storageResource, key);
+    if (cached) return cached.obj;
+    const kv = await store.get(key);
     return kv ? (JSON.parse(kv.value) as KObject) : undefined;
   };
   // Admission plugins read other objects through the store, which is made just below.
