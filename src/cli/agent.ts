@@ -94,7 +94,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   await proxy.start();
   const volumes = new PodVolumeManager({ client: o.client, rootDir: join(agentDir, 'kubelet'), nodeName, log: logger('volumes'), tmpfs: process.getuid?.() === 0 });
   volumes.start();
-  const kubelet = new Kubelet({ client: o.client, nodeName, runtime, images, network, volumes, rootDir: join(agentDir, 'kubelet'), log: logger('kubelet'), apiService: o.apiService });
+  const kubelet = new Kubelet({ client: o.client, nodeName, runtime, images, network, volumes, rootDir: join(agentDir, 'kubelet'), log: logger('kubelet'), apiService: o.apiService, endpointDrain: proxy });
   await kubelet.start();
   const streaming = new StreamingServer({
     locator: runtimeContainerLocator(runtime), runtime, portForwarder: podIpPortForwarder(o.client),
