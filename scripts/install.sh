@@ -17,6 +17,7 @@ packages=(
   etcd-server etcd-client          # the datastore several servers share (and the storage benchmark's peer)
   docker-registry skopeo           # a registry on loopback for tests, and pushing test images into it
   busybox-static                   # the test image is built from it
+  python3-kubernetes               # end-to-end tests with Python's Kubernetes client
   python3 make g++                 # building better-sqlite3's native module
 )
 missing=()

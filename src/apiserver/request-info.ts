@@ -1,6 +1,8 @@
 // Parses a request path into what it addresses, as kube-apiserver's RequestInfo does:
 // which group/version/resource, namespace, name and subresource, and which verb.
 
+import { queryFlag } from '../api/query-params.js';
+
 export type Verb = 'get' | 'list' | 'watch' | 'create' | 'update' | 'patch' | 'delete' | 'deletecollection';
 
 export interface ResourceRequest {
@@ -54,8 +56,7 @@ export function parseResourcePath(method: string, path: string, query: URLSearch
   if (rest.length === 0 || (rest.length > 3 && rest[2] !== 'proxy')) return undefined;
   const [resource, name, subresource] = rest;
 
-  const watchParam = query.get('watch');
-  const isWatch = legacyWatch || watchParam === 'true' || watchParam === '1';
+  const isWatch = legacyWatch || queryFlag(query, 'watch');
   let verb: Verb;
   switch (method) {
     case 'GET':

@@ -8,6 +8,7 @@ import type { DeleteOptions } from '../registry/object-store.js';
 import { toServed, warningHeaders, type RequestScope, type ServerContext } from './context.js';
 import { requestFilter } from './read.js';
 import { objectBody } from './render.js';
+import { queryOptionalFlag } from '../../api/query-params.js';
 
 interface ParsedDelete {
   options: DeleteOptions;
@@ -29,7 +30,7 @@ async function readDeleteOptions(scope: RequestScope): Promise<ParsedDelete> {
   const grace = o.gracePeriodSeconds ?? (q.has('gracePeriodSeconds') ? Number(q.get('gracePeriodSeconds')) : undefined);
   if (grace !== undefined && (typeof grace !== 'number' || !Number.isInteger(grace))) throw errors.badRequest('gracePeriodSeconds must be an integer');
   let policy = (o.propagationPolicy ?? q.get('propagationPolicy') ?? undefined) as string | undefined;
-  const orphan = o.orphanDependents ?? (q.has('orphanDependents') ? q.get('orphanDependents') === 'true' : undefined);
+  const orphan = o.orphanDependents ?? queryOptionalFlag(q, 'orphanDependents');
   if (policy === undefined && orphan !== undefined) policy = orphan ? 'Orphan' : 'Background';
   if (policy !== undefined && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
     throw errors.badRequest(`propagationPolicy must be one of Orphan, Background or Foreground, not ${JSON.stringify(policy)}`);

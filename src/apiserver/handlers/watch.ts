@@ -9,6 +9,7 @@ import { toServed, warningHeaders, type RequestScope, type ServerContext } from 
 import { requestFilter } from './read.js';
 import { table } from './render.js';
 import { WatchStream } from './watch-stream.js';
+import { queryFlag } from '../../api/query-params.js';
 
 /** Pods watched by node (kubelets) are offered only their node's events. */
 function watchTrigger(ctx: ServerContext, scope: RequestScope): Trigger | undefined {
@@ -35,8 +36,8 @@ export async function handleWatch(ctx: ServerContext, scope: RequestScope): Prom
   const { r, query, res, req } = scope;
   const filter = watchFilter(ctx, scope);
   const rvParam = query.get('resourceVersion') ?? '';
-  const sendInitial = query.get('sendInitialEvents') === 'true';
-  const bookmarks = query.get('allowWatchBookmarks') === 'true';
+  const sendInitial = queryFlag(query, 'sendInitialEvents');
+  const bookmarks = queryFlag(query, 'allowWatchBookmarks');
   let fromRev: number | undefined;
   if (rvParam !== '' && rvParam !== '0' && !sendInitial) {
     fromRev = parseResourceVersion(rvParam);

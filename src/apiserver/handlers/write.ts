@@ -8,6 +8,7 @@ import { isObject, type KObject } from '../kobject.js';
 import type { PatchType } from '../seams.js';
 import { toServed, toStored, warningHeaders, type RequestScope, type ServerContext } from './context.js';
 import { objectBody } from './render.js';
+import { queryFlag } from '../../api/query-params.js';
 
 /** The body of a create or update, checked against the URL it was sent to. */
 export async function readObject(ctx: ServerContext, scope: RequestScope): Promise<KObject> {
@@ -131,7 +132,7 @@ export async function handlePatch(ctx: ServerContext, scope: RequestScope): Prom
   if (type === 'apply') {
     if (!scope.query.get('fieldManager')) throw errors.badRequest('PATCH with apply requires the fieldManager parameter');
     const applied = checkObject(ctx, scope, patch);
-    const force = scope.query.get('force') === 'true';
+    const force = queryFlag(scope.query, 'force');
     const { obj, created } = await ctx.objects.update(r, info.namespace, info.name as string, (current) => {
       const live = current ? toServed(ctx, r, current) : undefined;
       const next = ctx.seams.fields.apply(r, live, applied, manager, force, now);

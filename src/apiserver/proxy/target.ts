@@ -4,6 +4,7 @@
 // that node. Pure functions of the path, the query and the Pod object.
 
 import { ApiError, errors } from '../errors.js';
+import { queryFlag } from '../../api/query-params.js';
 
 export type ProxyRequest =
   | { kind: 'pod'; namespace: string; name: string; subresource: 'log' | 'exec' | 'attach' | 'portforward' }
@@ -56,10 +57,7 @@ export function chooseContainer(pod: PodLike, requested: string | null): string 
 
 const logParams = ['follow', 'previous', 'timestamps', 'tailLines', 'sinceSeconds', 'sinceTime', 'limitBytes', 'stream'] as const;
 
-function isTrue(q: URLSearchParams, name: string): boolean {
-  const v = q.get(name);
-  return v === 'true' || v === '1';
-}
+const isTrue = queryFlag;
 
 /** The path and query on the node's streaming server for a pod subresource. */
 export function kubeletPodPath(req: Extract<ProxyRequest, { kind: 'pod' }>, pod: PodLike, q: URLSearchParams): string {

@@ -7,6 +7,7 @@ import type { RuntimeService } from '../../runtime/cri.js';
 import { parseRfc3339Ns, streamCriLog, type CriLogOptions } from './cri-log.js';
 import { HttpError } from './http-errors.js';
 import type { ContainerLocator } from './locator.js';
+import { queryFlag } from '../../api/query-params.js';
 
 export interface LogRequest {
   namespace: string;
@@ -16,10 +17,7 @@ export interface LogRequest {
   runtime: RuntimeService;
 }
 
-function bool(q: URLSearchParams, name: string): boolean {
-  const v = q.get(name);
-  return v === 'true' || v === '1';
-}
+const bool = queryFlag;
 
 function integer(q: URLSearchParams, name: string, min: number): number | undefined {
   const v = q.get(name);

@@ -24,6 +24,7 @@ import { portForwardProtocol, servePortForward, type PortForwarder } from './spd
 import { serveSpdyRemoteCommand, spdyRemoteCommandProtocols } from './spdy/remote-command.js';
 import { SpdySession } from './spdy/session.js';
 import { serveWsPortForward, wsPortForwardProtocols } from './ws-port-forward.js';
+import { queryFlag } from '../../api/query-params.js';
 
 export interface StreamingServerOptions {
   locator: ContainerLocator;
@@ -78,7 +79,7 @@ export function parseRoute(pathname: string): Route | undefined {
 
 /** exec/attach options from the query: the kubelet's `input`/`output`/`error` names or kubectl's `stdin`/`stdout`/`stderr`. */
 export function remoteCommandOptions(q: URLSearchParams): RemoteCommandOptions & { command: string[] } {
-  const flag = (...names: string[]) => names.some((n) => { const v = q.get(n); return v === '1' || v === 'true'; });
+  const flag = (...names: string[]) => names.some((n) => queryFlag(q, n));
   return {
     stdin: flag('input', 'stdin'),
     stdout: flag('output', 'stdout'),
