@@ -3,16 +3,19 @@
 // an async kubectl (so tests that poll can run side by side), and the cleanup that
 // leaves the machine as it was (pods deleted first, then what the agent owns).
 
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { k8tsBin, kubectlPath, repoRoot, TestServer, type KubectlResult } from './harness.js';
+import { removeAgentState, removeDataDir, otherAgentRuns } from './node-state.js';
+
+export { removeDataDir };
 
 export const image = 'k8ts.test/busybox:latest';
 
 // One node agent per machine: it owns the pod bridge, the DNS address and port 10250.
-export const otherAgent = spawnSync('ip', ['link', 'show', 'k8ts0']).status === 0;
+export const otherAgent = otherAgentRuns();
 export const skipReason = otherAgent ? 'another k8ts node agent runs on this machine (bridge k8ts0 exists)' : false;
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -125,13 +128,6 @@ export function bb(name: string, script: string, extra: Record<string, unknown> 
   return { name, image, imagePullPolicy: 'Never', command: ['sh', '-c', script], ...extra };
 }
 
-/** Unmounts whatever is still mounted under dir, deepest first, then removes it. */
-export function removeDataDir(dir: string): void {
-  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m && m.startsWith(dir)).sort((a, b) => b.length - a.length);
-  for (const m of mounts) spawnSync('umount', ['-l', m]);
-  rmSync(dir, { recursive: true, force: true });
-}
-
 /** Builds the busybox test image into dir; returns its OCI archive (k8ts.test/busybox:latest). */
 export function buildTestImage(dir: string): string {
   execFileSync('bash', [join(repoRoot, 'scripts/test-image/build.sh'), dir], { stdio: 'ignore' });
@@ -174,14 +170,7 @@ export async function stopAgentServer(server: TestServer): Promise<void> {
       await server.stop('SIGKILL');
     }
   }
-  spawnSync('ip', ['link', 'del', 'k8ts0']);
-  spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-podnet']);
-  spawnSync('ip', ['link', 'del', 'k8ts-dns']);
-  spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-proxy']);
-  // Every hierarchy: crun makes the pod's cgroup in hugetlb, systemd and the cgroup2 mount too.
-  for (const c of readdirSync('/sys/fs/cgroup')) {
-    spawnSync('find', [`/sys/fs/cgroup/${c}/kubepods`, '-depth', '-type', 'd', '-exec', 'rmdir', '{}', ';']);
-  }
+  removeAgentState();
   removeDataDir(server.dataDir);
 }
 

@@ -4,12 +4,13 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, k8tsBin, kubectlPath, repoRoot, TestServer } from './harness.js';
+import { freePort, kubectlPath, TestServer } from './harness.js';
+import { importTestImage, removeAgentState, removeDataDir, otherAgentRuns } from './node-state.js';
 
 const image = 'k8ts.test/busybox:latest';
 
@@ -21,13 +22,6 @@ async function eventually<T>(what: string, f: () => T | undefined, ms = 60_000):
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-/** Unmounts whatever is still mounted under dir, deepest first, then removes it. */
-function removeDataDir(dir: string): void {
-  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m && m.startsWith(dir)).sort((a, b) => b.length - a.length);
-  for (const m of mounts) spawnSync('umount', ['-l', m]);
-  rmSync(dir, { recursive: true, force: true });
 }
 
 function httpGet(url: string): Promise<string> {
@@ -44,7 +38,7 @@ function httpGet(url: string): Promise<string> {
 
 // One node agent per machine: it owns the pod bridge, the DNS address and port 10250.
 // With the quick start's server running, these tests would fight it, so they wait.
-const otherAgent = spawnSync('ip', ['link', 'show', 'k8ts0']).status === 0;
+const otherAgent = otherAgentRuns();
 
 describe('node agent', { skip: otherAgent ? 'another k8ts node agent runs on this machine (bridge k8ts0 exists); stop it to run these tests' : false }, () => {
   let server: TestServer;
@@ -56,13 +50,7 @@ describe('node agent', { skip: otherAgent ? 'another k8ts node agent runs on thi
   before(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-agent-'));
     server = await TestServer.start({ dataDir, agent: true });
-    const images = mkdtempSync(join(tmpdir(), 'k8ts-e2e-image-'));
-    try {
-      execFileSync('bash', [join(repoRoot, 'scripts/test-image/build.sh'), images], { stdio: 'ignore' });
-      execFileSync(process.execPath, [k8tsBin, 'ctr', '--root', join(dataDir, 'runtime'), 'image', 'import', join(images, 'busybox-oci.tar')], { stdio: 'ignore' });
-    } finally {
-      rmSync(images, { recursive: true, force: true });
-    }
+    importTestImage(dataDir);
     await eventually('the node to be Ready', () => (/\bReady\b/.test(kTry('get', 'nodes').stdout) ? true : undefined));
   });
 
@@ -70,15 +58,7 @@ describe('node agent', { skip: otherAgent ? 'another k8ts node agent runs on thi
     if (!server) return;
     kTry('delete', 'pods', '--all', '--grace-period=0', '--force', '--wait=true', '--timeout=60s');
     await server.stop('SIGTERM');
-    // What the agent set up for the node: its bridge and masquerade table.
-    spawnSync('ip', ['link', 'del', 'k8ts0']);
-    spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-podnet']);
-    spawnSync('ip', ['link', 'del', 'k8ts-dns']);
-    spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-proxy']);
-    // The kubelet's QoS cgroups, now empty.
-    for (const c of ['cpu', 'cpuacct', 'memory', 'pids', 'cpuset', 'blkio', 'freezer', 'devices']) {
-      spawnSync('find', [`/sys/fs/cgroup/${c}/kubepods`, '-depth', '-type', 'd', '-exec', 'rmdir', '{}', ';']);
-    }
+    removeAgentState();
     removeDataDir(server.dataDir);
   });
 

@@ -5,10 +5,11 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { k8tsBin, repoRoot, TestServer } from './harness.js';
+import { TestServer } from './harness.js';
+import { importTestImage, removeAgentState, removeDataDir, otherAgentRuns } from './node-state.js';
 import { addNetns, deleteNetns, spawnInNetns } from '../../src/network/cni/testing/netns.js';
 
 const image = 'k8ts.test/busybox:latest';
@@ -36,7 +37,7 @@ function ourRoutes(): Array<{ dst: string; gateway?: string; dev?: string }> {
   return out === '' ? [] : JSON.parse(out);
 }
 
-const otherAgent = spawnSync('ip', ['link', 'show', 'k8ts0']).status === 0;
+const otherAgent = otherAgentRuns();
 let server: TestServer | undefined;
 let listener: ChildProcess | undefined;
 const k = (...args: string[]) => server!.ok(v, args);
@@ -62,13 +63,7 @@ before(async () => {
 
   const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-hostgw-'));
   server = await TestServer.start({ dataDir, agent: true });
-  const images = mkdtempSync(join(tmpdir(), 'k8ts-e2e-image-'));
-  try {
-    execFileSync('bash', [join(repoRoot, 'scripts/test-image/build.sh'), images], { stdio: 'ignore' });
-    execFileSync(process.execPath, [k8tsBin, 'ctr', '--root', join(dataDir, 'runtime'), 'image', 'import', join(images, 'busybox-oci.tar')], { stdio: 'ignore' });
-  } finally {
-    rmSync(images, { recursive: true, force: true });
-  }
+  importTestImage(dataDir);
   await eventually('the node to be Ready', () => (/\bReady\b/.test(server!.kubectl(v, ['get', 'nodes']).stdout) ? true : undefined));
 });
 
@@ -77,17 +72,8 @@ after(async () => {
   if (server) {
     server.kubectl(v, ['delete', 'pods', '--all', '--grace-period=0', '--force', '--wait=true', '--timeout=60s']);
     await server.stop('SIGTERM');
-    spawnSync('ip', ['link', 'del', 'k8ts0']);
-    spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-podnet']);
-    spawnSync('ip', ['link', 'del', 'k8ts-dns']);
-    spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-proxy']);
-    for (const c of ['cpu', 'cpuacct', 'memory', 'pids', 'cpuset', 'blkio', 'freezer', 'devices']) {
-      spawnSync('find', [`/sys/fs/cgroup/${c}/kubepods`, '-depth', '-type', 'd', '-exec', 'rmdir', '{}', ';']);
-    }
-    const dir = server.dataDir;
-    const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m && m.startsWith(dir)).sort((a, b) => b.length - a.length);
-    for (const m of mounts) spawnSync('umount', ['-l', m!]);
-    rmSync(dir, { recursive: true, force: true });
+    removeAgentState();
+    removeDataDir(server.dataDir);
   }
   // The agent leaves its routes on stop (as it would across a restart); this is the uninstall.
   spawnSync('ip', ['-4', 'route', 'flush', 'table', 'main', 'proto', '75']);

@@ -6,13 +6,14 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { k8tsBin, kubectlPath, repoRoot, TestServer } from './harness.js';
+import { k8tsBin, kubectlPath, TestServer } from './harness.js';
+import { importTestImage, removeAgentState, removeDataDir, otherAgentRuns } from './node-state.js';
 
 const image = 'k8ts.test/busybox:latest';
 const nodeName = 'k8ts-join-e2e';
@@ -26,12 +27,6 @@ async function eventually<T>(what: string, f: () => T | undefined, ms = 60_000, 
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${output ? `\n${output()}` : ''}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-function removeDataDir(dir: string): void {
-  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m && m.startsWith(dir)).sort((a, b) => b.length - a.length);
-  for (const m of mounts) spawnSync('umount', ['-l', m]);
-  rmSync(dir, { recursive: true, force: true });
 }
 
 /** A `k8ts agent` process, its output kept for failure messages. */
@@ -67,7 +62,7 @@ function statusOf(url: string, ca: string, token: string): Promise<number> {
 }
 
 // One node agent per machine (see agent.test.ts): with another one running, step aside.
-const otherAgent = spawnSync('ip', ['link', 'show', 'k8ts0']).status === 0;
+const otherAgent = otherAgentRuns();
 
 describe('k8ts agent joins k8ts server', { skip: otherAgent ? 'another k8ts node agent runs on this machine (bridge k8ts0 exists); stop it to run these tests' : false }, () => {
   let server: TestServer;
@@ -90,13 +85,7 @@ describe('k8ts agent joins k8ts server', { skip: otherAgent ? 'another k8ts node
     // A node the control plane knows first (never schedulable), so the agent's node is the second to get a /24.
     server.ok(v, ['create', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Node', metadata: { name: placeholder }, spec: { unschedulable: true } }));
     await eventually('the placeholder node\'s pod CIDR', () => node(placeholder).spec?.podCIDR);
-    const images = mkdtempSync(join(tmpdir(), 'k8ts-e2e-image-'));
-    try {
-      execFileSync('bash', [join(repoRoot, 'scripts/test-image/build.sh'), images], { stdio: 'ignore' });
-      execFileSync(process.execPath, [k8tsBin, 'ctr', '--root', join(agentDir, 'runtime'), 'image', 'import', join(images, 'busybox-oci.tar')], { stdio: 'ignore' });
-    } finally {
-      rmSync(images, { recursive: true, force: true });
-    }
+    importTestImage(agentDir);
   });
 
   test('a wrong token fails with a clear message and a non-zero exit, and never authenticates to the API', async () => {
@@ -204,13 +193,7 @@ describe('k8ts agent joins k8ts server', { skip: otherAgent ? 'another k8ts node
       await server.stop('SIGTERM');
       removeDataDir(server.dataDir);
     }
-    spawnSync('ip', ['link', 'del', 'k8ts0']);
-    spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-podnet']);
-    spawnSync('ip', ['link', 'del', 'k8ts-dns']);
-    spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-proxy']);
-    for (const c of ['cpu', 'cpuacct', 'memory', 'pids', 'cpuset', 'blkio', 'freezer', 'devices']) {
-      spawnSync('find', [`/sys/fs/cgroup/${c}/kubepods`, '-depth', '-type', 'd', '-exec', 'rmdir', '{}', ';']);
-    }
+    removeAgentState();
     removeDataDir(agentDir);
   });
 });

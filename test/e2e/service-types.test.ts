@@ -8,11 +8,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { k8tsBin, repoRoot, TestServer } from './harness.js';
+import { TestServer } from './harness.js';
+import { importTestImage, removeAgentState, removeDataDir, otherAgentRuns } from './node-state.js';
 
 const image = 'k8ts.test/busybox:latest';
 const v = '1.33';
@@ -31,12 +32,6 @@ async function eventually<T>(what: string, f: () => T | undefined | Promise<T | 
   }
 }
 
-function removeDataDir(dir: string): void {
-  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m && m.startsWith(dir)).sort((a, b) => b.length - a.length);
-  for (const m of mounts) spawnSync('umount', ['-l', m]);
-  rmSync(dir, { recursive: true, force: true });
-}
-
 /** GET on a fresh connection; the body (the answering pod's hostname), or undefined on failure. */
 function httpGet(url: string): Promise<string | undefined> {
   return new Promise((resolve) => {
@@ -51,7 +46,7 @@ function httpGet(url: string): Promise<string | undefined> {
   });
 }
 
-const otherAgent = spawnSync('ip', ['link', 'show', 'k8ts0']).status === 0;
+const otherAgent = otherAgentRuns();
 
 describe('service types', { skip: otherAgent ? 'another k8ts node agent runs on this machine (bridge k8ts0 exists); stop it to run these tests' : false }, () => {
   let server: TestServer;
@@ -63,13 +58,7 @@ describe('service types', { skip: otherAgent ? 'another k8ts node agent runs on 
   before(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-svctypes-'));
     server = await TestServer.start({ dataDir, agent: true });
-    const images = mkdtempSync(join(tmpdir(), 'k8ts-e2e-svctypes-image-'));
-    try {
-      execFileSync('bash', [join(repoRoot, 'scripts/test-image/build.sh'), images], { stdio: 'ignore' });
-      execFileSync(process.execPath, [k8tsBin, 'ctr', '--root', join(dataDir, 'runtime'), 'image', 'import', join(images, 'busybox-oci.tar')], { stdio: 'ignore' });
-    } finally {
-      rmSync(images, { recursive: true, force: true });
-    }
+    importTestImage(dataDir);
     await eventually('the node to be Ready', () => (/\bReady\b/.test(kTry('get', 'nodes').stdout) ? true : undefined));
     nodeIP = k('get', 'nodes', '-o', 'jsonpath={.items[0].status.addresses[?(@.type=="InternalIP")].address}').trim();
     assert.match(nodeIP, /^\d+\.\d+\.\d+\.\d+$/);
@@ -108,14 +97,7 @@ spec:
     kTry('delete', 'deployment', 'web', '--ignore-not-found', '--timeout=60s');
     kTry('delete', 'pods', '--all', '--grace-period=0', '--force', '--wait=true', '--timeout=60s');
     await server.stop('SIGTERM');
-    // What the agent set up for the node: bridge, masquerade table, DNS link, proxy table.
-    spawnSync('ip', ['link', 'del', 'k8ts0']);
-    spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-podnet']);
-    spawnSync('ip', ['link', 'del', 'k8ts-dns']);
-    spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-proxy']);
-    for (const c of ['cpu', 'cpuacct', 'memory', 'pids', 'cpuset', 'blkio', 'freezer', 'devices']) {
-      spawnSync('find', [`/sys/fs/cgroup/${c}/kubepods`, '-depth', '-type', 'd', '-exec', 'rmdir', '{}', ';']);
-    }
+    removeAgentState();
     removeDataDir(server.dataDir);
   });
 

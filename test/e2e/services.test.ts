@@ -6,13 +6,14 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KObject } from '../../src/client/index.js';
 import { RestClient } from '../../src/client/rest-client.js';
 import { k8tsBin, kubectlPath, repoRoot, TestServer, type KubectlResult } from './harness.js';
+import { removeAgentState, removeDataDir, otherAgentRuns } from './node-state.js';
 import { httpGet, nftTable, spread, startLoad } from './traffic.js';
 
 const image = 'k8ts.test/busybox:latest';
@@ -27,12 +28,6 @@ async function eventually<T>(what: string, f: () => Promise<T | undefined>, ms =
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
-}
-
-function removeDataDir(dir: string): void {
-  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m) => m && m.startsWith(dir)).sort((a, b) => b.length - a.length);
-  for (const m of mounts) spawnSync('umount', ['-l', m]);
-  rmSync(dir, { recursive: true, force: true });
 }
 
 /** Imports the test image, and the same image under a second tag (for rollouts). */
@@ -120,7 +115,7 @@ const uptime = (): number => Number(readFileSync('/proc/uptime', 'utf8').split('
 
 interface Slice extends KObject { endpoints?: { addresses: string[]; conditions?: { ready?: boolean }; targetRef?: { name?: string } }[] }
 
-const otherAgent = spawnSync('ip', ['link', 'show', 'k8ts0']).status === 0;
+const otherAgent = otherAgentRuns();
 
 describe('services on a real node', { skip: otherAgent ? 'another k8ts node agent runs on this machine (bridge k8ts0 exists)' : false, timeout: 900_000 }, () => {
   let server: TestServer;
@@ -189,13 +184,7 @@ describe('services on a real node', { skip: otherAgent ? 'another k8ts node agen
     await kubectl(['delete', 'pods', '--all', '--grace-period=0', '--force', '--wait=true', '--timeout=60s']);
     client?.close();
     await server.stop('SIGTERM');
-    spawnSync('ip', ['link', 'del', 'k8ts0']);
-    spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-podnet']);
-    spawnSync('ip', ['link', 'del', 'k8ts-dns']);
-    spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-proxy']);
-    for (const c of ['cpu', 'cpuacct', 'memory', 'pids', 'cpuset', 'blkio', 'freezer', 'devices']) {
-      spawnSync('find', [`/sys/fs/cgroup/${c}/kubepods`, '-depth', '-type', 'd', '-exec', 'rmdir', '{}', ';']);
-    }
+    removeAgentState();
     removeDataDir(server.dataDir);
   });
 
