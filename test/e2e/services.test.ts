@@ -230,8 +230,13 @@ describe('services on a real node', { skip: otherAgent ? 'another k8ts node agen
     assert.match(await lookup('web.default.svc.cluster.local'), new RegExp(`Address: ${ip.replace(/\./g, '\\.')}\\b`));
     // busybox tries every search domain and fails if any does, but the first one finds the short name.
     assert.match(await lookup('web'), new RegExp(`Name:\\s+web\\.default\\.svc\\.cluster\\.local\\s+Address: ${ip.replace(/\./g, '\\.')}\\b`));
-    const headless = await lookup('web-headless.default.svc.cluster.local');
-    const answered = [...headless.matchAll(/Address: (10\.42\.\d+\.\d+)/g)].map((m) => m[1]).sort();
+    // The DNS server's informers may trail the API by a moment (its zone is rebuilt at most every 50 ms).
+    let headless = '';
+    const answered = await eventually('the headless service\'s pod IPs in DNS', async () => {
+      headless = await lookup('web-headless.default.svc.cluster.local');
+      const ips = [...headless.matchAll(/Address: (10\.42\.\d+\.\d+)/g)].map((m) => m[1]).sort();
+      return ips.length === podIPs.length ? ips : undefined;
+    }, 10_000).catch(() => [] as string[]);
     assert.deepEqual(answered, podIPs, `a headless service answers its pods' IPs:\n${headless}`);
     assert.match(await lookup('nothing-here.default.svc.cluster.local'), /NXDOMAIN/);
   });
