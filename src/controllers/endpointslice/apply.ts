@@ -12,6 +12,7 @@ import { canonical } from '../endpoints/pods.js';
 import type { EndpointPort, ServiceObj } from '../endpoints/types.js';
 import type { PortGroup, SliceEndpoint } from './desired.js';
 import { planSlices } from './plan.js';
+import type { SliceWriteTracker } from './tracker.js';
 
 export interface EndpointSliceObj extends KObject {
   addressType?: string;
@@ -49,6 +50,8 @@ export function ownerRef(owner: KObject, kind: 'Service' | 'Endpoints'): Record<
 export interface ApplyDeps {
   client: RestClient;
   log: Logger;
+  /** Remembers each write until the cache shows it (see tracker.ts). */
+  tracker?: SliceWriteTracker;
 }
 
 /** Brings `existing` (this manager's IPv4 slices of svc) to `groups`, all labelled `labels`; new ones get `owner`. */
@@ -67,12 +70,17 @@ export async function applySlices(
     existing.map((s) => ({ name: s.metadata.name ?? '', ports: s.ports ?? [], endpoints: s.endpoints ?? [] })),
   );
   const byName = new Map(existing.map((s) => [s.metadata.name ?? '', s]));
-  for (const n of plan.delete) await ignoreNotFound(d.client.delete(slicesPath(ns, n)));
+  const key = `${ns}/${name}`;
+  for (const n of plan.delete) {
+    await ignoreNotFound(d.client.delete(slicesPath(ns, n)));
+    d.tracker?.deleted(key, n);
+  }
   const write = async (n: string, ports: EndpointPort[], endpoints: SliceEndpoint[]) => {
     const cur = byName.get(n)!;
     const body = { ...structuredClone(cur), metadata: { ...structuredClone(cur.metadata), labels }, ports, endpoints };
     try {
-      await d.client.update(slicesPath(ns, n), body);
+      const written = await d.client.update<EndpointSliceObj>(slicesPath(ns, n), body);
+      d.tracker?.updated(key, n, written.metadata.resourceVersion);
     } catch (err) {
       // The slice's own event brings a fresh cache and another sync.
       if (isConflict(err)) d.log.info(`endpointslice: ${ns}/${name}: ${n} changed underneath; retrying`);
@@ -96,6 +104,7 @@ export async function applySlices(
       };
       try {
         await d.client.create(slicesPath(ns), body);
+        d.tracker?.created(key, body.metadata.name);
         break;
       } catch (err) {
         if (!isAlreadyExists(err) || attempt >= 3) throw err;

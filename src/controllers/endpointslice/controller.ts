@@ -12,6 +12,7 @@ import { WorkQueue } from '../../client/work-queue.js';
 import { podHandlers, serviceAndPodInformers } from '../endpoints/controller.js';
 import type { NodeObj } from '../endpoints/types.js';
 import { isManaged, serviceNameLabel, syncEndpointSlices, type EndpointSliceObj } from './sync.js';
+import { SliceWriteTracker } from './tracker.js';
 
 export interface EndpointSliceControllerOptions {
   client: RestClient;
@@ -27,6 +28,7 @@ export function startEndpointSliceController(opts: EndpointSliceControllerOption
   const clock = opts.clock ?? realClock;
   const factory = opts.informers ?? new InformerFactory({ client, log, clock });
   const queue = new WorkQueue<string>({ clock });
+  const tracker = new SliceWriteTracker(clock);
   const { services, pods } = serviceAndPodInformers(factory);
   const slices = factory.informer<EndpointSliceObj>({ resource: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' } });
   const nodes = factory.informer<NodeObj>({ resource: { group: '', version: 'v1', resource: 'nodes' } });
@@ -58,7 +60,7 @@ export function startEndpointSliceController(opts: EndpointSliceControllerOption
       workers: opts.workers ?? 2,
       name: 'endpointslice-controller',
       log,
-      sync: (key) => syncEndpointSlices(key, { client, log, services: services.lister, pods: pods.lister, slices: slices.lister, nodes: nodes.lister }),
+      sync: (key) => syncEndpointSlices(key, { client, log, services: services.lister, pods: pods.lister, slices: slices.lister, nodes: nodes.lister, tracker }),
     });
     log.info('endpointslice controller started');
   });

@@ -29,8 +29,13 @@ export function endpointKey(e: SliceEndpoint): string {
   return e.targetRef.uid || `${e.targetRef.namespace ?? ''}/${e.targetRef.name ?? ''}`;
 }
 
+/**
+ * A port list's identity. The API server stores an unnamed slice port with name "" (the
+ * field is a pointer in Kubernetes), so a missing name and "" are the same port here:
+ * otherwise every sync saw its own slice as another port set and replaced it.
+ */
 export function portsKey(ports: EndpointPort[] | undefined): string {
-  return canonical(ports ?? []);
+  return canonical((ports ?? []).map((p) => ({ ...p, name: p.name ?? '' })));
 }
 
 export function desiredGroups(svc: ServiceObj, pods: PodObj[], nodes: Lister<NodeObj> | undefined): Map<string, PortGroup> {

@@ -39,3 +39,12 @@ test('emptied slices are deleted, overflow makes new slices, no endpoints leaves
   assert.deepEqual(none.delete, ['s2']);
   assert.deepEqual(planSlices(new Map(), [], 2).create, [{ ports: [], endpoints: [] }]);
 });
+
+test('an unnamed port the server stored with name "" is the same port: the slice is kept, not replaced', async () => {
+  const { portsKey } = await import('./desired.js');
+  const wanted = [{ port: 80, protocol: 'TCP' }];
+  const stored = [{ name: '', port: 80, protocol: 'TCP' }];
+  const groups = new Map([[portsKey(wanted), { ports: wanted, endpoints: [ep(1)] }]]);
+  const plan = planSlices(groups, [{ name: 's1', ports: stored, endpoints: [ep(1)] }]);
+  assert.deepEqual(plan, { create: [], update: [], keep: ['s1'], delete: [] });
+});

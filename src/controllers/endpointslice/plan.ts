@@ -61,7 +61,7 @@ export function planSlices(groups: Map<string, PortGroup>, existing: ExistingSli
           continue;
         }
       }
-      const same = canonical(ks.endpoints) === canonical(ks.slice.endpoints) && canonical(g.ports) === canonical(ks.slice.ports);
+      const same = canonical(ks.endpoints) === canonical(ks.slice.endpoints) && portsKey(g.ports) === portsKey(ks.slice.ports);
       if (same) plan.keep.push(ks.slice.name);
       else plan.update.push({ name: ks.slice.name, ports: g.ports, endpoints: ks.endpoints });
     }

@@ -11,6 +11,7 @@ import { hasSelector } from '../endpoints/pods.js';
 import type { NodeObj, PodObj, ServiceObj } from '../endpoints/types.js';
 import { applySlices, ignoreNotFound, ownerRef, slicesPath, type EndpointSliceObj } from './apply.js';
 import { desiredGroups } from './desired.js';
+import type { SliceWriteTracker } from './tracker.js';
 
 export { sliceName, type EndpointSliceObj } from './apply.js';
 
@@ -25,6 +26,7 @@ export interface SliceSyncDeps {
   pods: Lister<PodObj>;
   slices: Lister<EndpointSliceObj>;
   nodes?: Lister<NodeObj>;
+  tracker?: SliceWriteTracker;
 }
 
 export function isManagedBy(s: EndpointSliceObj, manager: string): boolean {
@@ -58,6 +60,8 @@ export async function syncEndpointSlices(key: string, d: SliceSyncDeps): Promise
   const { namespace: ns, name } = splitKey(key);
   const svc = d.services.get(ns, name);
   const mine = d.slices.list(ns).filter((s) => isManaged(s) && s.metadata.labels?.[serviceNameLabel] === name);
+  // Our last writes are not in the cache yet: acting now would undo or repeat them.
+  if (d.tracker && !d.tracker.isCurrent(key, mine)) return;
   if (!svc) {
     // The garbage collector would get there too; slices with no Service owner (the API
     // server's own for `kubernetes`, perhaps seen before its Service) are left alone.
