@@ -69,7 +69,7 @@ export class ClusterDns {
       this.slices.start();
     }
     try {
-      for (const l of this.opts.listen) await this.listen(l);
+      for (const l of this.opts.listen) await this.listenRetrying(l);
     } catch (e) {
       await this.stop();
       throw e;
@@ -87,6 +87,20 @@ export class ClusterDns {
     for (const c of this.conns) c.destroy();
     for (const s of this.tcp.splice(0)) await new Promise<void>((r) => s.close(() => r()));
     if (this.ownFactory) await this.factory.stop();
+  }
+
+  /**
+   * With port 0, UDP picks a free port and TCP must then take the same number, which
+   * another TCP socket may hold: pick again a few times before giving up.
+   */
+  private async listenRetrying(l: Endpoint): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.listen(l);
+      } catch (err) {
+        if (l.port !== 0 || attempt >= 5 || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+      }
+    }
   }
 
   private async listen(l: Endpoint): Promise<void> {
@@ -117,17 +131,22 @@ export class ClusterDns {
       });
     });
     udp.on('error', (e) => this.opts.log.warn(`cluster DNS UDP socket: ${e.message}`));
-    this.udp.push(udp);
     const port = udp.address().port;
     const tcp = net.createServer((sock) => this.serveTcp(sock));
     // TCP binds the same port UDP was given, so port 0 means one port for both.
-    await new Promise<void>((resolve, reject) => {
-      tcp.once('error', reject);
-      tcp.listen(port, l.address, () => {
-        tcp.off('error', reject);
-        resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        tcp.once('error', reject);
+        tcp.listen(port, l.address, () => {
+          tcp.off('error', reject);
+          resolve();
+        });
       });
-    });
+    } catch (err) {
+      udp.close();
+      throw err;
+    }
+    this.udp.push(udp);
     this.tcp.push(tcp);
     this.bound.push({ address: l.address, port });
   }
