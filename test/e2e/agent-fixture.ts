@@ -8,11 +8,11 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { k8tsBin, kubectlPath, repoRoot, TestServer, type KubectlResult } from './harness.js';
-import { removeAgentState, removeDataDir, otherAgentRuns } from './node-state.js';
+import { removeAgentState, removeDataDir, otherAgentRuns, testImage } from './node-state.js';
 
 export { removeDataDir };
 
-export const image = 'k8ts.test/busybox:latest';
+export const image = testImage;
 
 // One node agent per machine: it owns the pod bridge, the DNS address and port 10250.
 export const otherAgent = otherAgentRuns();

@@ -10,19 +10,10 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, kubectlPath, TestServer } from './harness.js';
-import { importTestImage, removeAgentState, removeDataDir, otherAgentRuns } from './node-state.js';
+import { importTestImage, removeAgentState, removeDataDir, otherAgentRuns, testImage as image } from './node-state.js';
+import { eventually } from './wait.js';
 
-const image = 'k8ts.test/busybox:latest';
 
-async function eventually<T>(what: string, f: () => T | undefined, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 function httpGet(url: string): Promise<string> {
   return new Promise((resolve, reject) => {

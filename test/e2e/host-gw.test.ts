@@ -9,10 +9,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestServer } from './harness.js';
-import { importTestImage, removeAgentState, removeDataDir, otherAgentRuns } from './node-state.js';
+import { importTestImage, removeAgentState, removeDataDir, otherAgentRuns, testImage as image } from './node-state.js';
+import { eventually } from './wait.js';
 import { addNetns, deleteNetns, spawnInNetns } from '../../src/network/cni/testing/netns.js';
 
-const image = 'k8ts.test/busybox:latest';
 const ns = `k8tst-hgw-${process.pid}`;
 const hostIf = `k8tst-hg${process.pid % 100000}`;
 const HOST_ADDR = '192.168.237.5';
@@ -22,15 +22,6 @@ const PORT = 18_238;
 const v = '1.33';
 const ip = (...args: string[]) => execFileSync('ip', args, { encoding: 'utf8' });
 
-async function eventually<T>(what: string, f: () => T | undefined, ms = 60_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const got = f();
-    if (got !== undefined) return got;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 function ourRoutes(): Array<{ dst: string; gateway?: string; dev?: string }> {
   const out = ip('-j', '-4', 'route', 'show', 'table', 'main', 'proto', '75').trim();

@@ -13,21 +13,12 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { k8tsBin, kubectlPath, TestServer } from './harness.js';
-import { importTestImage, removeAgentState, removeDataDir, otherAgentRuns } from './node-state.js';
+import { importTestImage, removeAgentState, removeDataDir, otherAgentRuns, testImage as image } from './node-state.js';
+import { eventually } from './wait.js';
 
-const image = 'k8ts.test/busybox:latest';
 const nodeName = 'k8ts-join-e2e';
 const placeholder = 'k8ts-join-placeholder';
 
-async function eventually<T>(what: string, f: () => T | undefined, ms = 60_000, output?: () => string): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${output ? `\n${output()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** A `k8ts agent` process, its output kept for failure messages. */
 class AgentProcess {
@@ -112,7 +103,7 @@ describe('k8ts agent joins k8ts server', { skip: otherAgent ? 'another k8ts node
 
   test('the agent joins, registers a Ready node without the control-plane role, with the second /24', async () => {
     agent = AgentProcess.start(agentArgs(['--token', token()]));
-    await eventually('the joined node to be Ready', () => (ready(nodeName) ? true : undefined), 90_000, () => agent!.output);
+    await eventually('the joined node to be Ready', () => (ready(nodeName) ? true : undefined), 90_000, 250, () => agent!.output);
     assert.match(agent.output, /joined: node credentials written to/);
     const n = node(nodeName);
     assert.equal(n.spec.podCIDR, '10.42.1.0/24', 'node IPAM gave the placeholder 10.42.0.0/24 and this node the next block');
@@ -137,7 +128,7 @@ describe('k8ts agent joins k8ts server', { skip: otherAgent ? 'another k8ts node
     const p = await eventually('the pod to run', () => {
       const q = JSON.parse(k('get', 'pod', 'joined', '-o', 'json'));
       return q.status.phase === 'Running' && q.status.containerStatuses?.[0]?.ready ? q : undefined;
-    }, 60_000, () => agent!.output);
+    }, 60_000, 250, () => agent!.output);
     assert.equal(p.spec.nodeName, nodeName);
     assert.match(p.status.podIP, /^10\.42\.1\.\d+$/, 'the pod address comes from the node\'s CIDR');
     await eventually('its log line', () => (k('logs', 'joined').includes('hello from the joined node') ? true : undefined));
@@ -170,7 +161,7 @@ describe('k8ts agent joins k8ts server', { skip: otherAgent ? 'another k8ts node
     assert.equal(code, 0, agent.output);
     assert.match(agent.output, /SIGTERM: shutting down[\s\S]*stopped/);
     agent = AgentProcess.start(agentArgs());
-    await eventually('the agent to come back', () => (/node agent ready/.test(agent!.output) ? true : undefined), 60_000, () => agent!.output);
+    await eventually('the agent to come back', () => (/node agent ready/.test(agent!.output) ? true : undefined), 60_000, 250, () => agent!.output);
     assert.match(agent.output, /using the node credentials in /);
     assert.doesNotMatch(agent.output, /joining /);
     assert.ok(ready(nodeName));

@@ -13,24 +13,17 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestServer } from './harness.js';
-import { importTestImage, removeAgentState, removeDataDir, otherAgentRuns } from './node-state.js';
+import { importTestImage, removeAgentState, removeDataDir, otherAgentRuns, testImage as image } from './node-state.js';
+import { eventually as waitFor } from './wait.js';
 
-const image = 'k8ts.test/busybox:latest';
+const eventually = <T>(what: string, f: () => T | undefined | Promise<T | undefined>, ms = 90_000) => waitFor(what, f, ms);
+
 const v = '1.33';
 // An interface of our own carrying the external IP (TEST-NET-1: routed nowhere else).
 const extIf = 'k8tse2e-ext0';
 const extPeer = 'k8tse2e-ext1';
 const externalIP = '192.0.2.77';
 
-async function eventually<T>(what: string, f: () => T | undefined | Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const got = await f();
-    if (got !== undefined) return got;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** GET on a fresh connection; the body (the answering pod's hostname), or undefined on failure. */
 function httpGet(url: string): Promise<string | undefined> {

@@ -13,22 +13,15 @@ import { join } from 'node:path';
 import type { KObject } from '../../src/client/index.js';
 import { RestClient } from '../../src/client/rest-client.js';
 import { k8tsBin, kubectlPath, repoRoot, TestServer, type KubectlResult } from './harness.js';
-import { removeAgentState, removeDataDir, otherAgentRuns } from './node-state.js';
+import { removeAgentState, removeDataDir, otherAgentRuns, testImage as image } from './node-state.js';
+import { eventually as waitFor } from './wait.js';
+
+const eventually = <T>(what: string, f: () => Promise<T | undefined>, ms = 90_000, everyMs = 250) => waitFor(what, f, ms, everyMs);
 import { httpGet, nftTable, spread, startLoad } from './traffic.js';
 
-const image = 'k8ts.test/busybox:latest';
 const image2 = 'k8ts.test/busybox:v2';
 const v = '1.33';
 
-async function eventually<T>(what: string, f: () => Promise<T | undefined>, ms = 90_000, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const got = await f();
-    if (got !== undefined) return got;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 /** Imports the test image, and the same image under a second tag (for rollouts). */
 function importImages(dataDir: string): void {
