@@ -92,7 +92,7 @@ export class TestServer {
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     const proc = this.proc;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return proc?.exitCode ?? null;
-    const exited = new Promise<number | null>((r) => proc.once('exit', (code) => r(code)));
+    const exited = new Promise<number | null>((r) => proc.once('close', (code) => r(code)));
     proc.kill(signal);
     const code = await exited;
     this.proc = undefined;

@@ -27,7 +27,8 @@ class AgentProcess {
   private constructor(readonly proc: ChildProcess) {
     proc.stdout!.on('data', (b: Buffer) => { this.output += b.toString(); });
     proc.stderr!.on('data', (b: Buffer) => { this.output += b.toString(); });
-    this.exited = new Promise((r) => proc.once('exit', (code) => r(code)));
+    // 'close', not 'exit': only then has all of the process's output been read.
+    this.exited = new Promise((r) => proc.once('close', (code) => r(code)));
   }
   static start(args: string[]): AgentProcess {
     return new AgentProcess(spawn(process.execPath, [k8tsBin, 'agent', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
@@ -104,7 +105,8 @@ describe('k8ts agent joins k8ts server', { skip: otherAgent ? 'another k8ts node
   test('the agent joins, registers a Ready node without the control-plane role, with the second /24', async () => {
     agent = AgentProcess.start(agentArgs(['--token', token()]));
     await eventually('the joined node to be Ready', () => (ready(nodeName) ? true : undefined), 90_000, 250, () => agent!.output);
-    assert.match(agent.output, /joined: node credentials written to/);
+    // The node can be Ready before the agent's log line has crossed the pipe: wait for it too.
+    await eventually('the agent to say it joined', () => (/joined: node credentials written to/.test(agent!.output) ? true : undefined), 10_000, 50, () => agent!.output);
     const n = node(nodeName);
     assert.equal(n.spec.podCIDR, '10.42.1.0/24', 'node IPAM gave the placeholder 10.42.0.0/24 and this node the next block');
     assert.equal(node(placeholder).spec.podCIDR, '10.42.0.0/24');
