@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildConfList, cniArgsFor, loopbackConf, pluginInvocationConf, portMappingsOf } from './config.js';
+import { attachmentList, buildConfList, cniArgsFor, loopbackConf, pluginInvocationConf, portMappingsOf } from './config.js';
 import { parseErrorOutput, parseResult, podIPsOf } from './result.js';
 import type { CniResult } from './types.js';
 import { CniPodNetwork } from './pod-network.js';
@@ -29,6 +29,20 @@ test('the configuration list: bridge with host-local on the pod CIDR, then portm
   assert.deepEqual(list.plugins[1], { type: 'portmap', capabilities: { portMappings: true }, snat: true });
   assert.deepEqual(list.plugins[2], { type: 'bandwidth', capabilities: { bandwidth: true } });
   assert.deepEqual(loopbackConf().plugins, [{ type: 'loopback' }]);
+});
+
+test('an attachment runs portmap and bandwidth only when it has mappings or rates for them', () => {
+  const list = buildConfList({ podCIDR: '10.42.3.0/24', bridgeName: 'k8ts0', ipamDataDir: '/d' });
+  const types = (args: Parameters<typeof attachmentList>[1]) => attachmentList(list, args).plugins.map((p) => p.type);
+  assert.deepEqual(types({}), ['bridge']);
+  assert.deepEqual(types({ portMappings: [] }), ['bridge']);
+  assert.deepEqual(types({ portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'tcp' }] }), ['bridge', 'portmap']);
+  assert.deepEqual(types({ bandwidth: { ingressRate: 1e6, ingressBurst: 1 } }), ['bridge', 'bandwidth']);
+  assert.equal(attachmentList(list, { portMappings: [{ hostPort: 1, containerPort: 2, protocol: 'udp' }], bandwidth: { egressRate: 1e6 } }), list, 'nothing dropped: the same list');
+  assert.equal(list.plugins.length, 3, 'the node list itself is left whole');
+  // Plugins of other types are never dropped, whatever they declare.
+  const other = { ...list, plugins: [...list.plugins, { type: 'tuning', capabilities: { mac: true } }] };
+  assert.deepEqual(attachmentList(other, {}).plugins.map((p) => p.type), ['bridge', 'tuning']);
 });
 
 test('plugin stdin carries name, cniVersion, prevResult and only declared capabilities', () => {

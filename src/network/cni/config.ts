@@ -63,6 +63,29 @@ export interface CapabilityArgs {
   bandwidth?: CniBandwidth;
 }
 
+// Chained plugins that act on nothing but their capability argument: portmap without
+// port mappings and bandwidth without rates return prevResult untouched. Each is a
+// process (a Go binary, several milliseconds of CPU) per ADD and per DEL, so a pod that
+// uses neither does not get them in its list.
+const CAPABILITY_ONLY_PLUGINS: ReadonlySet<string> = new Set(['portmap', 'bandwidth']);
+
+function hasValue(v: unknown): boolean {
+  return v !== undefined && !(Array.isArray(v) && v.length === 0);
+}
+
+/**
+ * The list one attachment is run with: `list` without the capability-only plugins that
+ * this attachment gives nothing to act on. The caller records the list it used (the
+ * result cache), so CHECK and DEL of the attachment run exactly the plugins ADD ran.
+ */
+export function attachmentList(list: CniNetworkConfList, capabilityArgs: CapabilityArgs): CniNetworkConfList {
+  const plugins = list.plugins.filter((p) => {
+    if (!CAPABILITY_ONLY_PLUGINS.has(p.type)) return true;
+    return Object.entries(p.capabilities ?? {}).some(([cap, on]) => on && hasValue((capabilityArgs as Record<string, unknown>)[cap]));
+  });
+  return plugins.length === list.plugins.length ? list : { ...list, plugins };
+}
+
 /** Builds the stdin JSON for one plugin of a list. */
 export function pluginInvocationConf(
   list: CniNetworkConfList,

@@ -122,6 +122,15 @@ test('CniPodNetwork with the real plugins', { skip: !canRun && 'needs root and /
       assert.ok(fromHost, `host pings ${ipB}`);
     });
 
+    await t.test('the cache records the plugins each attachment ran: portmap only for the pod with a hostPort', async () => {
+      const chain = async (id: string) => {
+        const file = join(dataDir, 'agent', 'cni', 'cache', 'results', `${NET}-${id}-eth0`);
+        return (JSON.parse(await readFile(file, 'utf8')) as { config: { plugins: Array<{ type: string }> } }).config.plugins.map((p) => p.type);
+      };
+      assert.deepEqual(await chain(sbA.id), ['bridge', 'portmap']);
+      assert.deepEqual(await chain(sbB.id), ['bridge']);
+    });
+
     await t.test('setUp of an attached sandbox returns the same address', async () => {
       assert.equal((await net.setUp(pod('a', HOST_PORT), sbA)).ip, ipA);
       assert.equal((await leases(dataDir)).length, 2);

@@ -5,7 +5,7 @@ import { mkdir, rm, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ResultCache, type CachedAttachment } from './cache.js';
 import {
-  buildConfList, cniArgsFor, loopbackConf, portMappingsOf, DEFAULT_BRIDGE, DEFAULT_NETWORK_NAME, type CapabilityArgs,
+  attachmentList, buildConfList, cniArgsFor, loopbackConf, portMappingsOf, DEFAULT_BRIDGE, DEFAULT_NETWORK_NAME, type CapabilityArgs,
 } from './config.js';
 import { bandwidthOf } from './bandwidth.js';
 import { CniPluginError, PodNetworkSetupError } from './errors.js';
@@ -171,14 +171,22 @@ export class CniPodNetwork {
       netns: sandbox.netnsPath,
       cniArgs: att.cniArgs,
       capabilityArgs: att.capabilityArgs,
-      config: this.confList,
+      config: attachmentList(this.confList, att.capabilityArgs),
       podRef,
     };
     // Recorded before ADD so that a crash half-way still leaves enough to DEL with.
     await this.cache.put(entry);
     try {
-      await addNetworkList(loopbackConf(), { ...att, ifName: 'lo', capabilityArgs: {} });
-      const result = await addNetworkList(this.confList, att);
+      // lo and eth0 are separate attachments that touch nothing of each other's: the
+      // loopback plugin runs beside the bridge chain rather than before it.
+      // Both settle before a failure is handled, so the cleanup's DEL never overlaps an ADD.
+      const [lo, eth] = await Promise.allSettled([
+        addNetworkList(loopbackConf(), { ...att, ifName: 'lo', capabilityArgs: {} }),
+        addNetworkList(entry.config, att),
+      ]);
+      if (lo.status === 'rejected') throw lo.reason;
+      if (eth.status === 'rejected') throw eth.reason;
+      const result = eth.value;
       const addrs = addressesOf(result, podRef);
       await this.cache.put({ ...entry, result });
       return addrs;
