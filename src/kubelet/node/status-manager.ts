@@ -42,6 +42,8 @@ export interface NodeStatusManagerOptions {
   statusPeriodMs?: number;
   /** Default 5 minutes. */
   statusReportMs?: number;
+  /** How long a good runtime version (the runtime's health check) is trusted; default 60 s. */
+  runtimeCheckMs?: number;
   /** Default 10 s. */
   leaseRenewMs?: number;
 }
@@ -70,6 +72,7 @@ export class NodeStatusManager {
   private readonly path: string;
   private lastReported?: NodeStatus;
   private lastReportAt = 0;
+  private versionSeen?: { text: string; at: number };
   private nodeUid?: string;
   private conditions: NodeCondition[] = [];
   private readonly timers = new Map<string, TimerHandle>();
@@ -145,14 +148,26 @@ export class NodeStatusManager {
     }
   }
 
+  /**
+   * The runtime's version, which is also its health check. The OCI runtime answers by
+   * running `crun --version`, a process per status sync; a good answer is kept for
+   * `runtimeCheckMs`, a failure never (the node turns NotReady at the next sync).
+   */
+  private async runtimeVersion(runtime: NonNullable<NodeStatusManagerOptions['runtime']>): Promise<string> {
+    const now = this.clock.now();
+    if (this.versionSeen && now - this.versionSeen.at < (this.opts.runtimeCheckMs ?? 60_000)) return this.versionSeen.text;
+    const v = await runtime.version();
+    this.versionSeen = { text: `${v.runtimeName}://${v.runtimeVersion}`, at: now };
+    return this.versionSeen.text;
+  }
+
   private async inputs() {
     const host = await (this.opts.readHost ?? (() => readHostInfo({ dataDir: this.opts.dataDir ?? '/var/lib/k8ts' })))();
     let runtimeVersion = 'k8ts://0.1.0';
     let ready: { ready: boolean; message?: string } = { ready: true };
     if (this.opts.runtime) {
       try {
-        const v = await this.opts.runtime.version();
-        runtimeVersion = `${v.runtimeName}://${v.runtimeVersion}`;
+        runtimeVersion = await this.runtimeVersion(this.opts.runtime);
       } catch (err) {
         ready = { ready: false, message: `container runtime is down: ${(err as Error).message}` };
       }

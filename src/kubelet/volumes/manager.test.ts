@@ -60,7 +60,7 @@ test('configMap and secret: missing objects fail with Kubernetes reasons unless 
 });
 
 test('update in place: same volume path, ..data swapped, after the refresh interval', async (t) => {
-  const f = await fixture(t, { tmpfs: false, refreshIntervalMs: 10_000 });
+  const f = await fixture(t, { tmpfs: false, refreshIntervalMs: 10_000, refreshJitter: 0 });
   f.api.put('configmaps', { metadata: { name: 'cfg', namespace: 'default' }, data: { k: 'v1' } });
   const pod = testPod([{ name: 'cfg', configMap: { name: 'cfg' } }]);
   const dir = (await f.manager.mountPodVolumes(pod)).get('cfg')!;
@@ -297,4 +297,38 @@ test('set-up and teardown of one pod never interleave', async (t) => {
   assert.deepEqual(await mountsUnder(f.rootDir), []);
   await assert.rejects(stat(path.join(f.rootDir, 'pods', pod.metadata.uid!, 'volumes')), { code: 'ENOENT' });
   await assert.rejects(f.manager.unmountPodVolumes('../etc'), /invalid pod uid/);
+});
+
+test('a refresh round reads a shared ConfigMap once and leaves unchanged files alone', async (t) => {
+  const f = await fixture(t, { tmpfs: false });
+  f.api.put('configmaps', { metadata: { name: 'shared', namespace: 'default' }, data: { k: 'v1' } });
+  const pods = ['a', 'b', 'c'].map((n) => {
+    const p = testPod([{ name: 'cfg', configMap: { name: 'shared' } }]);
+    return { ...p, metadata: { ...p.metadata, name: n, uid: `uid-${n}` } };
+  });
+  const dirs = await Promise.all(pods.map(async (p) => (await f.manager.mountPodVolumes(p)).get('cfg')!));
+  const links = await Promise.all(dirs.map((d) => readlink(path.join(d, '..data'))));
+  const gets = () => f.api.requests.filter((r) => r.startsWith('GET /api/v1/namespaces/default/configmaps/shared')).length;
+  const before = gets();
+  await f.manager.refresh();
+  assert.equal(gets() - before, 1, 'one GET for three pods');
+  assert.deepEqual(await Promise.all(dirs.map((d) => readlink(path.join(d, '..data')))), links, 'no new timestamped directory');
+  f.api.put('configmaps', { metadata: { name: 'shared', namespace: 'default' }, data: { k: 'v2' } });
+  await f.manager.refresh();
+  for (const d of dirs) assert.equal(await readFile(path.join(d, 'k'), 'utf8'), 'v2');
+});
+
+test('the background refresh comes 50 s plus up to 20 % at random after the last', async (t) => {
+  const f = await fixture(t, { tmpfs: false, random: () => 1 });
+  f.api.put('configmaps', { metadata: { name: 'cfg', namespace: 'default' }, data: { k: 'v1' } });
+  const dir = (await f.manager.mountPodVolumes(testPod([{ name: 'cfg', configMap: { name: 'cfg' } }]))).get('cfg')!;
+  f.api.put('configmaps', { metadata: { name: 'cfg', namespace: 'default' }, data: { k: 'v2' } });
+  f.manager.start();
+  t.after(() => f.manager.stop());
+  f.clock.advance(59_000);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(await readFile(path.join(dir, 'k'), 'utf8'), 'v1');
+  f.clock.advance(1_000);
+  await f.manager.stop();
+  assert.equal(await readFile(path.join(dir, 'k'), 'utf8'), 'v2');
 });

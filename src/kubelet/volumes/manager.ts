@@ -18,7 +18,7 @@ import { VolumeSetupError, VolumeTeardownError } from './errors.js';
 import { mountsUnder, unmount } from './mounts.js';
 import { plugins, podDir, podVolumesDir, volumeDir } from './paths.js';
 import { setUpVolume } from './set-up.js';
-import type { ObjectSource, VolumeSpec } from './sources.js';
+import type { KeyedData, ObjectSource, VolumeSpec } from './sources.js';
 import { ApiTokenIssuer, TokenCache, type TokenIssuer } from './tokens.js';
 import { diskUsage } from './usage.js';
 
@@ -33,8 +33,16 @@ export interface PodVolumeManagerOptions {
   clock?: Clock;
   /** Default: TokenRequests to the API server through client. */
   tokenIssuer?: TokenIssuer;
-  /** How often API-backed volumes are re-read and rewritten. Default 10 000 ms. */
+  /**
+   * How often API-backed volumes are re-read and rewritten. Default 50 000 ms, plus a
+   * random part of up to `refreshJitter` of it (the kubelet's sync period is 60 s): an
+   * update of a ConfigMap reaches the files within a minute.
+   */
   refreshIntervalMs?: number;
+  /** Fraction of the interval added at random to each background round; default 0.2. */
+  refreshJitter?: number;
+  /** Default Math.random. */
+  random?: () => number;
   /** Mount tmpfs for memory-backed volumes (secrets, projected, downwardAPI, emptyDir Memory). Default true; needs root. */
   tmpfs?: boolean;
   /** Used for resourceFieldRef limits a container leaves unset. Default none (0). */
@@ -81,6 +89,10 @@ export class PodVolumeManager implements VolumeManager {
   private readonly clock: Clock;
   private readonly tokens: TokenCache;
   private readonly intervalMs: number;
+  private readonly jitter: number;
+  private readonly random: () => number;
+  /** Digest of what was last written into each volume directory (set-up.ts). */
+  private readonly lastWritten = new Map<string, string>();
   private readonly tmpfs: boolean;
   private readonly objects: ObjectSource;
   private readonly pods = new Map<string, PodEntry>();
@@ -94,7 +106,9 @@ export class PodVolumeManager implements VolumeManager {
     this.rootDir = o.rootDir;
     this.log = o.log ?? silentLogger;
     this.clock = o.clock ?? realClock;
-    this.intervalMs = o.refreshIntervalMs ?? 10_000;
+    this.intervalMs = o.refreshIntervalMs ?? 50_000;
+    this.jitter = o.refreshJitter ?? 0.2;
+    this.random = o.random ?? Math.random;
     this.tmpfs = o.tmpfs ?? true;
     this.tokens = new TokenCache(o.tokenIssuer ?? new ApiTokenIssuer(o.client, this.clock), this.clock);
     this.objects = {
@@ -137,11 +151,11 @@ export class PodVolumeManager implements VolumeManager {
     });
   }
 
-  private async setUpAll(pod: Pod, refreshContent: boolean): Promise<Map<string, string>> {
+  private async setUpAll(pod: Pod, refreshContent: boolean, objects: ObjectSource = this.objects): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     const onStaleContent = (volume: string, err: Error) =>
       this.log.warn(`volume not refreshed, keeping its last content pod=${pod.metadata.namespace}/${pod.metadata.name} volume=${volume}: ${err.message}`);
-    const ctx = { rootDir: this.rootDir, client: this.client, objects: this.objects, tmpfs: this.tmpfs, refreshContent, onStaleContent };
+    const ctx = { rootDir: this.rootDir, client: this.client, objects, tmpfs: this.tmpfs, refreshContent, onStaleContent, lastWritten: this.lastWritten };
     for (const v of (pod.spec.volumes ?? []) as VolumeSpec[]) {
       try {
         out.set(v.name, await setUpVolume(pod, v, ctx));
@@ -158,6 +172,7 @@ export class PodVolumeManager implements VolumeManager {
       this.pods.delete(podUid);
       this.tokens.forgetPod(podUid);
       const dir = podVolumesDir(this.rootDir, podUid);
+      for (const d of [...this.lastWritten.keys()]) if (d.startsWith(dir + path.sep)) this.lastWritten.delete(d);
       for (const m of await mountsUnder(dir)) {
         try {
           await unmount(m);
@@ -223,12 +238,15 @@ export class PodVolumeManager implements VolumeManager {
 
   /** Rewrites every known pod's API-backed volumes from fresh objects (and tokens due for rotation). */
   async refresh(): Promise<void> {
+    // One read of each object per round: a node's pods mostly share the same few
+    // (every pod's kube-root-ca.crt), and one round wants one view of each anyway.
+    const objects = roundSource(this.objects);
     for (const uid of [...this.pods.keys()]) {
       await this.serialize(uid, async () => {
         const entry = this.pods.get(uid);
         if (!entry) return; // torn down meanwhile
         try {
-          await this.setUpAll(entry.pod, true);
+          await this.setUpAll(entry.pod, true, objects);
           entry.lastRefresh = this.clock.now();
         } catch (e) {
           this.log.warn(`volume refresh failed pod=${entry.pod.metadata.namespace}/${entry.pod.metadata.name}: ${(e as Error).message}`);
@@ -250,7 +268,7 @@ export class PodVolumeManager implements VolumeManager {
         this.inFlight = undefined;
         if (this.running) this.schedule();
       });
-    }, this.intervalMs);
+    }, this.intervalMs * (1 + this.jitter * this.random()));
   }
 
   /** Stops the refresh loop and waits for a refresh in progress. Mounts stay (they belong to running pods). */
@@ -260,4 +278,21 @@ export class PodVolumeManager implements VolumeManager {
     this.timer = undefined;
     await this.inFlight;
   }
+}
+
+/** The source with ConfigMap and Secret reads shared within one refresh round. */
+function roundSource(src: ObjectSource): ObjectSource {
+  const seen = new Map<string, Promise<KeyedData | undefined>>();
+  const once = (kind: string, ns: string, name: string, read: () => Promise<KeyedData | undefined>) => {
+    const key = `${kind}/${ns}/${name}`;
+    let p = seen.get(key);
+    if (!p) seen.set(key, (p = read()));
+    return p;
+  };
+  return {
+    configMap: (ns, name) => once('cm', ns, name, () => src.configMap(ns, name)),
+    secret: (ns, name) => once('secret', ns, name, () => src.secret(ns, name)),
+    token: (pod, sa, spec) => src.token(pod, sa, spec),
+    nodeAllocatable: src.nodeAllocatable,
+  };
 }

@@ -2,6 +2,7 @@
 // whose content comes from the API (configMap, secret, downwardAPI, projected), its
 // files. Answers the host path the kubelet bind-mounts into containers.
 
+import { createHash } from 'node:crypto';
 import { chmod, chown, lstat, mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +27,24 @@ export interface SetUpContext {
   refreshContent: boolean;
   /** Called when rewriting a volume that already has content fails; without it the failure throws. */
   onStaleContent?: (volume: string, err: Error) => void;
+  /**
+   * Digest of the payload this process last wrote, per volume directory: a refresh whose
+   * objects are unchanged (nearly every one) leaves the files alone without reading
+   * them back. Default: none (the writer compares with what is on disk).
+   */
+  lastWritten?: Map<string, string>;
+}
+
+/** A payload's identity: paths, modes, bytes and the owning group. */
+export function payloadDigest(p: Payload, gid: number | undefined): string {
+  const h = createHash('sha256');
+  h.update(String(gid ?? ''));
+  for (const k of [...p.keys()].sort()) {
+    const f = p.get(k)!;
+    h.update(`\0${k}\0${f.mode}\0${f.data.length}\0`);
+    h.update(f.data);
+  }
+  return h.digest('base64');
 }
 
 export class UnsupportedVolumeTypeError extends Error {
@@ -113,7 +132,12 @@ export async function setUpVolume(pod: Pod, v: VolumeSpec, ctx: SetUpContext): P
   const written = await hasData(dir);
   if (ctx.refreshContent || !written) {
     try {
-      await writeAtomic(dir, withGroupRead(await payloadFor(pod, v, kind, ctx.objects), fsGroup), { gid: fsGroup });
+      const payload = withGroupRead(await payloadFor(pod, v, kind, ctx.objects), fsGroup);
+      const digest = ctx.lastWritten && payloadDigest(payload, fsGroup);
+      if (!written || !digest || ctx.lastWritten!.get(dir) !== digest) {
+        await writeAtomic(dir, payload, { gid: fsGroup });
+        if (digest) ctx.lastWritten!.set(dir, digest);
+      }
     } catch (e) {
       // A volume already in use keeps its last content (running containers are not
       // disturbed by an API hiccup or a deleted object); only a first set-up fails.
