@@ -14,6 +14,7 @@ import type { RootfsProvider } from './rootfs.js';
 import { sandboxPaths } from './sandbox.js';
 import { ensureMountPoints } from './mountpoints.js';
 import { generateSpec } from './spec.js';
+import { hostRoot, idmapBindMounts, releaseIdmapped, type IdmapTarget } from './idmap.js';
 import type { ContainerRecord, SandboxRecord, StateStore } from './state.js';
 import { resolveUser } from './user.js';
 import { timed, type StepTrace } from './trace.js';
@@ -34,6 +35,18 @@ const EXIT_POLL_MS = 100;
 
 export function exitFile(env: ContainerEnv, id: string): string {
   return join(env.store.root, 'exits', id);
+}
+
+/** Idmapped views of a container's bind mounts: outside its directory, which is deleted recursively. */
+function idmapDir(env: ContainerEnv, id: string): string {
+  return join(env.store.root, 'idmap', id);
+}
+
+/** For a sandbox in a user namespace, how its containers' files are id-shifted. */
+function userNamespaceIdmap(sb: SandboxRecord, usernsFile: string): IdmapTarget | undefined {
+  const ns = sb.config.linux?.userNamespace;
+  const root = ns && hostRoot(ns);
+  return root ? { userns: usernsFile, ...root } : undefined;
 }
 
 export async function createContainer(env: ContainerEnv, sb: SandboxRecord, config: ContainerConfig): Promise<ContainerRecord> {
@@ -59,11 +72,12 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
     // Always a writable rootfs: the OCI runtime must create mount points (/etc/hosts, ...)
     // in it before it remounts it read-only for readonlyRootfs containers.
     // The log directory meanwhile: independent steps overlap.
+    const p = sandboxPaths(env.store.root, sb.id);
+    const idmap = userNamespaceIdmap(sb, p.user);
     const [{ rootfs }] = await Promise.all([
-      timed(T, 'rootfs', () => env.rootfs.prepare(id, img.imageId, { readOnly: false })),
+      timed(T, 'rootfs', () => env.rootfs.prepare(id, img.imageId, { readOnly: false, ...(idmap ? { idmap } : {}) })),
       mkdir(dirname(logPath), { recursive: true }), // may be a volume the kubelet named: kept async
     ]);
-    const p = sandboxPaths(env.store.root, sb.id);
     const spec = generateSpec({
       rootfs, image: img.config, config, cgroupsPath, hostname: sb.hostname,
       user: await timed(T, 'user', () => resolveUser(rootfs, sc?.user ?? img.config.User)),
@@ -71,6 +85,7 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
       etc: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
       shmPath: sb.shmPath, userNamespace: sb.config.linux?.userNamespace,
     });
+    if (idmap) await timed(T, 'idmap', () => idmapBindMounts(idmapDir(env, id), idmap.userns, spec.mounts));
     await Promise.all([
       timed(T, 'mountpoints', () => ensureMountPoints(rootfs, spec)),
       timed(T, 'config', async () => writeFileSync(join(dir, 'config.json'), JSON.stringify(spec))),
@@ -211,6 +226,7 @@ export async function removeContainerFiles(env: ContainerEnv, rec: ContainerReco
     if (await conmonAlive(rec)) { try { process.kill(rec.conmonPid, 'SIGKILL'); } catch { /* gone */ } }
   });
   await timed(T, 'rm.rootfs', () => env.rootfs.release(rec.id));
+  await releaseIdmapped(idmapDir(env, rec.id));
   await timed(T, 'rm.cgroup', () => removeCgroup(rec.cgroupsPath));
   await timed(T, 'rm.files', async () => {
     await rm(exitFile(env, rec.id), { force: true });

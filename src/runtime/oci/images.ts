@@ -8,6 +8,7 @@ import {
 import type { ImageInfo, ImageStore, PullOptions } from './image/index.js';
 import { ImageError } from './image/index.js';
 import type { ResolvedImage, RootfsProvider } from './rootfs.js';
+import type { IdmapTarget } from './idmap.js';
 
 /** The part of ImageStore the runtime uses; a test may hand in its own. */
 export type ImageStoreLike = Pick<ImageStore, 'pull' | 'list' | 'get' | 'remove' | 'diskUsage' | 'prepareRootfs' | 'releaseRootfs'> & { readonly root: string };
@@ -27,7 +28,7 @@ export class ImageStoreRootfsProvider implements RootfsProvider {
     return { imageId: info.id, imageRef: info.repoDigests[0] ?? info.id, config: toConfig(info) };
   }
 
-  prepare(containerId: string, imageId: string, opts: { readOnly?: boolean }): Promise<{ rootfs: string }> {
+  prepare(containerId: string, imageId: string, opts: { readOnly?: boolean; idmap?: IdmapTarget }): Promise<{ rootfs: string }> {
     return this.store.prepareRootfs(containerId, imageId, opts);
   }
 

@@ -3,14 +3,18 @@
 // plain directory (tests, or a rootfs someone prepared by hand).
 
 import { NotFoundError, type ImageConfig } from '../cri.js';
+import type { IdmapTarget } from './idmap.js';
 
 export interface ResolvedImage { imageId: string; imageRef: string; config: ImageConfig }
 
 export interface RootfsProvider {
   /** Finds a local image by reference or id; NotFoundError('image') when absent. */
   resolve(image: string): Promise<ResolvedImage>;
-  /** Mounts or otherwise makes the container's root filesystem; returns its path. */
-  prepare(containerId: string, imageId: string, opts: { readOnly?: boolean }): Promise<{ rootfs: string }>;
+  /**
+   * Mounts or otherwise makes the container's root filesystem; returns its path. With
+   * `idmap` its files must appear owned by the user namespace's ids (see idmap.ts).
+   */
+  prepare(containerId: string, imageId: string, opts: { readOnly?: boolean; idmap?: IdmapTarget }): Promise<{ rootfs: string }>;
   /** Undoes prepare; absent is fine. */
   release(containerId: string): Promise<void>;
 }

@@ -18,6 +18,7 @@ import { Leases, type Lease } from './leases.js';
 import { RootfsManager } from './rootfs.js';
 import { Snapshotter } from './snapshotter.js';
 import type { Credentials } from './credentials.js';
+import type { IdmapTarget } from '../idmap.js';
 
 export interface ImageInfo {
   /** The config digest. */
@@ -215,7 +216,7 @@ export class ImageStore {
       collectGarbage(async () => ({ images: await this.records.list(), containerChains: await this.rootfs.referencedChains(), leased: await this.leases.held() }), this.content, this.snapshots)));
   }
 
-  async prepareRootfs(containerId: string, imageId: string, opts: { readOnly?: boolean } = {}): Promise<{ rootfs: string }> {
+  async prepareRootfs(containerId: string, imageId: string, opts: { readOnly?: boolean; idmap?: IdmapTarget } = {}): Promise<{ rootfs: string }> {
     await this.init();
     return this.gcLock.withShared(() => this.leases.with(async (lease) => {
       const rec = await this.find(imageId);
@@ -225,7 +226,7 @@ export class ImageStore {
       for (let i = 0; i < rec.chainIds.length; i++) {
         await this.snapshots.ensure({ chainId: rec.chainIds[i]!, diffId: rec.diffIds[i]!, blobPath: this.content.path(rec.layers[i]!.digest) });
       }
-      return this.rootfs.prepare(containerId, rec, opts.readOnly ?? false);
+      return this.rootfs.prepare(containerId, rec, opts.readOnly ?? false, opts.idmap);
     }));
   }
 

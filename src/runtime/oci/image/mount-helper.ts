@@ -9,19 +9,39 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 // Syscall numbers: x86-64's own table, and the generic one of arm64 and riscv64.
+// open_tree, move_mount and mount_setattr (for idmapped mounts) came after the tables
+// were unified: one number on every architecture.
 const NR: Partial<Record<string, { mount: number; umount2: number }>> = {
   x64: { mount: 165, umount2: 166 },
   arm64: { mount: 40, umount2: 39 },
   riscv64: { mount: 40, umount2: 39 },
 };
+const NR_OPEN_TREE = 428, NR_MOVE_MOUNT = 429, NR_MOUNT_SETATTR = 442;
 
 export const MNT_DETACH = 2;
 
 // Arguments travel hex-encoded (paths may hold spaces or newlines); replies are
 // "ok" or "err <errno> <message>". chdir first: overlay options name relative paths.
 const SCRIPT = String.raw`
+use POSIX ();
 $| = 1;
-my ($M, $U) = @ARGV;
+my ($M, $U, $OT, $MM, $MS) = @ARGV;
+# An idmapped copy of the tree at $src attached at $dst: open_tree(OPEN_TREE_CLONE |
+# AT_RECURSIVE | O_CLOEXEC), mount_setattr(MOUNT_ATTR_IDMAP, the user namespace's fd),
+# move_mount(MOVE_MOUNT_F_EMPTY_PATH). Scalars, not literals: syscall() may write to them.
+sub idmap {
+  my ($ns, $src, $dst) = @_;
+  open(my $nsfh, '<', $ns) or return 0;
+  my $fd = syscall($OT, -100, $src, 1 | 0x8000 | 0x80000);
+  return 0 if $fd < 0;
+  my ($e1, $e2) = ('', '');
+  my $attr = pack('QQQQ', 0x100000, 0, 0, fileno($nsfh));
+  my $ok = syscall($MS, $fd, $e1, 0x1000, $attr, 32) == 0 && syscall($MM, $fd, $e2, -100, $dst, 4) == 0;
+  my $err = $! + 0;
+  POSIX::close($fd);
+  $! = $err;
+  return $ok;
+}
 while (defined(my $l = <STDIN>)) {
   chomp $l;
   my ($op, @h) = split / /, $l;
@@ -29,6 +49,7 @@ while (defined(my $l = <STDIN>)) {
   my $ok = 0;
   if ($op eq 'm') { $ok = chdir($a[0]) && syscall($M, $a[1], $a[2], $a[3], 0, $a[4]) == 0; }
   elsif ($op eq 'u') { $ok = syscall($U, $a[0], 0 + $a[1]) == 0; }
+  elsif ($op eq 'i') { $ok = idmap(@a); }
   else { $! = 22; }
   print $ok ? "ok\n" : ('err ' . ($! + 0) . " $!\n");
 }
@@ -50,7 +71,7 @@ export class MountHelperUnavailableError extends Error {
   }
 }
 
-const ERRNO_CODES: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 13: 'EACCES', 16: 'EBUSY', 20: 'ENOTDIR', 22: 'EINVAL' };
+const ERRNO_CODES: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 13: 'EACCES', 16: 'EBUSY', 20: 'ENOTDIR', 22: 'EINVAL', 38: 'ENOSYS', 75: 'EOVERFLOW', 95: 'EOPNOTSUPP' };
 const hex = (s: string) => Buffer.from(s).toString('hex');
 
 interface Pending { resolve(): void; reject(e: Error): void; what: string }
@@ -64,6 +85,16 @@ export class MountHelper {
   /** mount(2) of `source` on `target` with fs-specific `data`; `cwd` resolves its relative paths. */
   mount(source: string, target: string, fstype: string, data: string, cwd = '/'): Promise<void> {
     return this.call(`m ${hex(cwd)} ${hex(source)} ${hex(target)} ${hex(fstype)} ${hex(data)}`, `mount ${target}`);
+  }
+
+  /**
+   * Attaches at `target` (an existing file or directory) a recursive copy of the mount
+   * tree at `source` whose ids are shifted through the user namespace `usernsFile` (a
+   * /proc/<pid>/ns/user or a bind mount of one): files owned by host id N appear
+   * owned by the id that N has inside that namespace's mapping (kernel 5.12+).
+   */
+  idmapClone(usernsFile: string, source: string, target: string): Promise<void> {
+    return this.call(`i ${hex(usernsFile)} ${hex(source)} ${hex(target)}`, `idmapped mount of ${source} on ${target}`);
   }
 
   umount(target: string, flags = 0): Promise<void> {
@@ -90,7 +121,7 @@ export class MountHelper {
     if (this.broken) return null;
     const nr = NR[process.arch];
     if (!nr) { this.broken = `no syscall numbers for ${process.arch}`; return null; }
-    const child = spawn('perl', ['-e', SCRIPT, String(nr.mount), String(nr.umount2)], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const child = spawn('perl', ['-e', SCRIPT, String(nr.mount), String(nr.umount2), String(NR_OPEN_TREE), String(NR_MOVE_MOUNT), String(NR_MOUNT_SETATTR)], { stdio: ['pipe', 'pipe', 'ignore'] });
     const h: Helper = { child, pending: [] };
     this.current = h;
     createInterface({ input: child.stdout! }).on('line', (l) => {

@@ -1,11 +1,15 @@
 // Container root filesystems: an overlayfs mount per container at
 // <containers>/<id>/rootfs, with the image's snapshot chain as lowerdir (top first)
 // and the container's own upper and work dirs, so writes never reach the snapshots.
-import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+// For a container in a user namespace the lowers are idmapped views of the snapshots
+// instead of symlinks to them (see ../idmap.ts), and the upper is owned by its root.
+import { chownSync, mkdirSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstat, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SnapshotError } from './errors.js';
 import type { ImageRecord } from './image-records.js';
+import type { IdmapTarget } from '../idmap.js';
+import { MNT_DETACH, MountCallError, mountHelper } from './mount-helper.js';
 import { mountOverlay, unmount } from './os-tools.js';
 import type { Snapshotter } from './snapshotter.js';
 
@@ -13,6 +17,8 @@ interface ContainerMeta {
   imageId: string;
   chainIds: string[];
   readOnly: boolean;
+  /** Lowers are idmapped mounts at l/<i> (to detach on release), not symlinks. */
+  idmapped?: boolean;
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -24,7 +30,7 @@ export class RootfsManager {
     await mkdir(this.dir, { recursive: true });
   }
 
-  async prepare(containerId: string, image: ImageRecord, readOnly: boolean): Promise<{ rootfs: string }> {
+  async prepare(containerId: string, image: ImageRecord, readOnly: boolean, idmap?: IdmapTarget): Promise<{ rootfs: string }> {
     if (!ID.test(containerId)) throw new SnapshotError(`bad container id "${containerId}"`);
     const base = join(this.dir, containerId);
     const rootfs = join(base, 'rootfs');
@@ -49,20 +55,43 @@ export class RootfsManager {
     // Record the chain before mounting so a gc running meanwhile keeps the snapshots.
     // A handful of tiny local operations on every container start: synchronous calls,
     // which cost microseconds where each threadpool round trip waits to be scheduled.
-    const meta: ContainerMeta = { imageId: image.id, chainIds: image.chainIds, readOnly };
+    const meta: ContainerMeta = { imageId: image.id, chainIds: image.chainIds, readOnly, ...(idmap ? { idmapped: true } : {}) };
     writeFileSync(join(base, 'meta.json'), JSON.stringify(meta));
     for (const d of ['rootfs', 'l', ...(pad > 0 ? ['empty'] : []), ...(readOnly ? [] : ['upper', 'work'])]) mkdirSync(join(base, d), { recursive: true });
-    chain.forEach((c, i) => {
-      rmSync(join(base, 'l', String(i)), { force: true });
-      symlinkSync(this.snapshots.path(c), join(base, 'l', String(i)));
-    });
     try {
+      if (idmap) {
+        await this.idmapLowers(base, chain, idmap);
+        if (!readOnly) chownSync(join(base, 'upper'), idmap.uid, idmap.gid);
+        if (pad > 0) chownSync(join(base, 'empty'), idmap.uid, idmap.gid);
+      } else {
+        chain.forEach((c, i) => {
+          rmSync(join(base, 'l', String(i)), { force: true });
+          symlinkSync(this.snapshots.path(c), join(base, 'l', String(i)));
+        });
+      }
       await mountOverlay(rootfs, options, base);
     } catch (e) {
+      if (idmap) await detachLowers(base).catch(() => {});
       await rm(base, { recursive: true, force: true });
       throw e;
     }
     return { rootfs };
+  }
+
+  /** l/<i>: an idmapped view of each snapshot of the chain (top first). */
+  private async idmapLowers(base: string, chain: string[], idmap: IdmapTarget): Promise<void> {
+    await detachLowers(base); // left by a prepare that was cut short
+    for (let i = 0; i < chain.length; i++) {
+      const target = join(base, 'l', String(i));
+      rmSync(target, { force: true });
+      mkdirSync(target);
+      try {
+        await mountHelper.idmapClone(idmap.userns, this.snapshots.path(chain[i]!), target);
+      } catch (e) {
+        const why = e instanceof MountCallError ? `${e.code}: ${e.message}` : (e as Error).message;
+        throw new SnapshotError(`idmapped layer for a user namespace failed (needs kernel 5.19+): ${why}`, { cause: e });
+      }
+    }
   }
 
   async release(containerId: string): Promise<void> {
@@ -72,6 +101,8 @@ export class RootfsManager {
     // unmount() of what is not mounted is a no-op, so the mount table is read once, to check.
     await unmount(rootfs);
     if (await isMounted(rootfs)) throw new SnapshotError(`${rootfs} is still mounted`);
+    // Before any recursive delete: an attached idmapped lower is the snapshot itself.
+    await detachLowers(base);
     await rm(base, { recursive: true, force: true });
   }
 
@@ -87,6 +118,23 @@ export class RootfsManager {
       }
     }
     return out;
+  }
+}
+
+/**
+ * Detaches idmapped lowers at <base>/l/<i> and removes their mount points (rmdir, which
+ * refuses a mount point or a non-empty directory, so a snapshot is never deleted through
+ * one). Symlinked lowers are left for the caller's recursive delete.
+ */
+async function detachLowers(base: string): Promise<void> {
+  const l = join(base, 'l');
+  for (const name of await readdir(l).catch(() => [] as string[])) {
+    const p = join(l, name);
+    const st = await stat(p).catch(() => null);
+    if (!st?.isDirectory() || (await lstat(p)).isSymbolicLink()) continue;
+    for (let i = 0; i < 3 && (await isMounted(p)); i++) await mountHelper.umount(p, MNT_DETACH).catch(() => {});
+    if (await isMounted(p)) throw new SnapshotError(`${p} is still mounted`);
+    rmdirSync(p);
   }
 }
 
