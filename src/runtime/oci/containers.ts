@@ -14,7 +14,7 @@ import type { RootfsProvider } from './rootfs.js';
 import { sandboxPaths } from './sandbox.js';
 import { ensureMountPoints } from './mountpoints.js';
 import { generateSpec } from './spec.js';
-import { hostRoot, idmapBindMounts, releaseIdmapped, type IdmapTarget } from './idmap.js';
+import { chownMountPoints, hostRoot, idmapBindMounts, releaseIdmapped, type IdmapTarget } from './idmap.js';
 import type { ContainerRecord, SandboxRecord, StateStore } from './state.js';
 import { resolveUser } from './user.js';
 import { timed, type StepTrace } from './trace.js';
@@ -87,7 +87,10 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
     });
     if (idmap) await timed(T, 'idmap', () => idmapBindMounts(idmapDir(env, id), idmap.userns, spec.mounts));
     await Promise.all([
-      timed(T, 'mountpoints', () => ensureMountPoints(rootfs, spec)),
+      timed(T, 'mountpoints', async () => {
+        await ensureMountPoints(rootfs, spec);
+        if (idmap) chownMountPoints(rootfs, spec.mounts.map((m) => m.destination), idmap);
+      }),
       timed(T, 'config', async () => writeFileSync(join(dir, 'config.json'), JSON.stringify(spec))),
     ]);
     const started = await timed(T, 'conmon', () => startConmon(env.cli, {

@@ -9,8 +9,8 @@
 // mounter's ids, which such a mount cannot represent): it is owned by the range's host
 // root, so what the container writes there carries its mapped host ids.
 
-import { lstatSync, mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chownSync, lstatSync, mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, normalize } from 'node:path';
 import { OciRuntimeError, type UserNamespace } from '../cri.js';
 import { MNT_DETACH, MountCallError, mountHelper } from './image/mount-helper.js';
 import { isMounted } from './image/rootfs.js';
@@ -94,4 +94,26 @@ export async function releaseIdmapped(dir: string): Promise<void> {
     if (lstatSync(p).isDirectory()) rmdirSync(p); else unlinkSync(p);
   }
   rmdirSync(dir);
+}
+
+/**
+ * Gives the range's root the mount points (and their parents) that host root has just
+ * made in a container's root filesystem (mountpoints.ts): through the idmapped layers
+ * everything else there already shows as the container's root, and a directory such as
+ * /var/run/secrets left to host root would be nobody's inside. Only entries owned by
+ * host uid 0 change; a symlink on the way ends the walk, as it does when making them.
+ */
+export function chownMountPoints(rootfs: string, destinations: string[], owner: { uid: number; gid: number }): void {
+  for (const dest of destinations) {
+    const parts = normalize(dest).split('/').filter(Boolean);
+    if (parts.length === 0 || parts.includes('..') || /^(proc|sys|dev)$/.test(parts[0]!)) continue;
+    let cur = rootfs;
+    for (const part of parts) {
+      cur = join(cur, part);
+      let st;
+      try { st = lstatSync(cur); } catch { break; }
+      if (st.isSymbolicLink()) break;
+      if (st.uid === 0) try { chownSync(cur, owner.uid, owner.gid); } catch { /* left as it is: the container sees nobody's */ }
+    }
+  }
 }

@@ -107,15 +107,16 @@ test('oci/crun userns: volumes are shifted too: root and a non-root user write w
   mkdirSync(userVol);
   chownSync(userVol, 1000, 1000);
   writeFileSync(join(rootVol, 'from-host'), 'host\n');
-  const mounts = [{ containerPath: '/vol', hostPath: rootVol }, { containerPath: '/mine', hostPath: userVol }];
-  const asRoot = await runScript(env.runtime, 'stat -c %u /vol/from-host; echo r > /vol/by-root && echo root-ok; echo x > /mine/by-root && echo root-mine-ok',
+  const mounts = [{ containerPath: '/vol', hostPath: rootVol }, { containerPath: '/srv/deep/mine', hostPath: userVol }];
+  const asRoot = await runScript(env.runtime, 'stat -c %u /vol/from-host /srv/deep; echo r > /vol/by-root && echo root-ok; echo x > /srv/deep/mine/by-root && echo root-mine-ok',
     { image: { image: IMAGE }, mounts }, usernsPod());
   assert.equal(asRoot.status.exitCode, 0, asRoot.stderr);
-  assert.deepEqual(asRoot.stdout.split('\n'), ['0', 'root-ok', 'root-mine-ok']);
+  assert.deepEqual(asRoot.stdout.split('\n'), ['0', '0', 'root-ok', 'root-mine-ok']);
+  // (/srv/deep, a mount point's parent that the runtime made, is root's too.)
   // On disk the files carry the unshifted ids: shareable with pods of other ranges.
   assert.equal(statSync(join(rootVol, 'by-root')).uid, 0);
 
-  const asUser = await runScript(env.runtime, 'id -u; echo u > /mine/by-user && echo user-ok; echo u > /vol/by-user 2>/dev/null && echo wrote || echo denied',
+  const asUser = await runScript(env.runtime, 'id -u; echo u > /srv/deep/mine/by-user && echo user-ok; echo u > /vol/by-user 2>/dev/null && echo wrote || echo denied',
     { image: { image: IMAGE }, mounts, linux: { securityContext: { user: '1000' } } }, usernsPod());
   assert.deepEqual(asUser.stdout.split('\n'), ['1000', 'user-ok', 'denied']);
   assert.equal(statSync(join(userVol, 'by-user')).uid, 1000);
