@@ -1,18 +1,21 @@
 // A sandbox without a pause process: its network, IPC and UTS namespaces are created
-// by one short `unshare` and kept alive by bind-mounting their nsfs files (the
+// by a fork of the long-lived sandbox helper (sandbox-helper.ts; one short `unshare`
+// where it cannot run) and kept alive by bind-mounting their nsfs files (the
 // netns at <root>/netns/<id>, as `ip netns` does under /run/netns), so they outlive
 // every process and the pod's containers join them by path. /dev/shm is one tmpfs per
 // sandbox, shared by its containers as their IPC namespace is.
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { statSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { OciRuntimeError, type PodSandboxConfig } from '../cri.js';
 import { DEFAULT_SHM_BYTES } from './defaults.js';
 import { createUserNamespaceSandbox } from './userns.js';
 import { isMounted } from './image/rootfs.js';
+import { MNT_DETACH, MountCallError, MountHelperUnavailableError, mountHelper } from './image/mount-helper.js';
+import { SandboxHelperUnavailableError, sandboxHelper } from './sandbox-helper.js';
 
 const run = promisify(execFile);
 
@@ -39,16 +42,17 @@ export function sandboxPaths(root: string, id: string): SandboxPaths {
 async function etcFiles(p: SandboxPaths, config: PodSandboxConfig, hostname: string): Promise<void> {
   const hosts = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', `127.0.1.1\t${hostname}`];
   for (const a of config.hostAliases ?? []) hosts.push(`${a.ip}\t${a.hostnames.join(' ')}`);
-  await writeFile(p.hosts, hosts.join('\n') + '\n');
+  // Three small local files per sandbox: synchronous writes, no threadpool round trips.
+  writeFileSync(p.hosts, hosts.join('\n') + '\n');
   let resolv: string;
   if (config.dnsConfig) {
     const d = config.dnsConfig;
     resolv = [...d.servers.map((s) => `nameserver ${s}`), ...(d.searches.length ? [`search ${d.searches.join(' ')}`] : []), ...(d.options.length ? [`options ${d.options.join(' ')}`] : [])].join('\n') + '\n';
   } else {
-    resolv = await readFile('/etc/resolv.conf', 'utf8').catch(() => '');
+    try { resolv = readFileSync('/etc/resolv.conf', 'utf8'); } catch { resolv = ''; }
   }
-  await writeFile(p.resolvConf, resolv);
-  await writeFile(p.hostname, hostname + '\n');
+  writeFileSync(p.resolvConf, resolv);
+  writeFileSync(p.hostname, hostname + '\n');
 }
 
 /** Creates the namespaces, shm and /etc files; on failure undoes what it did. */
@@ -59,14 +63,24 @@ export async function setupSandbox(p: SandboxPaths, config: PodSandboxConfig, ho
   try {
     await etcFiles(p, config, hostname);
     const size = config.linux?.shmSizeBytes ?? DEFAULT_SHM_BYTES;
-    await run('mount', ['-t', 'tmpfs', '-o', `mode=1777,nosuid,nodev,noexec,size=${size}`, 'shm', p.shm]);
     const userns = config.linux?.userNamespace;
     const nsFiles = [p.ipc, p.uts, ...(hostNetwork ? [] : [p.netns]), ...(userns ? [p.user] : [])];
-    for (const f of nsFiles) await writeFile(f, '');
+    for (const f of nsFiles) writeFileSync(f, '');
     if (userns) {
+      await run('mount', ['-t', 'tmpfs', '-o', `mode=1777,nosuid,nodev,noexec,size=${size}`, 'shm', p.shm]);
       await createUserNamespaceSandbox({ user: p.user, ipc: p.ipc, uts: p.uts, ...(hostNetwork ? {} : { net: p.netns }) }, userns, hostname);
       return;
     }
+    // One round trip to the long-lived helper instead of mount, unshare, sh, hostname and ip.
+    try {
+      await sandboxHelper.create({
+        shm: { path: p.shm, options: `mode=1777,size=${size}` }, hostname, ipc: p.ipc, uts: p.uts, ...(hostNetwork ? {} : { net: p.netns }),
+      });
+      return;
+    } catch (e) {
+      if (!(e instanceof SandboxHelperUnavailableError)) throw e;
+    }
+    await run('mount', ['-t', 'tmpfs', '-o', `mode=1777,nosuid,nodev,noexec,size=${size}`, 'shm', p.shm]);
     const flags = [`--ipc=${p.ipc}`, `--uts=${p.uts}`, ...(hostNetwork ? [] : [`--net=${p.netns}`])];
     // The shell runs inside the new namespaces: name the host and raise loopback there.
     const script = hostNetwork ? 'hostname "$1"' : 'hostname "$1" && ip link set lo up';
@@ -78,6 +92,13 @@ export async function setupSandbox(p: SandboxPaths, config: PodSandboxConfig, ho
 }
 
 async function unmount(path: string): Promise<void> {
+  try {
+    return await mountHelper.umount(path);
+  } catch (e) {
+    // Busy: detach it, as umount -l below would.
+    if (e instanceof MountCallError) return mountHelper.umount(path, MNT_DETACH).catch(() => {});
+    if (!(e instanceof MountHelperUnavailableError)) throw e;
+  }
   try { await run('umount', [path]); } catch {
     await run('umount', ['-l', path]).catch(() => {});
   }

@@ -1,0 +1,168 @@
+// A sandbox's namespaces and /dev/shm without a process chain per pod. Made with
+// commands, a sandbox costs `mount` (shm), then `unshare`, `sh`, `hostname` and `ip`
+// (name the host, raise loopback): five programs started and waited for, a good part of
+// a pod's start on a busy node. Here one small perl process (perl-base is on every Debian
+// system) lives beside us; per sandbox it mounts the shm tmpfs itself and forks a child
+// that unshares IPC, UTS and network namespaces, sets the host name, raises `lo` with
+// two ioctls and bind-mounts its /proc/self/ns files onto the sandbox's files, so the
+// namespaces outlive it. A fork of a small perl costs a fraction of one exec.
+//
+// One request per line, hex-encoded arguments, "ok" or "err <errno> <message>" back, in
+// order; it exits when our end of its stdin closes, and keeps Node's event loop up only
+// while a reply is awaited. Callers fall back to the commands when it cannot run.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+// unshare(2), sethostname(2), mount(2): x86-64's own numbers, and the generic table's.
+const NR: Partial<Record<string, { unshare: number; sethostname: number; mount: number }>> = {
+  x64: { unshare: 272, sethostname: 170, mount: 165 },
+  arm64: { unshare: 97, sethostname: 161, mount: 40 },
+  riscv64: { unshare: 97, sethostname: 161, mount: 40 },
+};
+
+const CLONE_NEWIPC = 0x08000000, CLONE_NEWUTS = 0x04000000, CLONE_NEWNET = 0x40000000;
+
+// SIOCGIFFLAGS/SIOCSIFFLAGS (0x8913/0x8914) on a struct ifreq (16-byte name, 24-byte union).
+// Scalars rather than literals in syscall(): perl passes a string's buffer, a number as is.
+const SCRIPT = String.raw`
+use POSIX ();
+$| = 1;
+my ($UNS, $SHN, $MNT) = @ARGV;
+sub netns_child {
+  my ($flags, $host, $lo, @binds) = @_;
+  my $ok = syscall($UNS, 0 + $flags) == 0;
+  $ok = syscall($SHN, $host, length($host)) == 0 if $ok && length($host);
+  if ($ok && $lo) {
+    my $r = pack('a16 x24', 'lo');
+    my $s;
+    $ok = socket($s, 2, 2, 0) && ioctl($s, 0x8913, $r);
+    if ($ok) { my $f = unpack('x16 s', $r); $r = pack('a16 s x22', 'lo', $f | 1); $ok = ioctl($s, 0x8914, $r); }
+  }
+  while ($ok && @binds) {
+    my ($kind, $file) = splice(@binds, 0, 2);
+    my ($src, $t, $d) = ("/proc/self/ns/$kind", '', '');
+    $ok = syscall($MNT, $src, $file, $t, 4096, $d) == 0;
+  }
+  POSIX::_exit($ok ? 0 : (($! + 0) || 5));
+}
+sub sandbox {
+  my ($shm, $shmopts, $flags, $host, $lo, @binds) = @_;
+  if (length($shm)) {
+    my ($s, $t) = ('shm', 'tmpfs');
+    return 0 unless syscall($MNT, $s, $shm, $t, 2 | 4 | 8, $shmopts) == 0;
+  }
+  my $pid = fork();
+  return 0 unless defined $pid;
+  netns_child($flags, $host, $lo, @binds) if $pid == 0;
+  waitpid($pid, 0);
+  return 1 if $? == 0;
+  $! = ($? >> 8) || 5;
+  return 0;
+}
+while (defined(my $l = <STDIN>)) {
+  chomp $l;
+  my ($op, @h) = split / /, $l;
+  my @a = map { pack('H*', $_) } @h;
+  my $ok = 0;
+  if ($op eq 's') { $ok = sandbox(@a); } else { $! = 22; }
+  print $ok ? "ok\n" : ('err ' . ($! + 0) . " $!\n");
+}
+`;
+
+/** The helper answered that a step failed: errno and its text. Nothing is undone by it. */
+export class SandboxCallError extends Error {
+  constructor(readonly errno: number, message: string) {
+    super(message);
+    this.name = 'SandboxCallError';
+  }
+}
+
+/** The helper cannot run here (no perl, unknown architecture): the caller uses the commands. */
+export class SandboxHelperUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SandboxHelperUnavailableError';
+  }
+}
+
+export interface SandboxRequest {
+  /** A tmpfs mounted here (nosuid, nodev, noexec) with these options, e.g. mode=1777,size=N. */
+  shm?: { path: string; options: string };
+  hostname: string;
+  /** Existing files onto which the new namespaces are bind-mounted. */
+  ipc: string;
+  uts: string;
+  /** Absent: the host's network (no network namespace, no loopback to raise). */
+  net?: string;
+}
+
+const hex = (s: string) => Buffer.from(s).toString('hex');
+
+interface Pending { resolve(): void; reject(e: Error): void; what: string }
+interface Helper { child: ChildProcess; pending: Pending[] }
+
+export class SandboxHelper {
+  private current: Helper | null = null;
+  private broken: string | null = null;
+
+  /** Mounts shm, then makes the namespaces; on error the caller tears down what exists. */
+  create(r: SandboxRequest): Promise<void> {
+    const flags = CLONE_NEWIPC | CLONE_NEWUTS | (r.net ? CLONE_NEWNET : 0);
+    const binds = ['ipc', r.ipc, 'uts', r.uts, ...(r.net ? ['net', r.net] : [])];
+    const args = [r.shm?.path ?? '', r.shm?.options ?? '', String(flags), r.hostname, r.net ? '1' : '', ...binds];
+    return this.call(`s ${args.map(hex).join(' ')}`, `sandbox namespaces on ${r.uts}`);
+  }
+
+  /** Ends the helper once its pending calls are answered; the next call starts another. */
+  close(): void {
+    this.current?.child.stdin?.end();
+    this.current = null;
+  }
+
+  private call(line: string, what: string): Promise<void> {
+    const h = this.current ?? this.start();
+    if (!h) return Promise.reject(new SandboxHelperUnavailableError(this.broken ?? 'sandbox helper unavailable'));
+    return new Promise<void>((resolve, reject) => {
+      if (h.pending.length === 0) hold(h.child, true);
+      h.pending.push({ resolve, reject, what });
+      h.child.stdin!.write(line + '\n');
+    });
+  }
+
+  private start(): Helper | null {
+    if (this.broken) return null;
+    const nr = NR[process.arch];
+    if (!nr) { this.broken = `no syscall numbers for ${process.arch}`; return null; }
+    const child = spawn('perl', ['-e', SCRIPT, String(nr.unshare), String(nr.sethostname), String(nr.mount)], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const h: Helper = { child, pending: [] };
+    this.current = h;
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      const p = h.pending.shift();
+      if (!p) return;
+      if (h.pending.length === 0) hold(child, false);
+      if (l === 'ok') return p.resolve();
+      const m = /^err (\d+) (.*)$/.exec(l);
+      p.reject(new SandboxCallError(Number(m?.[1] ?? 0), `${p.what}: ${m?.[2] ?? l}`));
+    });
+    const fail = (why: string, permanent: boolean) => {
+      if (this.current === h) this.current = null;
+      if (permanent) this.broken = why;
+      for (const p of h.pending.splice(0)) p.reject(new SandboxHelperUnavailableError(`${p.what}: ${why}`));
+    };
+    child.on('error', (e) => fail(`cannot run perl: ${e.message}`, true));
+    child.on('exit', (code, sig) => fail(`sandbox helper exited (${sig ?? code})`, false));
+    child.stdin!.on('error', () => { /* reported through exit */ });
+    hold(child, false);
+    return h;
+  }
+}
+
+/** Keeps the event loop up only while a reply is awaited. */
+function hold(child: ChildProcess, on: boolean): void {
+  const streams = [child.stdin, child.stdout] as ({ ref?(): void; unref?(): void } | null)[];
+  if (on) { child.ref(); for (const s of streams) s?.ref?.(); } else { child.unref(); for (const s of streams) s?.unref?.(); }
+}
+
+/** The process-wide helper. */
+export const sandboxHelper = new SandboxHelper();
