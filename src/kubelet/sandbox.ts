@@ -4,12 +4,13 @@
 import { mkdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { PodSandboxConfig } from '../runtime/cri.js';
+import type { PodSandboxConfig, UserNamespace } from '../runtime/cri.js';
 import type { SyncDeps } from './deps.js';
 import { podDnsConfig, podHostname } from './etc-files.js';
 import { podLabels } from './labels.js';
 import { podResources, qosClass } from './resources.js';
 import type { Pod } from './types.js';
+import { userNamespaceRanges } from './userns-ranges.js';
 
 export function podLogDir(d: SyncDeps, pod: Pod): string {
   return path.join(d.logRoot, `${pod.metadata.namespace ?? 'default'}_${pod.metadata.name ?? ''}_${pod.metadata.uid ?? ''}`);
@@ -24,8 +25,18 @@ export async function sandboxConfig(d: SyncDeps, pod: Pod, attempt: number, cgro
     hostAliases: (pod.spec.hostAliases ?? []).map((a) => ({ ip: a.ip, hostnames: a.hostnames ?? [] })),
     labels: podLabels(pod),
     annotations: { ...(pod.metadata.annotations ?? {}) },
-    linux: { cgroupParent, hostNetwork: pod.spec.hostNetwork ?? false },
+    linux: { cgroupParent, hostNetwork: pod.spec.hostNetwork ?? false, ...podUserNamespace(d, pod) },
   };
+}
+
+/**
+ * `hostUsers: false`: the pod's own user namespace, with the range it was given (kept
+ * across kubelet restarts; see userns-ranges.ts). The API server has refused it beside
+ * hostNetwork, hostPID and hostIPC.
+ */
+function podUserNamespace(d: SyncDeps, pod: Pod): { userNamespace?: UserNamespace } {
+  if (pod.spec['hostUsers'] !== false) return {};
+  return { userNamespace: userNamespaceRanges(d.rootDir).allocate(pod.metadata.uid ?? '') };
 }
 
 /** Creates the pod cgroup and a sandbox, and attaches the network; undoes the sandbox on failure. */
