@@ -105,8 +105,9 @@ export function validatePodSpec(spec: JsonObject, p: FieldPath, _opts: PodSpecOp
     errs.push(invalid(p.child('shareProcessNamespace'), true, 'ShareProcessNamespace and HostPID cannot both be enabled'));
   }
   if (bool(spec, 'hostUsers') === false) {
-    for (const k of ['hostNetwork', 'hostPID', 'hostIPC']) {
-      if (bool(spec, k) === true) errs.push(forbidden(p.child('hostUsers'), `when \`hostUsers\` is false \`${k}\` must be false`));
+    // Kubernetes' own paths and text, capitals of its Go field names included.
+    for (const [k, at] of [['hostNetwork', 'hostNetwork'], ['hostPID', 'HostPID'], ['hostIPC', 'HostIPC']] as const) {
+      if (bool(spec, k) === true) errs.push(forbidden(p.child(at), 'when `pod.Spec.HostUsers` is false'));
     }
   }
   return errs;
