@@ -10,7 +10,7 @@
 // as `crun create` itself. conmon writes no pid file then; we write it.
 
 import { spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { OciRuntimeError } from '../cri.js';
 import type { OciCli } from './ocicli.js';
@@ -84,7 +84,7 @@ export async function startConmon(cli: OciCli, o: ConmonOptions): Promise<{ pid:
   child.unref();
   const conmonPid = child.pid ?? 0;
   // Written before the container exists, so a crash meanwhile still leaves its conmon findable.
-  const pidWritten = writeFile(o.conmonPidFile, String(conmonPid)).catch(() => {});
+  try { writeFileSync(o.conmonPidFile, String(conmonPid)); } catch { /* the record still names it */ }
   const pipe = child.stdio[3] as Readable;
   let msg: string;
   try {
@@ -102,6 +102,5 @@ export async function startConmon(cli: OciCli, o: ConmonOptions): Promise<{ pid:
   if (typeof parsed.data !== 'number' || parsed.data <= 0) {
     throw new OciRuntimeError(`${cli.name} create failed: ${(parsed.message ?? stderr).trim() || 'unknown error'}`);
   }
-  await pidWritten;
   return { pid: parsed.data, conmonPid };
 }

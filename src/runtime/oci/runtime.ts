@@ -12,7 +12,7 @@ import {
   type ContainerStatus, type ExecOptions, type ExecSyncResult, type LogLine, type LogOptions, type PodSandbox,
   type PodSandboxConfig, type PodSandboxFilter, type PodSandboxStatus, type RuntimeService, type StreamHandle,
 } from '../cri.js';
-import { prepareHybridCgroups, readCgroupStats } from './cgroups.js';
+import { favorDynamicCgroups, prepareHybridCgroups, readCgroupStats } from './cgroups.js';
 import { attachSocket } from './attach.js';
 import * as ctr from './containers.js';
 import { readCriLog } from './crilog.js';
@@ -40,6 +40,11 @@ export interface OciRuntimeOptions {
   log?: (line: string) => void;
   /** Durations of the container steps, for benchmarks (off by default). */
   trace?: StepTrace;
+  /**
+   * Remount the host's cgroup2 with favordynmods, so that container starts never wait
+   * for an RCU grace period (see cgroups.ts). Default on; the option stays for the host.
+   */
+  favorDynamicCgroups?: boolean;
 }
 
 export class OciRuntimeService implements RuntimeService {
@@ -56,6 +61,10 @@ export class OciRuntimeService implements RuntimeService {
         log(`runtime: crun cannot run on this host's cgroups (${why}); falling back to runc`);
         name = 'runc';
       }
+    }
+    if (opts.favorDynamicCgroups ?? true) {
+      const why = await favorDynamicCgroups();
+      if (why) log(`runtime: container starts may wait on cgroup moves (${why})`);
     }
     const store = new StateStore(root);
     await store.init();
