@@ -14,7 +14,7 @@ import type { RootfsProvider } from './rootfs.js';
 import { sandboxPaths } from './sandbox.js';
 import { ensureMountPoints } from './mountpoints.js';
 import { generateSpec } from './spec.js';
-import { chownMountPoints, hostRoot, idmapBindMounts, releaseIdmapped, type IdmapTarget } from './idmap.js';
+import { chownMountPoints, ensureSearchable, hostRoot, idmapBindMounts, releaseIdmapped, type IdmapTarget } from './idmap.js';
 import type { ContainerRecord, SandboxRecord, StateStore } from './state.js';
 import { resolveUser } from './user.js';
 import { timed, type StepTrace } from './trace.js';
@@ -85,7 +85,10 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
       etc: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
       shmPath: sb.shmPath, userNamespace: sb.config.linux?.userNamespace,
     });
-    if (idmap) await timed(T, 'idmap', () => idmapBindMounts(idmapDir(env, id), idmap.userns, spec.mounts));
+    if (idmap) {
+      await timed(T, 'idmap', () => idmapBindMounts(idmapDir(env, id), idmap.userns, spec.mounts));
+      ensureSearchable([rootfs, idmapDir(env, id), p.user]);
+    }
     await Promise.all([
       timed(T, 'mountpoints', async () => {
         await ensureMountPoints(rootfs, spec);

@@ -9,8 +9,8 @@
 // mounter's ids, which such a mount cannot represent): it is owned by the range's host
 // root, so what the container writes there carries its mapped host ids.
 
-import { chownSync, lstatSync, mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { join, normalize } from 'node:path';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
 import { OciRuntimeError, type UserNamespace } from '../cri.js';
 import { MNT_DETACH, MountCallError, mountHelper } from './image/mount-helper.js';
 import { isMounted } from './image/rootfs.js';
@@ -114,6 +114,33 @@ export function chownMountPoints(rootfs: string, destinations: string[], owner: 
       try { st = lstatSync(cur); } catch { break; }
       if (st.isSymbolicLink()) break;
       if (st.uid === 0) try { chownSync(cur, owner.uid, owner.gid); } catch { /* left as it is: the container sees nobody's */ }
+    }
+  }
+}
+
+const searchable = new Set<string>();
+
+/**
+ * The OCI runtime mounts a userns container's root and binds its files as the mapped
+ * root, whose host uid is nobody to the directories on the way: each directory from `/`
+ * down to these paths gets the search bit for others (o+x: names can be followed, not
+ * listed), as a private temporary data dir (0700) would otherwise refuse them. Each
+ * directory is looked at once per process.
+ */
+export function ensureSearchable(paths: string[]): void {
+  for (const p of paths) {
+    let dir = dirname(p);
+    const chain: string[] = [];
+    while (!searchable.has(dir)) {
+      chain.push(dir);
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+    for (const d of chain) {
+      const st = statSync(d);
+      if ((st.mode & 0o001) === 0) chmodSync(d, (st.mode & 0o7777) | 0o001);
+      searchable.add(d);
     }
   }
 }

@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, chownSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerConfig, PodSandboxConfig } from '../cri.js';
@@ -24,8 +24,7 @@ async function imageEnv(t: { after(fn: () => Promise<void>): void }): Promise<{ 
   let store: ImageStore | undefined;
   const env = await newOciTestEnv('crun', { rootfs: (dir) => new ImageStoreRootfsProvider((store = new ImageStore({ root: join(dir, 'images') }))) });
   t.after(() => env.cleanup());
-  // The mapped root must be able to reach the image store inside the test's temp dir.
-  chmodSync(env.dir, 0o755);
+  // No chmod of the private temp dir: the runtime makes the paths searchable itself.
   const fixtures = join(env.dir, 'fixtures');
   mkdirSync(fixtures);
   await store!.importArchive((await writeTestImages(fixtures)).ociArchive);
