@@ -1,7 +1,7 @@
 // Starts `k8ts server` in its own process for a benchmark, and stops it.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { freePort } from '../../test/e2e/harness.js';
@@ -29,7 +29,10 @@ export async function startServer(extraArgs: string[] = []): Promise<BenchServer
   const port = await freePort();
   // K8TS_BENCH_CPU_PROF=<dir> writes a CPU profile of the server process there when it stops.
   const prof = process.env.K8TS_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.K8TS_BENCH_CPU_PROF] : [];
-  const proc = spawn(process.execPath, [...prof, bin, 'server', '--data-dir', dir, '--https-port', String(port), '--disable-agent', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // K8TS_BENCH_NODE_OPTIONS adds flags for node itself (e.g. --trace-gc); K8TS_BENCH_SERVER_LOG=<file> keeps the server's output there.
+  const nodeFlags = process.env.K8TS_BENCH_NODE_OPTIONS ? process.env.K8TS_BENCH_NODE_OPTIONS.split(' ').filter(Boolean) : [];
+  const log = process.env.K8TS_BENCH_SERVER_LOG;
+  const proc = spawn(process.execPath, [...prof, ...nodeFlags, bin, 'server', '--data-dir', dir, '--https-port', String(port), '--disable-agent', ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((ok, fail) => {
     let out = '';
     const onData = (b: Buffer) => {
@@ -41,6 +44,12 @@ export async function startServer(extraArgs: string[] = []): Promise<BenchServer
     proc.once('exit', (code) => fail(new Error(`server exited ${code}: ${out}`)));
   });
   proc.removeAllListeners('exit');
+  proc.stdout!.removeAllListeners('data');
+  proc.stderr!.removeAllListeners('data');
+  const keep = (b: Buffer): void => { if (log) appendFileSync(log, b); };
+  // Always read the pipes, so a chatty server never blocks on a full one.
+  proc.stdout!.on('data', keep);
+  proc.stderr!.on('data', keep);
   const pid = proc.pid!;
   const ticks = 100; // USER_HZ on Linux
   return {
