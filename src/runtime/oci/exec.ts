@@ -7,7 +7,7 @@
 
 import { spawn, execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
@@ -17,6 +17,21 @@ import type { OciCli } from './ocicli.js';
 const run = promisify(execFile);
 
 const shQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * `--process FILE`: the container's own process (from the bundle's config.json in
+ * `dir`) with the exec's command, as CRI runtimes do, so an exec runs as the container's
+ * user and groups, with its env, cwd and capabilities. Without `--process` the OCI
+ * runtimes exec as uid 0. No config.json (a container made elsewhere): no flag.
+ */
+async function processFile(dir: string, cmd: string[], tty: boolean): Promise<{ args: string[]; path?: string }> {
+  let proc: Record<string, unknown>;
+  try { proc = (JSON.parse(await readFile(join(dir, 'config.json'), 'utf8')) as { process: Record<string, unknown> }).process; } catch { return { args: [] }; }
+  const path = join(dir, `exec-${randomBytes(6).toString('hex')}.json`);
+  const { consoleSize: _size, ...rest } = proc;
+  await writeFile(path, JSON.stringify({ ...rest, args: cmd, terminal: tty }));
+  return { args: ['--process', path], path };
+}
 
 function pidFile(tmpDir: string): string {
   return join(tmpDir, `exec-${randomBytes(6).toString('hex')}.pid`);
@@ -29,7 +44,8 @@ async function readPid(path: string): Promise<number> {
 
 export async function execSync(cli: OciCli, tmpDir: string, id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult> {
   const pf = pidFile(tmpDir);
-  const child = spawn(cli.path, [...cli.globalArgs(), 'exec', '--pid-file', pf, id, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const p = await processFile(tmpDir, cmd, false);
+  const child = spawn(cli.path, [...cli.globalArgs(), 'exec', '--pid-file', pf, ...p.args, id, ...(p.path ? [] : cmd)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   child.stdout.on('data', (d: Buffer) => out.push(d));
@@ -45,18 +61,21 @@ export async function execSync(cli: OciCli, tmpDir: string, id: string, cmd: str
   const code = await new Promise<number>((resolve) => child.on('close', (c, sig) => resolve(c ?? (sig ? 128 + 9 : 255))));
   if (timer) clearTimeout(timer);
   await rm(pf, { force: true });
+  if (p.path) await rm(p.path, { force: true });
   if (timedOut) throw new ExecTimeoutError(`exec in ${id} timed out after ${timeoutSeconds}s`);
   return { stdout: Buffer.concat(out), stderr: Buffer.concat(err), exitCode: code };
 }
 
 export async function execStream(cli: OciCli, tmpDir: string, id: string, opts: ExecOptions): Promise<StreamHandle> {
   const pf = pidFile(tmpDir);
-  const runtimeArgs = [...cli.globalArgs(), 'exec', ...(opts.tty ? ['-t'] : []), '--pid-file', pf, id, ...opts.cmd];
+  const p = await processFile(tmpDir, opts.cmd, opts.tty ?? false);
+  const runtimeArgs = [...cli.globalArgs(), 'exec', ...(opts.tty && !p.path ? ['-t'] : []), '--pid-file', pf, ...p.args, id, ...(p.path ? [] : opts.cmd)];
   const child = opts.tty
     ? spawn('script', ['-qfec', [cli.path, ...runtimeArgs].map(shQuote).join(' '), '/dev/null'], { stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'ignore'] })
     : spawn(cli.path, runtimeArgs, { stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   const exit = new Promise<number>((resolve) => child.on('close', (c, sig) => {
     void rm(pf, { force: true });
+    if (p.path) void rm(p.path, { force: true });
     resolve(c ?? (sig ? 128 + 9 : 255));
   }));
   const resize = async (size: { width: number; height: number }) => {

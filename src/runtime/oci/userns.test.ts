@@ -124,3 +124,20 @@ test('oci/crun userns: volumes are shifted too: root and a non-root user write w
   assert.ok(!(await readFile('/proc/self/mountinfo', 'utf8')).includes(env.dir), 'no idmapped volume left mounted');
   assert.equal(readFileSync(join(rootVol, 'from-host'), 'utf8'), 'host\n', 'the volume survived the container');
 });
+
+test('oci/crun: exec runs as the container\'s user, with and without a user namespace', async (t) => {
+  const { env } = await imageEnv(t);
+  for (const sandbox of [{}, usernsPod()]) {
+    const sbc = podConfig(sandbox);
+    const sb = await env.runtime.runPodSandbox(sbc);
+    const id = await env.runtime.createContainer(sb, {
+      metadata: { name: 'main', attempt: 0 }, image: { image: IMAGE }, command: ['sleep', '60'],
+      envs: [{ key: 'FROM_SPEC', value: 'yes' }], workingDir: '/tmp', linux: { securityContext: { user: '1000:1000' } },
+    }, sbc);
+    await env.runtime.startContainer(id);
+    const r = await env.runtime.execSync(id, ['sh', '-c', 'id -u; id -g; echo $FROM_SPEC; pwd'], 10);
+    assert.equal(r.exitCode, 0, r.stderr.toString());
+    assert.deepEqual(r.stdout.toString().trim().split('\n'), ['1000', '1000', 'yes', '/tmp']);
+    await env.runtime.removePodSandbox(sb);
+  }
+});
