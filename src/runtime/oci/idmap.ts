@@ -12,8 +12,8 @@
 import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { OciRuntimeError, type UserNamespace } from '../cri.js';
-import { MNT_DETACH, MountCallError, mountHelper } from './image/mount-helper.js';
-import { isMounted } from './image/rootfs.js';
+import { MountCallError, mountHelper } from './image/mount-helper.js';
+import { detachAll } from './image/rootfs.js';
 
 /** What an id-shifted root filesystem needs: the namespace to shift through and its root's host ids. */
 export interface IdmapTarget {
@@ -86,11 +86,10 @@ export async function idmapBindMounts(dir: string, userns: string, mounts: BindS
 export async function releaseIdmapped(dir: string): Promise<void> {
   let names: string[];
   try { names = readdirSync(dir); } catch { return; }
-  for (const name of names) {
-    const p = join(dir, name);
-    // Detached lazily: the OCI runtime's copy of the tree may still hold it for a moment.
-    for (let i = 0; i < 3 && (await isMounted(p)); i++) await mountHelper.umount(p, MNT_DETACH).catch(() => {});
-    if (await isMounted(p)) throw new IdmapError(`${p} is still mounted`);
+  const paths = names.map((n) => join(dir, n));
+  // Detached lazily: the OCI runtime's copy of the tree may still hold one for a moment.
+  await detachAll(paths);
+  for (const p of paths) {
     if (lstatSync(p).isDirectory()) rmdirSync(p); else unlinkSync(p);
   }
   rmdirSync(dir);

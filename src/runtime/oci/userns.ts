@@ -2,14 +2,16 @@
 // network, IPC and UTS namespaces must belong to the user namespace (or its root could
 // not mount sysfs or mqueue for them), so all are made together by one `unshare
 // --user` holder. util-linux would need newuidmap to write the id maps; as host root we
-// write /proc/<pid>/{uid,gid}_map ourselves, bind-mount the namespace files, and let the
-// holder go. Hostname and loopback are then set from inside through nsenter, whose
-// setns into the user namespace makes it root there.
+// write /proc/<pid>/{uid,gid}_map ourselves and bind-mount the namespace files (through
+// the mount helper: no mount(8) per file), and let the holder go. Hostname and loopback
+// are then set from inside through nsenter, whose setns into the user namespace makes
+// it root there.
 
 import { execFile, spawn } from 'node:child_process';
 import { readlink, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { OciRuntimeError, type UserNamespace } from '../cri.js';
+import { MountHelperUnavailableError, mountHelper } from './image/mount-helper.js';
 
 const run = promisify(execFile);
 
@@ -35,11 +37,22 @@ export async function createUserNamespaceSandbox(files: NamespaceFiles, userns: 
     await writeFile(`/proc/${pid}/uid_map`, mapText(userns.uids));
     await writeFile(`/proc/${pid}/gid_map`, mapText(userns.gids));
     const target: Record<string, string | undefined> = { user: files.user, ipc: files.ipc, uts: files.uts, net: files.net };
-    for (const k of kinds) await run('mount', ['--bind', `/proc/${pid}/ns/${k}`, target[k]!]);
+    for (const k of kinds) await bindMount(`/proc/${pid}/ns/${k}`, target[k]!);
   } finally {
     holder.stdin!.end('\n');
     await exited;
   }
+  // The holder's shell lost its capabilities at exec (host root is unmapped inside):
+  // nsenter's setns into the user namespace makes it root there, with them.
   const script = files.net ? 'hostname "$1" && ip link set lo up' : 'hostname "$1"';
   await run('nsenter', [`--user=${files.user}`, `--uts=${files.uts}`, ...(files.net ? [`--net=${files.net}`] : []), 'sh', '-c', script, 'sh', hostname]);
+}
+
+async function bindMount(source: string, target: string): Promise<void> {
+  try {
+    return await mountHelper.bind(source, target);
+  } catch (e) {
+    if (!(e instanceof MountHelperUnavailableError)) throw e;
+  }
+  await run('mount', ['--bind', source, target]);
 }

@@ -42,6 +42,18 @@ sub idmap {
   $! = $err;
   return $ok;
 }
+# A bind mount of $src (a file or directory, one mount, not its submounts) on $dst.
+sub bindtree {
+  my ($src, $dst) = @_;
+  my $fd = syscall($OT, -100, $src, 1 | 0x80000);
+  return 0 if $fd < 0;
+  my $e = '';
+  my $ok = syscall($MM, $fd, $e, -100, $dst, 4) == 0;
+  my $err = $! + 0;
+  POSIX::close($fd);
+  $! = $err;
+  return $ok;
+}
 while (defined(my $l = <STDIN>)) {
   chomp $l;
   my ($op, @h) = split / /, $l;
@@ -50,6 +62,7 @@ while (defined(my $l = <STDIN>)) {
   if ($op eq 'm') { $ok = chdir($a[0]) && syscall($M, $a[1], $a[2], $a[3], 0, $a[4]) == 0; }
   elsif ($op eq 'u') { $ok = syscall($U, $a[0], 0 + $a[1]) == 0; }
   elsif ($op eq 'i') { $ok = idmap(@a); }
+  elsif ($op eq 'b') { $ok = bindtree(@a); }
   else { $! = 22; }
   print $ok ? "ok\n" : ('err ' . ($! + 0) . " $!\n");
 }
@@ -95,6 +108,11 @@ export class MountHelper {
    */
   idmapClone(usernsFile: string, source: string, target: string): Promise<void> {
     return this.call(`i ${hex(usernsFile)} ${hex(source)} ${hex(target)}`, `idmapped mount of ${source} on ${target}`);
+  }
+
+  /** A bind mount of `source` on `target` (an existing file or directory), without a mount(8) process. */
+  bind(source: string, target: string): Promise<void> {
+    return this.call(`b ${hex(source)} ${hex(target)}`, `bind mount of ${source} on ${target}`);
   }
 
   umount(target: string, flags = 0): Promise<void> {

@@ -128,14 +128,39 @@ export class RootfsManager {
  */
 async function detachLowers(base: string): Promise<void> {
   const l = join(base, 'l');
-  for (const name of await readdir(l).catch(() => [] as string[])) {
+  const names = await readdir(l).catch(() => [] as string[]);
+  const dirs: string[] = [];
+  for (const name of names) {
     const p = join(l, name);
-    const st = await stat(p).catch(() => null);
-    if (!st?.isDirectory() || (await lstat(p)).isSymbolicLink()) continue;
-    for (let i = 0; i < 3 && (await isMounted(p)); i++) await mountHelper.umount(p, MNT_DETACH).catch(() => {});
-    if (await isMounted(p)) throw new SnapshotError(`${p} is still mounted`);
-    rmdirSync(p);
+    if ((await lstat(p)).isDirectory()) dirs.push(p);
   }
+  if (dirs.length === 0) return;
+  await detachAll(dirs);
+  for (const p of dirs) rmdirSync(p);
+}
+
+/**
+ * Lazily detaches whichever of `paths` are mount points (the mount table read once, not
+ * per path: it is long on a busy node) and checks once that none is left.
+ */
+export async function detachAll(paths: string[]): Promise<void> {
+  let mounted = await mountPoints();
+  for (let i = 0; i < 3 && paths.some((p) => mounted.has(p)); i++) {
+    for (const p of paths) if (mounted.has(p)) await mountHelper.umount(p, MNT_DETACH).catch(() => {});
+    mounted = await mountPoints();
+  }
+  const left = paths.find((p) => mounted.has(p));
+  if (left) throw new SnapshotError(`${left} is still mounted`);
+}
+
+/** Every mount point of this mount namespace (octal escapes of /proc/self/mountinfo decoded). */
+async function mountPoints(): Promise<Set<string>> {
+  const out = new Set<string>();
+  for (const line of (await readFile('/proc/self/mountinfo', 'utf8')).split('\n')) {
+    const f = line.split(' ');
+    if (f.length > 4) out.add(f[4]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
+  }
+  return out;
 }
 
 /**
