@@ -12,6 +12,7 @@ import type { ContainerConfig, PodSandboxConfig } from '../cri.js';
 import { ImageStore } from './image/index.js';
 import { writeTestImages } from './image/testing/fixtures.js';
 import { ImageStoreRootfsProvider } from './images.js';
+import type { OciRuntimeName } from './ocicli.js';
 import { newOciTestEnv, type OciTestEnv } from './testing/harness.js';
 import { logsOf, podConfig, runScript, waitExited } from './testing/run.js';
 
@@ -20,9 +21,9 @@ const HOST = 300000;
 const map = [{ containerId: 0, hostId: HOST, length: 65536 }];
 const usernsPod = (): Partial<PodSandboxConfig> => ({ hostname: 'userns', linux: { userNamespace: { uids: map, gids: map } } });
 
-async function imageEnv(t: { after(fn: () => Promise<void>): void }): Promise<{ env: OciTestEnv; store: ImageStore }> {
+async function imageEnv(t: { after(fn: () => Promise<void>): void }, runtime: OciRuntimeName = 'crun'): Promise<{ env: OciTestEnv; store: ImageStore }> {
   let store: ImageStore | undefined;
-  const env = await newOciTestEnv('crun', { rootfs: (dir) => new ImageStoreRootfsProvider((store = new ImageStore({ root: join(dir, 'images') }))) });
+  const env = await newOciTestEnv(runtime, { rootfs: (dir) => new ImageStoreRootfsProvider((store = new ImageStore({ root: join(dir, 'images') }))) });
   t.after(() => env.cleanup());
   // No chmod of the private temp dir: the runtime makes the paths searchable itself.
   const fixtures = join(env.dir, 'fixtures');
@@ -41,8 +42,8 @@ function walk(dir: string, prefix = ''): string[] {
   return out;
 }
 
-test('oci/crun userns: root inside is the mapped host uid outside and owns and writes the image files', async (t) => {
-  const { env } = await imageEnv(t);
+for (const name of ['crun', 'runc'] as const) test(`oci/${name} userns: root inside is the mapped host uid outside and owns and writes the image files`, async (t) => {
+  const { env } = await imageEnv(t, name);
   const snapshotsBefore = walk(join(env.dir, 'images'));
   const sbc = podConfig(usernsPod());
   const sb = await env.runtime.runPodSandbox(sbc);
