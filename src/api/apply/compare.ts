@@ -48,20 +48,34 @@ function walk(a: JsonValue | undefined, b: JsonValue | undefined, node: SchemaNo
   if (isObject(value)) {
     const ao = isObject(a) ? a : {};
     const bo = isObject(b) ? b : {};
-    const keys = new Set([...Object.keys(ao), ...Object.keys(bo)]);
-    const req = new Set(node.schema?.required ?? []);
-    for (const k of keys) walk(getOwn(ao, k), getOwn(bo, k), fieldNode(node, k), [...path, `f:${k}`], c, req.has(k));
+    const req = node.schema?.required ?? noneRequired;
+    // The path grows and shrinks in place (FieldSet.insert copies what it keeps).
+    const visit = (k: string): void => {
+      path.push(`f:${k}`);
+      walk(getOwn(ao, k), getOwn(bo, k), fieldNode(node, k), path, c, req.includes(k));
+      path.pop();
+    };
+    for (const k of Object.keys(ao)) visit(k);
+    for (const k of Object.keys(bo)) if (!Object.hasOwn(ao, k)) visit(k);
   } else if (Array.isArray(value)) {
     const kind = listKindOf(node);
     const items = itemNode(node);
     const am = Array.isArray(a) ? indexItems(a, kind, items, false, '') : new Map<string, JsonValue>();
     const bm = Array.isArray(b) ? indexItems(b, kind, items, false, '') : new Map<string, JsonValue>();
-    for (const el of new Set([...am.keys(), ...bm.keys()])) walk(am.get(el), bm.get(el), items, [...path, el], c, false, true);
+    const visit = (el: string): void => {
+      path.push(el);
+      walk(am.get(el), bm.get(el), items, path, c, false, true);
+      path.pop();
+    };
+    for (const el of am.keys()) visit(el);
+    for (const el of bm.keys()) if (!am.has(el)) visit(el);
   }
   if (path.length > 0 && (a === undefined || b === undefined) && countsItself(value, node, required, item)) {
     (a === undefined ? c.added : c.removed).insert(path);
   }
 }
+
+const noneRequired: readonly string[] = [];
 
 /** Scalars, nulls, atomic lists and atomic maps are compared whole. */
 function isLeaf(v: JsonValue, node: SchemaNode): boolean {

@@ -259,16 +259,22 @@ const rank: Record<string, number> = { f: 0, k: 1, v: 2, i: 3 };
 function sortedElements(els: string[]): string[] {
   // Fields alone (the usual case) share their 'f:' prefix: plain string order is name order.
   if (els.every((e) => e.startsWith('f:'))) return [...els].sort();
-  return [...els].sort((a, b) => {
-    const ra = rank[a[0]] ?? 9;
-    const rb = rank[b[0]] ?? 9;
-    if (ra !== rb) return ra - rb;
-    const x = a.slice(2);
-    const y = b.slice(2);
-    if (a[0] === 'i') return Number(x) - Number(y);
-    if (a[0] === 'f') return x < y ? -1 : x > y ? 1 : 0;
-    return compareJson(safeParse(x), safeParse(y));
+  // Each element's key is parsed once, not at every comparison.
+  const keyed = els.map((el) => {
+    const body = el.slice(2);
+    const kind = el[0];
+    return { el, kind, rank: rank[kind] ?? 9, body, value: kind === 'k' || kind === 'v' ? safeParse(body) : undefined };
   });
+  keyed.sort((a, b) => {
+    if (a.rank !== b.rank) return a.rank - b.rank;
+    const x = a.body;
+    const y = b.body;
+    if (a.kind === 'i') return Number(x) - Number(y);
+    if (a.kind === 'f') return x < y ? -1 : x > y ? 1 : 0;
+    if (a.kind !== 'k' && a.kind !== 'v') return compareJson(safeParse(x), safeParse(y));
+    return compareJson(a.value, b.value);
+  });
+  return keyed.map((k) => k.el);
 }
 
 function safeParse(s: string): unknown {

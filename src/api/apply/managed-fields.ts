@@ -136,7 +136,15 @@ export function ownable(set: FieldSet, ignored?: FieldSet): FieldSet {
   return ignored ? out.recursiveDifference(ignored) : out;
 }
 
-/** RFC 3339 at second precision, as metav1.Time serialises. */
+let lastSecond = NaN;
+let lastFormatted = '';
+
+/** RFC 3339 at second precision, as metav1.Time serialises (the last second's text is kept: every write asks). */
 export function formatTime(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastFormatted = d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    lastSecond = second;
+  }
+  return lastFormatted;
 }

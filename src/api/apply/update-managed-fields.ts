@@ -42,13 +42,20 @@ export function updateManagedFields(opts: UpdateManagedFieldsOptions): { object:
   const before = opts.old ? withoutManagedFields(opts.old) : {};
   const after = withoutManagedFields(opts.updated);
   const cmp = compareObjects(before, after, root);
-  const changed = ownable(cmp.added.union(cmp.modified), opts.ignoredFields);
+  // Set operations copy their trees; a create (nothing modified or removed) needs none of them.
+  const changed = ownable(cmp.modified.isEmpty() ? cmp.added : cmp.added.union(cmp.modified), opts.ignoredFields);
+  const removedAny = !cmp.removed.isEmpty();
 
   const id = { manager: opts.manager, operation: 'Update' as const, apiVersion: opts.apiVersion, subresource: opts.subresource };
   const key = managerKey(id);
-  for (const [k, m] of managers) if (k !== key) m.set = m.set.difference(changed).difference(cmp.removed);
+  for (const [k, m] of managers) {
+    if (k === key) continue;
+    m.set = m.set.difference(changed);
+    if (removedAny) m.set = m.set.difference(cmp.removed);
+  }
   const previous = managers.get(key);
-  const set = (previous?.set ?? FieldSet.empty()).difference(cmp.removed).union(changed);
+  const kept = previous ? (removedAny ? previous.set.difference(cmp.removed) : previous.set) : undefined;
+  const set = kept ? kept.union(changed) : changed;
   const mine: ManagerState = { ...id, time: previous?.time, set };
   if (!previous || !previous.set.equals(set) || mine.time === undefined) mine.time = formatTime(opts.now);
   managers.set(key, mine);

@@ -128,12 +128,12 @@ export function validateResources(res: JsonObject | undefined, p: FieldPath): Fi
     const q = quantity(v, kp, errs);
     if (q === undefined) continue;
     const lim = limitQ[k];
-    const shown = formatQuantity(parseQuantityExact(q));
+    // Formatted only for a message: most requests are valid, and formatting is not cheap.
+    const shown = (s: string): string => formatQuantity(parseQuantityExact(s));
     if (lim !== undefined) {
-      const limShown = formatQuantity(parseQuantityExact(lim));
       const cmp = compareQuantities(q, lim);
-      if (cmp !== 0 && !overcommitable.has(k)) errs.push(invalid(p.child('requests'), shown, `must be equal to ${k} limit of ${limShown}`));
-      else if (cmp > 0) errs.push(invalid(p.child('requests'), shown, `must be less than or equal to ${k} limit of ${limShown}`));
+      if (cmp !== 0 && !overcommitable.has(k)) errs.push(invalid(p.child('requests'), shown(q), `must be equal to ${k} limit of ${shown(lim)}`));
+      else if (cmp > 0) errs.push(invalid(p.child('requests'), shown(q), `must be less than or equal to ${k} limit of ${shown(lim)}`));
     } else if (!overcommitable.has(k) && !k.startsWith('hugepages-')) {
       errs.push(required(p.child('limits'), 'Limit must be set for non overcommitable resources'));
     }
