@@ -53,7 +53,7 @@ for (const name of ['crun', 'runc'] as const) test(`oci/${name} userns: root ins
       'id -u', 'tr -s " " < /proc/self/uid_map', 'stat -c %u:%g /bin/busybox /etc /root',
       'echo etc > /etc/written && echo etc-ok', 'echo root > /root/written && echo root-ok', 'echo more >> /etc/passwd && echo passwd-ok',
       'stat -c %u /proc/sys/kernel/ostype', 'stat -c %u:%g /etc/hosts', 'echo "10.0.0.9 extra" >> /etc/hosts && echo hosts-ok',
-      'echo ready', 'exec sleep 60',
+      'cat /sys/class/net/lo/flags', 'hostname', 'echo ready', 'exec sleep 60',
     ].join('; ')],
   };
   const id = await env.runtime.createContainer(sb, config, sbc);
@@ -74,6 +74,9 @@ for (const name of ['crun', 'runc'] as const) test(`oci/${name} userns: root ins
   // The sandbox's /etc files are root's and writable.
   assert.equal(lines[9], '0:0');
   assert.equal(lines[10], 'hosts-ok');
+  // The sandbox's loopback is up (IFF_UP) and its host name set, from inside the namespace.
+  assert.equal(Number(lines[11]) & 1, 1, `lo flags ${lines[11]}`);
+  assert.equal(lines[12], 'userns');
 
   // Outside, the container's process runs as the mapped host uid.
   const pid = Number(readFileSync(join(env.root, 'containers', id, 'pidfile'), 'utf8').trim());
