@@ -14,6 +14,7 @@ import { writeFileSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { OciRuntimeError } from '../cri.js';
 import type { OciCli } from './ocicli.js';
+import { CLONED_BINARY_ENV } from './readonly-binary.js';
 
 export const CONMON_PATH = '/usr/bin/conmon';
 
@@ -76,7 +77,9 @@ export async function startConmon(cli: OciCli, o: ConmonOptions): Promise<{ pid:
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
     // LC_ALL=C: glibc's built-in locale, so neither conmon nor the runtime reads locale
     // files at every start (the container's env comes from its spec, not from here).
-    env: { ...process.env, LC_ALL: 'C', _OCI_SYNCPIPE: '3' },
+    // _LIBCONTAINER_CLONED_BINARY: the runtime skips its memfd copy when it runs from a
+    // read-only mount (readonly-binary.ts); elsewhere it copies itself as always.
+    env: { ...process.env, LC_ALL: 'C', _OCI_SYNCPIPE: '3', ...CLONED_BINARY_ENV },
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });

@@ -5,6 +5,7 @@ import { execFile } from 'node:child_process';
 import { closeSync, constants, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { OciRuntimeError } from '../cri.js';
+import { CLONED_BINARY_ENV } from './readonly-binary.js';
 
 export type OciRuntimeName = 'crun' | 'runc';
 
@@ -20,7 +21,8 @@ export class OciCli {
 
   run(args: string[], timeoutMs = 30000): Promise<string> {
     return new Promise((resolve, reject) => {
-      execFile(this.path, [...this.globalArgs(), ...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      const env = { ...process.env, ...CLONED_BINARY_ENV };
+      execFile(this.path, [...this.globalArgs(), ...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env }, (err, stdout, stderr) => {
         if (err) reject(new OciRuntimeError(`${this.name} ${args[0]}: ${(stderr || err.message).trim()}`, { cause: err }));
         else resolve(stdout);
       });

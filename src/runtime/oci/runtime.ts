@@ -19,6 +19,7 @@ import { readCriLog } from './crilog.js';
 import { execStream, execSync } from './exec.js';
 import { OciCli, RUNTIME_PATHS, type OciRuntimeName } from './ocicli.js';
 import type { RootfsProvider } from './rootfs.js';
+import { readOnlyBinary } from './readonly-binary.js';
 import { nsFileMounted, sandboxPaths, setupSandbox, teardownSandbox } from './sandbox.js';
 import type { StepTrace } from './trace.js';
 import { StateStore, type ContainerRecord, type SandboxRecord } from './state.js';
@@ -45,6 +46,11 @@ export interface OciRuntimeOptions {
    * for an RCU grace period (see cgroups.ts). Default on; the option stays for the host.
    */
   favorDynamicCgroups?: boolean;
+  /**
+   * Run crun/runc from a read-only bind mount under /run/k8ts/bin, so they skip copying
+   * themselves into a sealed memfd at every create (see readonly-binary.ts). Default on.
+   */
+  readOnlyRuntimeBinary?: boolean;
 }
 
 export class OciRuntimeService implements RuntimeService {
@@ -68,7 +74,15 @@ export class OciRuntimeService implements RuntimeService {
     }
     const store = new StateStore(root);
     await store.init();
-    const clis = { crun: new OciCli('crun', RUNTIME_PATHS.crun, join(root, 'crun')), runc: new OciCli('runc', RUNTIME_PATHS.runc, join(root, 'runc')) };
+    const paths = { ...RUNTIME_PATHS };
+    if (opts.readOnlyRuntimeBinary ?? true) {
+      for (const n of ['crun', 'runc'] as const) {
+        const ro = await readOnlyBinary(RUNTIME_PATHS[n]);
+        if (ro.path !== null) paths[n] = ro.path;
+        else if (n === name) log(`runtime: ${n} runs from ${RUNTIME_PATHS[n]}, copying itself at every start (${ro.why})`);
+      }
+    }
+    const clis = { crun: new OciCli('crun', paths.crun, join(root, 'crun')), runc: new OciCli('runc', paths.runc, join(root, 'runc')) };
     return new OciRuntimeService(
       { store, cli: clis[name], clis, rootfs: opts.rootfs, logSizeMax: opts.logSizeMax ?? 10 * 1024 * 1024, conmonPath: opts.conmonPath, trace: opts.trace },
       opts.cgroupParent ?? '/k8ts',
