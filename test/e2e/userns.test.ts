@@ -37,6 +37,8 @@ function hostIdOf(uidMap: string): number {
 describe('user namespaces (hostUsers: false)', { skip: skipReason }, () => {
   let server: TestServer;
   let kube: Kube;
+  /** The host ranges of ua and ub, from the first test. */
+  let ranges: number[] = [];
 
   before(async () => {
     server = await startAgentServer('userns');
@@ -85,7 +87,29 @@ describe('user namespaces (hostUsers: false)', { skip: skipReason }, () => {
     const hostUids = pids.map((pid) => Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]));
     assert.deepEqual(hostUids.sort((a, b) => a - b), [ha, ha + 1000]);
 
-    await kube.ok('delete', 'pod', 'ua', 'ub', '--timeout=60s');
+    ranges = [ha, hb];
+  });
+
+  test('the ranges survive a restart of the server and its agent: running pods keep theirs, a new pod gets another', async () => {
+    assert.equal(ranges.length, 2, 'the first test ran');
+    const before = await kube.pod('ua');
+    await server.stop('SIGTERM');
+    await server.launch();
+    await eventually('the node to be Ready again', async () => (/\bReady\b/.test((await kube.run('get', 'nodes')).stdout) ? true : undefined));
+    const exec = (pod: string, script: string) => kube.ok('exec', pod, '-c', 'main', '--', 'sh', '-c', script);
+    assert.equal(hostIdOf(await exec('ua', 'cat /proc/self/uid_map')), ranges[0]);
+    await kube.apply(usernsPod('uc'));
+    await eventually('uc to run', async () => {
+      const p = await kube.pod('uc');
+      return p.status.phase === 'Running' && container(p, 'main')?.ready ? p : undefined;
+    }, 90_000, 500, () => kube.describe('uc'));
+    const hc = hostIdOf(await exec('uc', 'cat /proc/self/uid_map'));
+    assert.ok(!ranges.includes(hc) && hc % 65536 === 0, `uc's range ${hc} beside ${ranges.join(', ')}`);
+    // The agent found the running containers again rather than restarting them.
+    const after = await kube.pod('ua');
+    assert.equal(container(after, 'main')?.containerID, container(before, 'main')?.containerID);
+    assert.equal(container(after, 'main')?.restartCount, 0);
+    await kube.ok('delete', 'pod', 'ua', 'ub', 'uc', '--timeout=60s');
   });
 
   test('hostUsers: false with hostNetwork, hostPID or hostIPC is refused', async () => {
