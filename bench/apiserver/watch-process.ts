@@ -16,6 +16,7 @@ import type { ConnectionOptions } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { CLIENT_CIPHERS } from './client.js';
+import { findMarkers } from './markers.js';
 
 export interface WatchSpec {
   kubeconfig: string;
@@ -27,7 +28,6 @@ export interface WatchSpec {
 
 const LF = 10;
 const CLOSE_BRACE = 0x7d;
-const markerNeedle = Buffer.from('"marker-seq":"');
 
 interface Watch {
   /** Whether the response head has been read. */
@@ -52,23 +52,6 @@ function tlsOptions(kubeconfig: string): { host: string; port: number; opts: Con
       ciphers: CLIENT_CIPHERS,
     },
   };
-}
-
-/**
- * Calls onMarker for each complete `"marker-seq":"N"` in data; returns what of data must
- * be kept for the next read (a marker cut short, or the last bytes that may start one).
- */
-export function findMarkers(data: Buffer, onMarker: (seq: number) => void): Buffer {
-  let from = 0;
-  for (let i = data.indexOf(markerNeedle); i >= 0; i = data.indexOf(markerNeedle, from)) {
-    let j = i + markerNeedle.length;
-    let seq = 0;
-    while (j < data.length && data[j] >= 0x30 && data[j] <= 0x39) seq = seq * 10 + data[j++] - 0x30;
-    if (j >= data.length) return Buffer.from(data.subarray(i));
-    onMarker(seq);
-    from = j;
-  }
-  return Buffer.from(data.subarray(Math.max(from, data.length - markerNeedle.length)));
 }
 
 async function run(spec: WatchSpec, send: (m: object) => void): Promise<{ count(): number }> {
