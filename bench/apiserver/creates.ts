@@ -38,7 +38,8 @@ async function etcdRun(run: number): Promise<number> {
   const etcd = await startEtcd();
   const client = new Etcd3({ hosts: etcd.url });
   try {
-    const value = podBody('x', 'node-0').padEnd(1500, ' ');
+    // As large as the pod k8ts stores for podBody (defaulted, with managedFields and the token volume): ~2.5 KB.
+    const value = podBody('x', 'node-0').padEnd(2500, ' ');
     const { perSecond } = await drive(total, async (i) => { await client.put(`/registry/pods/default/bench-${run}-${i}`).value(value); });
     return perSecond;
   } finally {
