@@ -107,7 +107,11 @@ export class ClusterDns {
     const family = net.isIPv6(l.address) ? 'udp6' : 'udp4';
     // A larger receive buffer than the kernel's default (208 KiB) rides out bursts, such as
     // many pods starting at once, instead of dropping queries that then wait out a client timeout.
-    const udp = dgram.createSocket({ type: family, reuseAddr: false, recvBufferSize: 1 << 20 });
+    // Replies go to the address a query came from, always an IP literal: answering the
+    // socket's per-send lookup at once skips dns.lookup's deferred callback on every reply.
+    const literal = (address: string, _opts: unknown, callback: (err: null, address: string, family: number) => void) =>
+      callback(null, address, family === 'udp6' ? 6 : 4);
+    const udp = dgram.createSocket({ type: family, reuseAddr: false, recvBufferSize: 1 << 20, lookup: literal });
     udp.on('message', (msg, rinfo) => {
       const hit = this.cachedReply(msg);
       if (hit) {
