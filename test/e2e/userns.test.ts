@@ -1,9 +1,10 @@
 // Pods with `hostUsers: false` on a real `k8ts server` with its agent: each gets its own
 // user namespace (65536 ids from a multiple of 65536), its root is uid 0 inside and an
 // unprivileged host uid outside, yet writes the image's /etc (into its own layer), an
-// emptyDir and its /etc/hosts, and reads its ConfigMap; a non-root user writes the
-// emptyDir too. A second such pod gets another range; the API server refuses
-// hostUsers: false beside hostNetwork as Kubernetes does.
+// emptyDir (disk and memory) and its /etc/hosts, and reads its ConfigMap, Secret and
+// service account token; a non-root user writes the emptyDir too. A second such pod gets
+// another range, also after a restart of the server and its agent; the API server
+// refuses hostUsers: false beside hostNetwork as Kubernetes does.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,9 +18,15 @@ const loop = 'trap "exit 0" TERM; while true; do sleep 1; done';
 function usernsPod(name: string): object {
   return podManifest(name, {
     hostUsers: false,
-    volumes: [{ name: 'scratch', emptyDir: {} }, { name: 'cfg', configMap: { name: 'userns-cfg' } }],
+    volumes: [
+      { name: 'scratch', emptyDir: {} }, { name: 'mem', emptyDir: { medium: 'Memory' } },
+      { name: 'cfg', configMap: { name: 'userns-cfg' } }, { name: 'sec', secret: { secretName: 'userns-secret' } },
+    ],
     containers: [
-      bb('main', loop, { volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }, { name: 'cfg', mountPath: '/cfg' }] }),
+      bb('main', loop, { volumeMounts: [
+        { name: 'scratch', mountPath: '/scratch' }, { name: 'mem', mountPath: '/mem' },
+        { name: 'cfg', mountPath: '/cfg' }, { name: 'sec', mountPath: '/sec' },
+      ] }),
       bb('user', `echo from-1000 > /scratch/by-1000 && id -u > /scratch/uid-1000; ${loop}`, {
         securityContext: { runAsUser: 1000, runAsGroup: 1000 }, volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
       }),
@@ -44,6 +51,7 @@ describe('user namespaces (hostUsers: false)', { skip: skipReason }, () => {
     server = await startAgentServer('userns');
     kube = new Kube(server);
     await kube.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'userns-cfg' }, data: { greeting: 'hello-userns' } });
+    await kube.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'userns-secret' }, stringData: { key: 'secret-userns' } });
   });
 
   after(async () => {
@@ -79,6 +87,10 @@ describe('user namespaces (hostUsers: false)', { skip: skipReason }, () => {
     assert.equal((await exec('ua', 'echo by-root > /scratch/by-root && cat /scratch/by-root /scratch/by-1000 /scratch/uid-1000')).trim(), 'by-root\nfrom-1000\n1000');
     assert.equal((await exec('ua', 'stat -c %u /scratch/by-1000')).trim(), '1000');
     assert.equal((await exec('ua', 'cat /cfg/greeting')).trim(), 'hello-userns');
+    assert.equal((await exec('ua', 'cat /sec/key; echo; stat -c %u /sec/key')).trim(), 'secret-userns\n0');
+    assert.equal((await exec('ua', 'echo in-memory > /mem/f && cat /mem/f')).trim(), 'in-memory');
+    // The service account token the API server projects is readable too.
+    assert.match(await exec('ua', 'cat /var/run/secrets/kubernetes.io/serviceaccount/namespace'), /^default$/);
     assert.match(await exec('ua', 'id', 'user'), /^uid=1000 gid=1000/);
 
     // Outside, the pod's processes run as the range's host uids.
