@@ -2,7 +2,8 @@
 // status until EXITED; image present, overlay rootfs from the ImageStore, conmon + crun)
 // in a sandbox without and with a user namespace (idmapped layers and bind mounts),
 // interleaved one of each per round; also sandbox creation and container removal.
-//   node dist/bench/runtime/userns.js [iterations=30]
+// With --steps, the median of every runtime step (rootfs, idmap, conmon, ...) of each kind.
+//   node dist/bench/runtime/userns.js [iterations=30] [--steps]
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -16,6 +17,17 @@ import { OciRuntimeService } from '../../src/runtime/oci/runtime.js';
 import { forceCleanup } from '../../src/runtime/oci/testing/harness.js';
 
 const N = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 30);
+const STEPS = process.argv.includes('--steps');
+/** Steps of the round under way, by kind: the runtime's trace hook is one per runtime. */
+let kind = '';
+let counting = false;
+const steps = new Map<string, Map<string, number[]>>();
+function trace(step: string, t: number): void {
+  if (!counting) return;
+  const m = steps.get(kind) ?? new Map<string, number[]>();
+  steps.set(kind, m);
+  m.set(step, [...(m.get(step) ?? []), t]);
+}
 const WARMUP = 2;
 const IMAGE = 'k8ts.test/busybox:latest';
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
@@ -30,7 +42,7 @@ async function main(): Promise<void> {
     const store = new ImageStore({ root: join(dir, 'images') });
     mkdirSync(join(dir, 'fixtures'));
     await store.importArchive((await writeTestImages(join(dir, 'fixtures'))).ociArchive);
-    const rt = await OciRuntimeService.create({ root, rootfs: new ImageStoreRootfsProvider(store), runtime: 'crun', cgroupParent: cg, log: () => {} });
+    const rt = await OciRuntimeService.create({ root, rootfs: new ImageStoreRootfsProvider(store), runtime: 'crun', cgroupParent: cg, log: () => {}, ...(STEPS ? { trace } : {}) });
     const map = [{ containerId: 0, hostId: 65536 * 7, length: 65536 }];
     const kinds = {
       'no user namespace': (i: number): PodSandboxConfig => ({ metadata: { name: `plain${i}`, uid: `plain${i}`, namespace: 'bench', attempt: 0 } }),
@@ -42,6 +54,8 @@ async function main(): Promise<void> {
       const order = Object.entries(kinds);
       if (i % 2) order.reverse();
       for (const [name, config] of order) {
+        kind = name;
+        counting = i >= WARMUP;
         const sbc = config(i);
         let t0 = process.hrtime.bigint();
         const sb = await rt.runPodSandbox(sbc);
@@ -70,6 +84,12 @@ async function main(): Promise<void> {
     console.log('                              sandbox  start-to-exit  remove');
     for (const [name, r] of results) {
       console.log(`${name.padEnd(30)}${median(r.sandbox).toFixed(1).padStart(7)}${median(r.start).toFixed(1).padStart(15)}${median(r.remove).toFixed(1).padStart(8)}`);
+    }
+    if (STEPS) {
+      const names = [...results.keys()];
+      const all = [...new Set(names.flatMap((n) => [...(steps.get(n)?.keys() ?? [])]))];
+      console.log(`\nsteps, medians (ms): ${names.join(' | ')}`);
+      for (const st of all) console.log(`  ${st.padEnd(22)}${names.map((n) => median(steps.get(n)?.get(st) ?? []).toFixed(2).padStart(9)).join('')}`);
     }
   } finally {
     await forceCleanup(root, ['crun', 'runc'], cg);
