@@ -20,3 +20,12 @@ test('hostUsers false: allowed alone, forbidden beside host namespaces, with Kub
     'spec.HostIPC: Forbidden: when `pod.Spec.HostUsers` is false',
   ]);
 });
+
+test('procMount Unmasked only with hostUsers false, in every kind of container', () => {
+  const unmasked = { securityContext: { procMount: 'Unmasked' } };
+  const spec = { initContainers: [{ name: 'i', image: 'busybox', ...unmasked }], containers: [{ name: 'c', image: 'busybox', ...unmasked }] };
+  assert.deepEqual(check({ hostUsers: false, ...spec }), []);
+  const msg = 'Invalid value: "Unmasked": `hostUsers` must be false to use `Unmasked`';
+  assert.deepEqual(check(spec), [`spec.initContainers[0].securityContext.procMount: ${msg}`, `spec.containers[0].securityContext.procMount: ${msg}`]);
+  assert.deepEqual(check({ hostUsers: true, containers: [{ name: 'c', image: 'busybox', securityContext: { procMount: 'Default' } }] }), []);
+});

@@ -109,6 +109,15 @@ export function validatePodSpec(spec: JsonObject, p: FieldPath, _opts: PodSpecOp
     for (const [k, at] of [['hostNetwork', 'hostNetwork'], ['hostPID', 'HostPID'], ['hostIPC', 'HostIPC']] as const) {
       if (bool(spec, k) === true) errs.push(forbidden(p.child(at), 'when `pod.Spec.HostUsers` is false'));
     }
+  } else {
+    // An unmasked /proc only inside the pod's own user namespace.
+    for (const kind of ['initContainers', 'containers', 'ephemeralContainers']) {
+      objs(spec, kind).forEach((c, i) => {
+        if (str(obj(c, 'securityContext'), 'procMount') === 'Unmasked') {
+          errs.push(invalid(p.child(kind).index(i).child('securityContext', 'procMount'), 'Unmasked', '`hostUsers` must be false to use `Unmasked`'));
+        }
+      });
+    }
   }
   return errs;
 }
