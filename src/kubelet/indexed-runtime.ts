@@ -112,6 +112,20 @@ export class PodIndexedRuntime implements RuntimeService {
     return { sandboxes, containers };
   }
 
+  /** Every indexed pod's state, for the PLEG's relist. */
+  async podStates(): Promise<Map<string, { sandboxes: PodSandboxStatus[]; containers: ContainerStatus[] }>> {
+    await this.relistIfDue();
+    const uids = [...this.pods.keys()];
+    const states = await Promise.all(uids.map((uid) => this.podState(uid)));
+    return new Map(uids.map((uid, i) => [uid, states[i]!]));
+  }
+
+  /** The uid of the pod a container belongs to, if the index knows the container. */
+  podOfContainer(id: string): string | undefined {
+    for (const [uid, ids] of this.pods) if (ids.containers.has(id)) return uid;
+    return undefined;
+  }
+
   execSync(id: string, cmd: string[], timeoutSeconds: number): Promise<ExecSyncResult> { return this.rt.execSync(id, cmd, timeoutSeconds); }
   exec(id: string, opts: ExecOptions): Promise<StreamHandle> { return this.rt.exec(id, opts); }
   attach(id: string, opts: { stdin?: boolean }): Promise<StreamHandle> { return this.rt.attach(id, opts); }

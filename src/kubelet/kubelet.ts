@@ -5,6 +5,7 @@
 // finds (labelled with the pod's uid) is adopted as is, so a restarted kubelet neither
 // duplicates nor loses containers.
 
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -18,16 +19,18 @@ import type { SyncDeps } from './deps.js';
 import type { EndpointDrain } from './drain.js';
 import { kubernetesServiceEnv, type EnvSources } from './env.js';
 import { defaultDns, type DnsSettings } from './etc-files.js';
+import { ExitFileEvents, type ContainerEventSource } from './exit-events.js';
 import { ImageManager, type Recorder } from './images.js';
 import { PodIndexedRuntime } from './indexed-runtime.js';
 import type { PodNetwork, VolumeManager } from './interfaces.js';
 import { L_MANAGED, L_POD_NAME, L_POD_NAMESPACE, L_POD_UID } from './labels.js';
 import { podDiffersSemantically } from './pod-changes.js';
+import { Pleg } from './pleg.js';
 import { PodWorkers } from './pod-workers.js';
 import { StartLimit } from './start-limit.js';
 import { ProbeManager } from './prober/manager.js';
 import { podPath, StatusManager } from './status/manager.js';
-import { PodSyncer } from './sync-pod.js';
+import { PodSyncer, type SyncResult } from './sync-pod.js';
 import { ServiceEnvSource } from './service-env.js';
 import { cleanupPod, gracePeriodOf, killPod } from './terminate.js';
 import type { Pod } from './types.js';
@@ -52,8 +55,19 @@ export interface KubeletOptions {
   dns?: Partial<DnsSettings>;
   /** The API's service address, for KUBERNETES_SERVICE_HOST/PORT in every container. */
   apiService?: { host: string; port: number };
-  /** Sync period of a running pod; default 2 s. */
+  /** Sync period of a settled pod without news (plus up to 50 % jitter); default 60 s. */
   resyncMs?: number;
+  /** Sync period of a pod not settled (back-off, image pull, mount retry); default the smaller of 2 s and resyncMs. */
+  busyResyncMs?: number;
+  /**
+   * Container exits as they happen. Default: conmon's exit files when the runtime is the
+   * OCI runtime (it has a `root` with an `exits` directory); null: none (relist only).
+   */
+  containerEvents?: ContainerEventSource | null;
+  /** Relist of the runtime without live container events; default 1 s (the kubelet's PLEG period). */
+  relistMs?: number;
+  /** Relist of the runtime while container events are live; default 10 s. */
+  eventedRelistMs?: number;
   /** Restart and image back-off: initial and largest delay (default 10 s and 5 min). */
   backoffInitialMs?: number;
   backoffMaxMs?: number;
@@ -70,6 +84,13 @@ function defaultHostIPs(): string[] {
   return ['127.0.0.1'];
 }
 
+/** conmon's exit files of the OCI runtime (`<root>/exits`), when the runtime is that one. */
+function defaultContainerEvents(runtime: RuntimeService, clock: Clock, log: Logger): ContainerEventSource | undefined {
+  const root = (runtime as { root?: unknown }).root;
+  if (typeof root !== 'string' || !existsSync(path.join(root, 'exits'))) return undefined;
+  return new ExitFileEvents({ dir: path.join(root, 'exits'), clock, log });
+}
+
 function decodeData(obj: { data?: Record<string, string>; stringData?: Record<string, string> }, base64: boolean): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(obj.data ?? {})) out[k] = base64 ? Buffer.from(v, 'base64').toString('utf8') : v;
@@ -83,6 +104,7 @@ export class Kubelet {
   private readonly probes: ProbeManager;
   private readonly recorder: EventRecorder;
   private readonly services: ServiceEnvSource;
+  private readonly pleg: Pleg;
   private readonly clock: Clock;
   private started = false;
   private readonly startLimit: StartLimit;
@@ -144,12 +166,17 @@ export class Kubelet {
     };
     syncer = this.syncer = new PodSyncer(deps);
     this.workers = new PodWorkers({
-      clock: this.clock, log: o.log, resyncMs: o.resyncMs,
+      clock: this.clock, log: o.log, resyncMs: o.resyncMs, busyResyncMs: o.busyResyncMs,
       lifecycle: {
         sync: (pod) => this.sync(pod),
         terminate: (pod, removed) => killPod(this.syncer, pod, removed ? 0 : pod.metadata.deletionTimestamp ? gracePeriodOf(pod) : 0, !removed),
         finalize: (pod, removed) => this.finalize(pod, removed),
       },
+    });
+    const events = o.containerEvents === null ? undefined : (o.containerEvents ?? defaultContainerEvents(o.runtime, this.clock, o.log));
+    this.pleg = new Pleg({
+      source: runtime, events, clock: this.clock, log: o.log, periodMs: o.relistMs, eventedPeriodMs: o.eventedRelistMs,
+      onChange: (uid) => this.workers.poke(uid),
     });
     this.informer = new Informer<Pod>({
       client, resource: { group: '', version: 'v1', resource: 'pods' },
@@ -172,12 +199,14 @@ export class Kubelet {
       },
       onDelete: (pod) => this.workers.remove(pod),
     });
+    this.pleg.start();
     this.o.log.info(`kubelet: node ${this.o.nodeName} following its pods`);
   }
 
   /** Stops watching and syncing; containers keep running (a restart adopts them). */
   async stop(): Promise<void> {
     await Promise.all([this.informer.stop(), this.services.stop()]);
+    this.pleg.stop();
     this.probes.stop();
     await this.workers.stop();
   }
@@ -188,7 +217,7 @@ export class Kubelet {
   }
 
   /** A pod's first sync waits for a start slot; once it has been up, it never does again. */
-  private async sync(pod: Pod): Promise<{ terminal: boolean }> {
+  private async sync(pod: Pod): Promise<SyncResult> {
     const uid = pod.metadata.uid ?? '';
     if (this.upPods.has(uid)) return this.syncer.syncPod(pod);
     const r = await this.startLimit.run(() => this.syncer.syncPod(pod));

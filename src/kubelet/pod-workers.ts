@@ -1,5 +1,8 @@
 // One worker per pod UID, each a small state machine as in the kubelet's pod workers:
-//   syncing     -- the pod should run: sync it now and again every resync period
+//   syncing     -- the pod should run: sync it now, again whenever something happens to
+//                  it (informer update, probe result, a container exit seen by the PLEG),
+//                  soon while it is not settled (back-off, image pull, a mount retry), and
+//                  otherwise once a resync period (60 s plus jitter, as the kubelet does)
 //   terminating -- deletion was asked for or the pod's containers are done for good:
 //                  kill it once (this step never goes back to syncing)
 //   terminated  -- nothing runs; once the pod is deleted (or gone from the API),
@@ -12,8 +15,20 @@ import type { Pod } from './types.js';
 
 export type WorkerState = 'syncing' | 'terminating' | 'terminated';
 
+/** What a sync answers: whether the pod is done, and when it wants to be looked at again. */
+export interface PodSyncOutcome {
+  terminal: boolean;
+  /**
+   * Everything is as the spec asks (containers running, or done for good): nothing to
+   * come back for until news or the resync period. False or absent: come back soon.
+   */
+  settled?: boolean;
+  /** Come back within this many milliseconds at the latest (an active deadline). */
+  dueInMs?: number;
+}
+
 export interface PodLifecycle {
-  sync(pod: Pod): Promise<{ terminal: boolean }>;
+  sync(pod: Pod): Promise<PodSyncOutcome>;
   /** Kills the pod; `removed` when the API no longer has it (no status to report). */
   terminate(pod: Pod, removed: boolean): Promise<void>;
   /** Cleans up and deletes the API object; answers true when the worker may be forgotten. */
@@ -27,6 +42,8 @@ interface Worker {
   pending: Pod | null;
   removed: boolean;
   running: boolean;
+  /** Poked while a pass ran: what it read may predate the news, so run once more. */
+  dirty: boolean;
   timer?: TimerHandle;
   failures: number;
 }
@@ -35,20 +52,32 @@ export interface PodWorkersOptions {
   lifecycle: PodLifecycle;
   clock: Clock;
   log: Logger;
-  /** How often a running pod is synced again without news (containers may have exited). */
+  /** How often a settled pod is synced again without news; default 60 s. */
   resyncMs?: number;
+  /** Up to this fraction of resyncMs added at random, so pods started together resync apart; default 0.5. */
+  resyncJitter?: number;
+  /** How soon a pod not settled (waiting for a back-off, an image, a volume) is synced again; default the smaller of 2 s and resyncMs. */
+  busyResyncMs?: number;
+  /** Default Math.random. */
+  random?: () => number;
 }
 
 export class PodWorkers {
   private readonly workers = new Map<string, Worker>();
   private readonly resyncMs: number;
+  private readonly busyResyncMs: number;
+  private readonly jitter: number;
+  private readonly random: () => number;
   private stopped = false;
   private readonly idle = new Set<() => void>();
   /** Pods finalized lately: late informer updates about them must not start a worker again. */
   private readonly finished = new Set<string>();
 
   constructor(private readonly o: PodWorkersOptions) {
-    this.resyncMs = o.resyncMs ?? 2000;
+    this.resyncMs = o.resyncMs ?? 60_000;
+    this.busyResyncMs = o.busyResyncMs ?? Math.min(2000, this.resyncMs);
+    this.jitter = o.resyncJitter ?? 0.5;
+    this.random = o.random ?? Math.random;
   }
 
   /** A new desired state of the pod (from the informer). */
@@ -57,7 +86,7 @@ export class PodWorkers {
     if (this.finished.has(uid)) return;
     let w = this.workers.get(uid);
     if (!w) {
-      w = { uid, state: 'syncing', pod, pending: null, removed: false, running: false, failures: 0 };
+      w = { uid, state: 'syncing', pod, pending: null, removed: false, running: false, dirty: false, failures: 0 };
       this.workers.set(uid, w);
     }
     w.pending = pod;
@@ -72,7 +101,7 @@ export class PodWorkers {
     this.kick(w);
   }
 
-  /** Sync a pod now (a probe result changed). */
+  /** Sync a pod now (a probe result changed, a container exited). */
   poke(uid: string): void {
     const w = this.workers.get(uid);
     if (w) this.kick(w);
@@ -94,7 +123,11 @@ export class PodWorkers {
   }
 
   private kick(w: Worker): void {
-    if (this.stopped || w.running) return;
+    if (this.stopped) return;
+    if (w.running) {
+      w.dirty = true;
+      return;
+    }
     if (w.timer) this.o.clock.clearTimeout(w.timer);
     w.timer = undefined;
     void this.run(w);
@@ -109,20 +142,21 @@ export class PodWorkers {
     } catch (e) {
       w.failures++;
       this.o.log.warn(`kubelet: pod ${w.pod.metadata.namespace}/${w.pod.metadata.name} (${w.state}): ${(e as Error).message}`);
-      again = Math.min(this.resyncMs * 2 ** Math.min(w.failures, 5), 60_000);
+      again = Math.min(this.busyResyncMs * 2 ** Math.min(w.failures, 5), 60_000);
     } finally {
       w.running = false;
       for (const r of this.idle) r();
       this.idle.clear();
     }
     if (this.stopped || !this.workers.has(w.uid)) return;
-    if (w.pending) this.kick(w);
+    if (w.pending || w.dirty) this.kick(w);
     else if (again !== null) w.timer = this.o.clock.setTimeout(() => this.kick(w), again);
   }
 
   /** Runs until the worker has nothing to do now; answers when to come back (null: on news only). */
   private async step(w: Worker): Promise<number | null> {
     for (;;) {
+      w.dirty = false; // this pass reads everything afresh
       if (w.pending) {
         w.pod = w.pending;
         w.pending = null;
@@ -139,7 +173,8 @@ export class PodWorkers {
           continue;
         }
         if (w.pending) continue;
-        return this.resyncMs;
+        const again = r.settled ? this.resyncMs * (1 + this.jitter * this.random()) : this.busyResyncMs;
+        return r.dueInMs !== undefined ? Math.max(0, Math.min(again, r.dueInMs)) : again;
       }
       if (w.state === 'terminating') {
         await this.o.lifecycle.terminate(w.pod, w.removed);
@@ -154,7 +189,7 @@ export class PodWorkers {
         return null;
       }
       if (w.pending) continue;
-      return this.resyncMs;
+      return this.busyResyncMs;
     }
   }
 }

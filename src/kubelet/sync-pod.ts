@@ -21,6 +21,13 @@ import type { Mount } from '../runtime/cri.js';
 export interface SyncResult {
   /** Every container is done for good (restartPolicy): the pod's phase is terminal. */
   terminal: boolean;
+  /**
+   * Nothing is waiting: init containers done, every app container running or done for
+   * good, no back-off or pull under way. Such a pod needs no sync until news.
+   */
+  settled?: boolean;
+  /** Milliseconds until its activeDeadlineSeconds runs out, when it has one. */
+  dueInMs?: number;
 }
 
 export class PodSyncer {
@@ -49,6 +56,7 @@ export class PodSyncer {
       this.failed.set(uid, { reason: 'DeadlineExceeded', message });
       return { terminal: true };
     }
+    const dueInMs = deadline === undefined ? undefined : Math.max(0, deadline * 1000 - (Number.isNaN(started) ? 0 : d.clock.now() - started));
     const waiting = new Map<string, Waiting>();
     this.waiting.set(uid, waiting);
     let state = await readPodState(d.runtime, uid);
@@ -91,6 +99,7 @@ export class PodSyncer {
       if (w) waiting.set(`${kind}/${spec.name}`, w);
     };
     let terminal = false;
+    let settled = false;
     const inits = pod.spec.initContainers ?? [];
     let initDone = pod.spec.containers.some((c) => instances(state, c.name, 'app', sb!.id).length > 0);
     if (!initDone) {
@@ -117,6 +126,7 @@ export class PodSyncer {
       const exited = latest.every((l) => l?.state === 'CONTAINER_EXITED');
       if (policy === 'Never' && exited) terminal = true;
       if (policy === 'OnFailure' && exited && latest.every((l) => l!.exitCode === 0)) terminal = true;
+      settled = waiting.size === 0 && latest.every((l) => l?.state === 'CONTAINER_RUNNING' || (l?.state === 'CONTAINER_EXITED' && (policy === 'Never' || (policy === 'OnFailure' && l.exitCode === 0))));
     } else state = await readPodState(d.runtime, uid);
     const running = new Map<string, RunningContainer>();
     for (const c of pod.spec.containers) {
@@ -125,7 +135,7 @@ export class PodSyncer {
     }
     d.probes.sync(pod, running);
     await this.writeStatus(pod, state, false);
-    return { terminal };
+    return { terminal, settled, dueInMs };
   }
 
   /** Answers whether it changed anything in the runtime. */
