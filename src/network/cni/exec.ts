@@ -1,9 +1,11 @@
 // Executes one CNI plugin binary as the specification says: parameters in CNI_*
 // environment variables, the network configuration on stdin, the result or error on stdout.
 import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { CniPluginError, CniPluginNotFoundError } from './errors.js';
 import { parseErrorOutput, parseResult } from './result.js';
+import { spawner, SpawnerUnavailableError } from './spawner.js';
 import type { CniResult } from './types.js';
 
 export type CniCommand = 'ADD' | 'DEL' | 'CHECK' | 'VERSION';
@@ -51,7 +53,22 @@ export async function execPlugin(inv: PluginInvocation): Promise<CniResult | und
 
 interface RunOutput { code: number; stdout: string; stderr: string }
 
-function run(path: string, env: NodeJS.ProcessEnv, stdin: string, timeoutMs: number, type: string): Promise<RunOutput> {
+async function run(path: string, env: NodeJS.ProcessEnv, stdin: string, timeoutMs: number, type: string): Promise<RunOutput> {
+  // The helper reports a program it cannot execute only as status 127: ask first, so a
+  // missing plugin is still named as such.
+  try { accessSync(path, constants.X_OK); } catch (e) {
+    throw new CniPluginNotFoundError(type, path, e as NodeJS.ErrnoException);
+  }
+  try {
+    return await spawner.run(path, env, stdin, timeoutMs);
+  } catch (e) {
+    if (!(e instanceof SpawnerUnavailableError)) throw e;
+  }
+  return spawnHere(path, env, stdin, timeoutMs, type);
+}
+
+/** The plugin as a child of the agent itself, where the spawner cannot run. */
+function spawnHere(path: string, env: NodeJS.ProcessEnv, stdin: string, timeoutMs: number, type: string): Promise<RunOutput> {
   return new Promise((resolve, reject) => {
     const child = spawn(path, [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     // Our own timer rather than spawn's `timeout`, whose timer outlives a spawn that
