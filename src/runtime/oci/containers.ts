@@ -101,6 +101,10 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
       logSizeMax: env.logSizeMax, exitDir: join(env.store.root, 'exits'), socketDir: join(dir, 'sockets'),
       tty: rec.tty, stdin: config.stdin ?? false, stdinOnce: config.stdinOnce ?? false, conmonPath: env.conmonPath,
     }));
+    // The OCI runtime has bound the idmapped views into the container: ours can go, so
+    // no host mount leads into a volume (a recursive delete of the runtime's root must
+    // never reach one) and the host's mount table stays short.
+    if (idmap) await timed(T, 'idmap.release', () => releaseIdmapped(idmapDir(env, id)));
     rec.conmonPid = started.conmonPid;
     await timed(T, 'save2', () => env.store.saveContainer(rec));
     return rec;

@@ -7,7 +7,9 @@
 // uid 1000 (volumes stay shareable between pods of different ranges, as in Kubernetes).
 // The overlay's upper directory is not idmapped (overlayfs writes its work dir with the
 // mounter's ids, which such a mount cannot represent): it is owned by the range's host
-// root, so what the container writes there carries its mapped host ids.
+// root, so what the container writes there carries its mapped host ids. The views live
+// only while they are needed: the overlay and the OCI runtime's bind mounts keep their
+// own references, so they are detached as soon as the container is created.
 
 import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';

@@ -84,6 +84,12 @@ for (const name of ['crun', 'runc'] as const) test(`oci/${name} userns: root ins
   assert.match(status, new RegExp(`^Uid:\\s+${HOST}\\s+${HOST}\\s+${HOST}\\s+${HOST}$`, 'm'));
   assert.match(status, new RegExp(`^Gid:\\s+${HOST}\\s`, 'm'));
 
+  // While it runs, the host's mount table holds its overlay but no idmapped view: those
+  // went once the container was created (a recursive delete can reach no volume or layer).
+  const ours = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').filter((l) => l.includes(env.dir));
+  assert.ok(ours.some((l) => l.includes(`${id}/rootfs`) && l.includes(' - overlay ')), ours.join('\n'));
+  assert.deepEqual(ours.filter((l) => /[ ,]idmapped[ ,]/.test(l)), []);
+
   // The writes went to the container's upper layer, with the mapped host ids, and the
   // image's snapshots did not change.
   const upperDir = join(env.dir, 'images', 'containers', id, 'upper');

@@ -2,7 +2,8 @@
 // <containers>/<id>/rootfs, with the image's snapshot chain as lowerdir (top first)
 // and the container's own upper and work dirs, so writes never reach the snapshots.
 // For a container in a user namespace the lowers are idmapped views of the snapshots
-// instead of symlinks to them (see ../idmap.ts), and the upper is owned by its root.
+// instead of symlinks to them (see ../idmap.ts), detached again once the overlay holds
+// them, and the upper is owned by its root.
 import { chownSync, mkdirSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { lstat, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -70,6 +71,9 @@ export class RootfsManager {
         });
       }
       await mountOverlay(rootfs, options, base);
+      // The overlay holds its own references to its layers: the idmapped views can go
+      // at once, so none is left attached where a recursive delete could reach a snapshot.
+      if (idmap) await detachLowers(base);
     } catch (e) {
       if (idmap) await detachLowers(base).catch(() => {});
       await rm(base, { recursive: true, force: true });
