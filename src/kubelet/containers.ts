@@ -46,8 +46,9 @@ export async function startContainer(d: SyncDeps, s: StartInput): Promise<Waitin
     d.record(pod, 'Warning', 'Failed', `Error: ${message}`, fp);
     return { reason, message };
   };
+  const uid = pod.metadata.uid ?? '';
   try {
-    await d.images.ensure(pod, spec, fp);
+    await (d.trace ? d.trace.time(uid, 'image', () => d.images.ensure(pod, spec, fp)) : d.images.ensure(pod, spec, fp));
   } catch (e) {
     if (e instanceof ImageError) return { reason: e.reason, message: e.message };
     throw e;
@@ -59,7 +60,6 @@ export async function startContainer(d: SyncDeps, s: StartInput): Promise<Waitin
     if (e instanceof EnvError) return fail('CreateContainerConfigError', e.message);
     throw e;
   }
-  const uid = pod.metadata.uid ?? '';
   const tlog = terminationLogPath(d, uid, spec.name, s.attempt);
   await mkdir(path.dirname(tlog), { recursive: true });
   await writeFile(tlog, '');
@@ -67,14 +67,14 @@ export async function startContainer(d: SyncDeps, s: StartInput): Promise<Waitin
   let id: string;
   try {
     const config = buildContainerConfig({ pod, container: spec, kind, attempt: s.attempt, env, volumes: s.volumes, etcMounts: s.etcMounts, terminationLog: tlog });
-    id = await d.runtime.createContainer(s.sandboxId, config, s.sandboxConfig);
+    id = await (d.trace ? d.trace.time(uid, 'create', () => d.runtime.createContainer(s.sandboxId, config, s.sandboxConfig)) : d.runtime.createContainer(s.sandboxId, config, s.sandboxConfig));
   } catch (e) {
     if (e instanceof MountError) return fail('CreateContainerConfigError', e.message);
     return fail('CreateContainerError', (e as Error).message);
   }
   d.record(pod, 'Normal', 'Created', `Created container: ${spec.name}`, fp);
   try {
-    await d.runtime.startContainer(id);
+    await (d.trace ? d.trace.time(uid, 'start', () => d.runtime.startContainer(id)) : d.runtime.startContainer(id));
   } catch (e) {
     return fail('RunContainerError', (e as Error).message);
   }

@@ -11,6 +11,7 @@ import type { EndpointDrain } from './drain.js';
 import type { ImageManager, Recorder } from './images.js';
 import type { PodNetwork, VolumeManager } from './interfaces.js';
 import type { ProbeManager } from './prober/manager.js';
+import type { StartTrace } from './start-trace.js';
 import type { StatusManager } from './status/manager.js';
 
 export interface SyncDeps {
@@ -37,4 +38,6 @@ export interface SyncDeps {
   serviceEnv: Record<string, string>;
   /** The node's service proxy, so a deleted pod leaves the service rules before SIGTERM. */
   endpointDrain?: EndpointDrain;
+  /** Per-stage timing of first syncs (K8TS_KUBELET_TRACE=1); default none. */
+  trace?: StartTrace;
 }

@@ -28,6 +28,7 @@ import { podDiffersSemantically } from './pod-changes.js';
 import { Pleg } from './pleg.js';
 import { PodWorkers } from './pod-workers.js';
 import { StartLimit } from './start-limit.js';
+import { StartTrace } from './start-trace.js';
 import { ProbeManager } from './prober/manager.js';
 import { podPath, StatusManager } from './status/manager.js';
 import { PodSyncer, type SyncResult } from './sync-pod.js';
@@ -108,12 +109,14 @@ export class Kubelet {
   private readonly clock: Clock;
   private started = false;
   private readonly startLimit: StartLimit;
+  private readonly trace: StartTrace;
   /** Pods whose first sync is done. */
   private readonly upPods = new Set<string>();
 
   constructor(private readonly o: KubeletOptions) {
     this.clock = o.clock ?? realClock;
     this.startLimit = new StartLimit(o.podStartConcurrency ?? 8);
+    this.trace = new StartTrace(o.log);
     const client = o.client;
     this.recorder = new EventRecorder({ client, component: 'kubelet', host: o.nodeName, clock: this.clock, log: o.log });
     const record: Recorder = (pod, type, reason, message, fieldPath) => {
@@ -162,7 +165,7 @@ export class Kubelet {
       dns: { ...defaultDns, ...o.dns }, nodeName: o.nodeName, hostIPs: o.hostIPs ?? defaultHostIPs(), envSources,
       nodeAllocatable: { cpu: os.cpus().length, memory: os.totalmem(), 'ephemeral-storage': 0 },
       serviceEnv: o.apiService ? kubernetesServiceEnv(o.apiService.host, o.apiService.port) : {},
-      endpointDrain: o.endpointDrain,
+      endpointDrain: o.endpointDrain, trace: this.trace.enabled ? this.trace : undefined,
     };
     syncer = this.syncer = new PodSyncer(deps);
     this.workers = new PodWorkers({
@@ -220,8 +223,14 @@ export class Kubelet {
   private async sync(pod: Pod): Promise<SyncResult> {
     const uid = pod.metadata.uid ?? '';
     if (this.upPods.has(uid)) return this.syncer.syncPod(pod);
-    const r = await this.startLimit.run(() => this.syncer.syncPod(pod));
+    this.trace.begin(uid);
+    const queued = performance.now();
+    const r = await this.startLimit.run(async () => {
+      this.trace.add(uid, 'wait', performance.now() - queued);
+      return this.syncer.syncPod(pod);
+    });
     this.upPods.add(uid);
+    this.trace.end(uid, `${pod.metadata.namespace}/${pod.metadata.name}`);
     return r;
   }
 

@@ -67,7 +67,7 @@ export class PodSyncer {
       if (policy === 'Never' && pod.spec.containers.some((c) => instances(state, c.name, 'app').length)) return { terminal: true };
       for (const old of state.sandboxes) await this.stopSandbox(pod, old.id, old.netnsPath, old.state === 'SANDBOX_READY');
       const attempt = state.sandboxes.length ? state.sandboxes[0].metadata.attempt + 1 : 0;
-      const created = await createSandbox(d, pod, attempt);
+      const created = d.trace ? await d.trace.time(uid, 'sandbox', () => createSandbox(d, pod, attempt)) : await createSandbox(d, pod, attempt);
       this.ips.set(uid, { sandbox: created.id, ips: created.ips });
       this.cgroupOf.set(uid, created.config.linux?.cgroupParent ?? '');
       state = await readPodState(d.runtime, uid);
@@ -83,7 +83,7 @@ export class PodSyncer {
     const config = await sandboxConfig(d, pod, sb.metadata.attempt, this.cgroupOf.get(uid) ?? '');
     let volumes: Map<string, string>;
     try {
-      volumes = await d.volumes.mountPodVolumes(pod);
+      volumes = d.trace ? await d.trace.time(uid, 'volumes', () => d.volumes.mountPodVolumes(pod)) : await d.volumes.mountPodVolumes(pod);
     } catch (e) {
       d.record(pod, 'Warning', 'FailedMount', e instanceof VolumeSetupError ? e.eventMessage : `MountVolume.SetUp failed: ${(e as Error).message}`);
       await this.writeStatus(pod, state, false);
@@ -134,7 +134,8 @@ export class PodSyncer {
       if (l?.state === 'CONTAINER_RUNNING') running.set(c.name, { id: l.id, startedAtMs: nsToMs(l.startedAt) });
     }
     d.probes.sync(pod, running);
-    await this.writeStatus(pod, state, false);
+    if (d.trace) await d.trace.time(uid, 'status', () => this.writeStatus(pod, state, false));
+    else await this.writeStatus(pod, state, false);
     return { terminal, settled, dueInMs };
   }
 
