@@ -7,6 +7,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   server: { summary: 'run the control plane (and an agent for this machine)', load: async () => (await import('./server.js')).runServer },
   agent: { summary: 'join a cluster and run the node agent of this machine', load: async () => (await import('./agent.js')).runAgent },
   hollow: { summary: 'simulate nodes that run pods without containers (for scale tests)', load: async () => (await import('./hollow.js')).runHollow },
+  uninstall: { summary: 'remove every container, rule and file k8ts put on this machine', load: async () => (await import('./uninstall/index.js')).runUninstall },
   ctr: { summary: 'manage images and containers on this machine, docker-style', load: async () => (await import('./ctr/index.js')).runCtr },
 };
 

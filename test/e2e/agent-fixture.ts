@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { k8tsBin, kubectlPath, repoRoot, TestServer, type KubectlResult } from './harness.js';
-import { removeAgentState, removeDataDir, otherAgentRuns, testImage } from './node-state.js';
+import { removeDataDir, uninstallNode, otherAgentRuns, testImage } from './node-state.js';
 
 export { removeDataDir };
 
@@ -170,8 +170,7 @@ export async function stopAgentServer(server: TestServer): Promise<void> {
       await server.stop('SIGKILL');
     }
   }
-  removeAgentState();
-  removeDataDir(server.dataDir);
+  uninstallNode(server.dataDir);
 }
 
 /** The runtime's records (sandboxes or containers) of one pod, read from its state directory. */

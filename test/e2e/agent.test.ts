@@ -10,7 +10,7 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, kubectlPath, TestServer } from './harness.js';
-import { importTestImage, removeAgentState, removeDataDir, otherAgentRuns, testImage as image } from './node-state.js';
+import { importTestImage, uninstallNode, otherAgentRuns, testImage as image } from './node-state.js';
 import { eventually } from './wait.js';
 
 
@@ -49,8 +49,7 @@ describe('node agent', { skip: otherAgent ? 'another k8ts node agent runs on thi
     if (!server) return;
     kTry('delete', 'pods', '--all', '--grace-period=0', '--force', '--wait=true', '--timeout=60s');
     await server.stop('SIGTERM');
-    removeAgentState();
-    removeDataDir(server.dataDir);
+    uninstallNode(server.dataDir);
   });
 
   test('a pod runs, with its logs and exec through the API server', async () => {

@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestServer } from './harness.js';
-import { importTestImage, removeAgentState, removeDataDir, otherAgentRuns, testImage as image } from './node-state.js';
+import { importTestImage, uninstallNode, otherAgentRuns, testImage as image } from './node-state.js';
 import { eventually } from './wait.js';
 import { addNetns, deleteNetns, spawnInNetns } from '../../src/network/cni/testing/netns.js';
 
@@ -63,8 +63,7 @@ after(async () => {
   if (server) {
     server.kubectl(v, ['delete', 'pods', '--all', '--grace-period=0', '--force', '--wait=true', '--timeout=60s']);
     await server.stop('SIGTERM');
-    removeAgentState();
-    removeDataDir(server.dataDir);
+    uninstallNode(server.dataDir);
   }
   // The agent leaves its routes on stop (as it would across a restart); this is the uninstall.
   spawnSync('ip', ['-4', 'route', 'flush', 'table', 'main', 'proto', '75']);

@@ -13,7 +13,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { k8tsBin, kubectlPath, TestServer } from './harness.js';
-import { importTestImage, removeAgentState, removeDataDir, otherAgentRuns, testImage as image } from './node-state.js';
+import { importTestImage, removeDataDir, uninstallNode, otherAgentRuns, testImage as image } from './node-state.js';
 import { eventually } from './wait.js';
 
 const nodeName = 'k8ts-join-e2e';
@@ -186,7 +186,6 @@ describe('k8ts agent joins k8ts server', { skip: otherAgent ? 'another k8ts node
       await server.stop('SIGTERM');
       removeDataDir(server.dataDir);
     }
-    removeAgentState();
-    removeDataDir(agentDir);
+    uninstallNode(agentDir);
   });
 });

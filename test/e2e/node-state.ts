@@ -47,3 +47,15 @@ export function removeDataDir(dir: string): void {
   for (const m of mounts) spawnSync('umount', ['-l', m]);
   rmSync(dir, { recursive: true, force: true });
 }
+
+/**
+ * After a node's server or agent has stopped: `k8ts uninstall` stops any container still
+ * running (a force-deleted pod's, say) and removes the node's state; the direct removal
+ * after it catches whatever a failing uninstall left, so the next test starts clean.
+ */
+export function uninstallNode(dataDir: string): void {
+  const r = spawnSync(process.execPath, [k8tsBin, 'uninstall', '--data-dir', dataDir], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) process.stderr.write(`k8ts uninstall --data-dir ${dataDir} failed (${r.status}):\n${r.stderr}\n`);
+  removeAgentState();
+  removeDataDir(dataDir);
+}

@@ -13,7 +13,7 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestServer } from './harness.js';
-import { importTestImage, removeAgentState, removeDataDir, otherAgentRuns, testImage as image } from './node-state.js';
+import { importTestImage, uninstallNode, otherAgentRuns, testImage as image } from './node-state.js';
 import { eventually as waitFor } from './wait.js';
 
 const eventually = <T>(what: string, f: () => T | undefined | Promise<T | undefined>, ms = 90_000) => waitFor(what, f, ms);
@@ -90,8 +90,7 @@ spec:
     kTry('delete', 'deployment', 'web', '--ignore-not-found', '--timeout=60s');
     kTry('delete', 'pods', '--all', '--grace-period=0', '--force', '--wait=true', '--timeout=60s');
     await server.stop('SIGTERM');
-    removeAgentState();
-    removeDataDir(server.dataDir);
+    uninstallNode(server.dataDir);
   });
 
   const waitReadyEndpoints = (svc: string, n: number) => eventually(`${n} ready endpoints of ${svc}`, () => {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { KObject } from '../../src/client/index.js';
 import { RestClient } from '../../src/client/rest-client.js';
 import { k8tsBin, kubectlPath, repoRoot, TestServer, type KubectlResult } from './harness.js';
-import { removeAgentState, removeDataDir, otherAgentRuns, testImage as image } from './node-state.js';
+import { uninstallNode, otherAgentRuns, testImage as image } from './node-state.js';
 import { eventually as waitFor } from './wait.js';
 
 const eventually = <T>(what: string, f: () => Promise<T | undefined>, ms = 90_000, everyMs = 250) => waitFor(what, f, ms, everyMs);
@@ -177,8 +177,7 @@ describe('services on a real node', { skip: otherAgent ? 'another k8ts node agen
     await kubectl(['delete', 'pods', '--all', '--grace-period=0', '--force', '--wait=true', '--timeout=60s']);
     client?.close();
     await server.stop('SIGTERM');
-    removeAgentState();
-    removeDataDir(server.dataDir);
+    uninstallNode(server.dataDir);
   });
 
   test('ClusterIP spreads 300 requests over three pods, from the node and from a pod; NodePort answers on the node address', async () => {
