@@ -11,11 +11,11 @@
 // only while they are needed: the overlay and the OCI runtime's bind mounts keep their
 // own references, so they are detached as soon as the container is created.
 
-import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { OciRuntimeError, type UserNamespace } from '../cri.js';
 import { MountCallError, mountHelper } from './image/mount-helper.js';
-import { detachAll } from './image/rootfs.js';
+import { detachAndRemove } from './image/rootfs.js';
 
 /** What an id-shifted root filesystem needs: the namespace to shift through and its root's host ids. */
 export interface IdmapTarget {
@@ -88,12 +88,8 @@ export async function idmapBindMounts(dir: string, userns: string, mounts: BindS
 export async function releaseIdmapped(dir: string): Promise<void> {
   let names: string[];
   try { names = readdirSync(dir); } catch { return; }
-  const paths = names.map((n) => join(dir, n));
   // Detached lazily: the OCI runtime's copy of the tree may still hold one for a moment.
-  await detachAll(paths);
-  for (const p of paths) {
-    if (lstatSync(p).isDirectory()) rmdirSync(p); else unlinkSync(p);
-  }
+  await detachAndRemove(names.map((n) => join(dir, n)));
   rmdirSync(dir);
 }
 

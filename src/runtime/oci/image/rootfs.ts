@@ -4,13 +4,13 @@
 // For a container in a user namespace the lowers are idmapped views of the snapshots
 // instead of symlinks to them (see ../idmap.ts), detached again once the overlay holds
 // them, and the upper is owned by its root.
-import { chownSync, mkdirSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chownSync, mkdirSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { lstat, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { SnapshotError } from './errors.js';
 import type { ImageRecord } from './image-records.js';
 import type { IdmapTarget } from '../idmap.js';
-import { MNT_DETACH, MountCallError, mountHelper } from './mount-helper.js';
+import { MNT_DETACH, MountCallError, MountHelperUnavailableError, mountHelper } from './mount-helper.js';
 import { mountOverlay, unmount } from './os-tools.js';
 import type { Snapshotter } from './snapshotter.js';
 
@@ -75,7 +75,9 @@ export class RootfsManager {
       // at once, so none is left attached where a recursive delete could reach a snapshot.
       if (idmap) await detachLowers(base);
     } catch (e) {
-      if (idmap) await detachLowers(base).catch(() => {});
+      // A view that will not go leaves the directory to release(): a recursive delete
+      // through it would empty the snapshot.
+      if (idmap && !(await detachLowers(base).then(() => true, () => false))) throw e;
       await rm(base, { recursive: true, force: true });
       throw e;
     }
@@ -126,45 +128,47 @@ export class RootfsManager {
 }
 
 /**
- * Detaches idmapped lowers at <base>/l/<i> and removes their mount points (rmdir, which
- * refuses a mount point or a non-empty directory, so a snapshot is never deleted through
- * one). Symlinked lowers are left for the caller's recursive delete.
+ * Detaches idmapped lowers at <base>/l/<i> and removes their mount points. Symlinked
+ * lowers are left for the caller's recursive delete.
  */
 async function detachLowers(base: string): Promise<void> {
   const l = join(base, 'l');
-  const names = await readdir(l).catch(() => [] as string[]);
   const dirs: string[] = [];
-  for (const name of names) {
+  for (const name of await readdir(l).catch(() => [] as string[])) {
     const p = join(l, name);
     if ((await lstat(p)).isDirectory()) dirs.push(p);
   }
-  if (dirs.length === 0) return;
-  await detachAll(dirs);
-  for (const p of dirs) rmdirSync(p);
+  await detachAndRemove(dirs);
 }
 
 /**
- * Lazily detaches whichever of `paths` are mount points (the mount table read once, not
- * per path: it is long on a busy node) and checks once that none is left.
+ * Lazily detaches each path's mount, if it has one, and removes the path with rmdir or
+ * unlink, never recursively: both refuse a mount point (EBUSY), so a view still attached
+ * is never deleted through, and no mount table is read (it is long on a busy node).
  */
-export async function detachAll(paths: string[]): Promise<void> {
-  let mounted = await mountPoints();
-  for (let i = 0; i < 3 && paths.some((p) => mounted.has(p)); i++) {
-    for (const p of paths) if (mounted.has(p)) await mountHelper.umount(p, MNT_DETACH).catch(() => {});
-    mounted = await mountPoints();
+export async function detachAndRemove(paths: string[]): Promise<void> {
+  for (const p of paths) {
+    for (let i = 0; ; i++) {
+      await detach(p);
+      try {
+        if ((await lstat(p)).isDirectory()) rmdirSync(p); else unlinkSync(p);
+        break;
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') break;
+        if (code !== 'EBUSY' || i >= 3) throw new SnapshotError(`cannot remove ${p}: ${(e as Error).message}`, { cause: e });
+      }
+    }
   }
-  const left = paths.find((p) => mounted.has(p));
-  if (left) throw new SnapshotError(`${left} is still mounted`);
 }
 
-/** Every mount point of this mount namespace (octal escapes of /proc/self/mountinfo decoded). */
-async function mountPoints(): Promise<Set<string>> {
-  const out = new Set<string>();
-  for (const line of (await readFile('/proc/self/mountinfo', 'utf8')).split('\n')) {
-    const f = line.split(' ');
-    if (f.length > 4) out.add(f[4]!.replace(/\\([0-7]{3})/g, (_, o: string) => String.fromCharCode(parseInt(o, 8))));
+/** umount2(MNT_DETACH); "not a mount point" is fine. */
+async function detach(p: string): Promise<void> {
+  try {
+    await mountHelper.umount(p, MNT_DETACH);
+  } catch (e) {
+    if (e instanceof MountHelperUnavailableError) await unmount(p);
   }
-  return out;
 }
 
 /**
