@@ -59,7 +59,7 @@ for (const name of ['crun', 'runc'] as const) test(`oci/${name} userns: root ins
   const id = await env.runtime.createContainer(sb, config, sbc);
   await env.runtime.startContainer(id);
   let out = '';
-  for (let i = 0; i < 400 && !out.includes('ready'); i++) {
+  for (let i = 0; i < 800 && !out.includes('ready'); i++) {
     await new Promise((r) => setTimeout(r, 25));
     out = (await logsOf(env.runtime, id)).stdout;
   }
