@@ -250,7 +250,8 @@ export async function runServer(args: string[]): Promise<number> {
   const authenticator = unionAuthenticator(certificateAuthenticator(), bearerTokenAuthenticator(lookupToken));
   // Agents join with this token (k3s' form, carrying the CA's hash); it opens the join endpoint only.
   const joinTokenPath = join(dataDir, 'token');
-  const joinRequests = joinEndpoint({ ca: pki.ca, token: await readOrCreateJoinToken(joinTokenPath, pki.ca.certPem), log: logger('join') });
+  const joinToken = await readOrCreateJoinToken(joinTokenPath, pki.ca.certPem);
+  const joinRequests = joinEndpoint({ ca: pki.ca, token: joinToken, log: logger('join') });
   const apiHandler = createRequestHandler({
     context: { registry, objects, cache, seams: builtinSeams(), authorizer: allowAll, tokens, now: () => new Date(), nodeProxy: (req, res) => handleNodeProxy(nodeProxyOptions, req, res) },
     authenticator,
@@ -293,7 +294,8 @@ export async function runServer(args: string[]): Promise<number> {
   writeKubeconfig(kubeconfigPath, { server: serverUrl, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, user: 'admin', cluster: 'k8ts', context: 'k8ts' });
   const controllers = flags.switches.has('disable-controllers') ? undefined : await startControllers({ server: serverUrl, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem, log, schedulerConfig, nodeMonitorGracePeriodMs });
   const agent = flags.switches.has('disable-agent') ? undefined : await startOwnAgent({ dataDir, pki, serverUrl, log });
-  log.info(`join token in ${joinTokenPath}: agents join with k8ts agent --server ${serverUrl} --token "$(cat ${joinTokenPath})"`);
+  // Printed as k3s' install prints it, for the operator setting up the next machine; it opens only the join endpoint.
+  log.info(`join token (kept in ${joinTokenPath}): ${joinToken}; on another machine: k8ts agent --server ${serverUrl} --token ${joinToken}`);
   log.info(`ready in ${Date.now() - started} ms: API server at ${serverUrl}, kubeconfig at ${kubeconfigPath}`);
 
   return new Promise<number>((resolve) => {

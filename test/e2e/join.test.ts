@@ -80,6 +80,11 @@ describe('k8ts agent joins k8ts server', { skip: otherAgent ? 'another k8ts node
     importTestImage(agentDir);
   });
 
+  test('the server prints the join token it keeps in its data dir, with the command that joins', () => {
+    assert.match(server.output, new RegExp(`join token \\(kept in ${join(server.dataDir, 'token')}\\): K10[0-9a-f]{64}::server:[0-9a-f]+; on another machine: k8ts agent --server ${server.url} --token K10`));
+    assert.ok(server.output.includes(token()), 'the printed token is the kept one');
+  });
+
   test('a wrong token fails with a clear message and a non-zero exit, and never authenticates to the API', async () => {
     const wrongDir = mkdtempSync(join(tmpdir(), 'k8ts-e2e-join-wrong-'));
     try {
