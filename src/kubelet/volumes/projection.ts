@@ -83,32 +83,40 @@ export async function downwardApiPayload(pod: Pod, v: DownwardApiSource, src: Ob
   return out;
 }
 
-/** Every source in order; a later source's file replaces an earlier one at the same path. */
+/**
+ * Every source in order; a later source's file replaces an earlier one at the same path.
+ * The objects and the token are fetched at once (a pod's first start waited for each
+ * round trip in turn), then laid out in order; the first failing source, in order, fails it.
+ */
 export async function projectedPayload(pod: Pod, v: ProjectedSource, src: ObjectSource): Promise<Payload> {
-  const out: Payload = new Map();
   const mode = v.defaultMode ?? defaultFileMode;
-  for (const s of v.sources ?? []) {
-    if (s.configMap) {
-      const optional = s.configMap.optional === true;
-      const data = await fetchKeyed(src, 'configmap', ns(pod), s.configMap.name ?? '', optional);
-      if (data) addKeys(out, 'configmap', data, s.configMap.items, mode, optional);
-    } else if (s.secret) {
-      const optional = s.secret.optional === true;
-      const data = await fetchKeyed(src, 'secret', ns(pod), s.secret.name ?? '', optional);
-      if (data) addKeys(out, 'secret', data, s.secret.items, mode, optional);
-    } else if (s.downwardAPI) {
-      addDownward(out, pod, s.downwardAPI.items, mode, src);
-    } else if (s.serviceAccountToken) {
+  const fetched = await Promise.allSettled((v.sources ?? []).map(async (s) => {
+    if (s.configMap) return fetchKeyed(src, 'configmap', ns(pod), s.configMap.name ?? '', s.configMap.optional === true);
+    if (s.secret) return fetchKeyed(src, 'secret', ns(pod), s.secret.name ?? '', s.secret.optional === true);
+    if (s.serviceAccountToken) {
       const t = s.serviceAccountToken;
       const sa = pod.spec.serviceAccountName || 'default';
-      let token: string;
       try {
-        token = await src.token(pod, sa, { audience: t.audience, expirationSeconds: t.expirationSeconds ?? 3600 });
+        return await src.token(pod, sa, { audience: t.audience, expirationSeconds: t.expirationSeconds ?? 3600 });
       } catch (e) {
         throw new ProjectionError(`failed to fetch token: ${(e as Error).message}`, { cause: e });
       }
-      out.set(t.path, { data: Buffer.from(token), mode });
     }
-  }
+    return undefined;
+  }));
+  const out: Payload = new Map();
+  (v.sources ?? []).forEach((s, i) => {
+    const r = fetched[i]!;
+    if (r.status === 'rejected') throw r.reason;
+    if (s.configMap) {
+      if (r.value) addKeys(out, 'configmap', r.value as KeyedData, s.configMap.items, mode, s.configMap.optional === true);
+    } else if (s.secret) {
+      if (r.value) addKeys(out, 'secret', r.value as KeyedData, s.secret.items, mode, s.secret.optional === true);
+    } else if (s.downwardAPI) {
+      addDownward(out, pod, s.downwardAPI.items, mode, src);
+    } else if (s.serviceAccountToken) {
+      out.set(s.serviceAccountToken.path, { data: Buffer.from(r.value as string), mode });
+    }
+  });
   return out;
 }
