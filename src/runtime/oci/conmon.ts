@@ -5,6 +5,8 @@
 // <exit-dir>/<id>. It never depends on us, so containers survive the death of the
 // runtime process (conmon is then reparented like any orphan).
 //
+// We start it through the spawner helper (network/cni/spawner.ts), not Node's spawn.
+//
 // `--sync` keeps conmon from forking once more to leave its parent: on a busy machine
 // every new process waits its turn on the run queue, and that fork alone cost as much
 // as `crun create` itself. conmon writes no pid file then; we write it.
@@ -15,6 +17,7 @@ import type { Readable } from 'node:stream';
 import { OciRuntimeError } from '../cri.js';
 import type { OciCli } from './ocicli.js';
 import { CLONED_BINARY_ENV } from './readonly-binary.js';
+import { spawner, SpawnerUnavailableError, type DetachedStart } from '../../network/cni/spawner.js';
 
 export const CONMON_PATH = '/usr/bin/conmon';
 
@@ -67,19 +70,62 @@ async function firstMessage(stream: Readable, timeoutMs: number): Promise<string
   });
 }
 
-/** Runs conmon (which creates the container) and returns once the container exists. */
+function conmonEnv(): Record<string, string | undefined> {
+  // LC_ALL=C: glibc's built-in locale, so neither conmon nor the runtime reads locale
+  // files at every start (the container's env comes from its spec, not from here).
+  // _LIBCONTAINER_CLONED_BINARY: the runtime skips its memfd copy when it runs from a
+  // read-only mount (readonly-binary.ts); elsewhere it copies itself as always.
+  return { ...process.env, LC_ALL: 'C', _OCI_SYNCPIPE: '3', ...CLONED_BINARY_ENV };
+}
+
+/** The container's pid from conmon's sync message, or the create's error. */
+function parseSync(cli: OciCli, msg: string, stderr: string): number {
+  let parsed: { data?: number; message?: string };
+  try { parsed = JSON.parse(msg) as typeof parsed; } catch {
+    throw new OciRuntimeError(`conmon sent an unreadable message: ${msg}`);
+  }
+  if (typeof parsed.data !== 'number' || parsed.data <= 0) {
+    throw new OciRuntimeError(`${cli.name} create failed: ${(parsed.message ?? stderr).trim() || 'unknown error'}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Runs conmon (which creates the container) and returns once the container exists.
+ * conmon is started by the spawner helper (see network/cni/spawner.ts: Node's spawn
+ * forks the whole agent and blocks it until the exec), so conmon's parent is that
+ * small process, which reaps it; when the agent and the helper go, conmon is
+ * reparented like any orphan and the container keeps running. Node's spawn remains the
+ * fallback.
+ */
 export async function startConmon(cli: OciCli, o: ConmonOptions): Promise<{ pid: number; conmonPid: number }> {
+  const path = o.conmonPath ?? CONMON_PATH;
+  let started: DetachedStart | null = null;
+  try {
+    started = await spawner.detached(path, conmonArgs(cli, o), conmonEnv(), o.bundle, 30000);
+  } catch (e) {
+    if (!(e instanceof SpawnerUnavailableError)) throw e;
+  }
+  if (started) {
+    const { pid: conmonPid, message, stderr } = started;
+    // Written at once, so a crash from here on still leaves its conmon findable.
+    try { writeFileSync(o.conmonPidFile, String(conmonPid)); } catch { /* the record still names it */ }
+    if (!message) throw new OciRuntimeError(`conmon failed for ${o.id}: ${stderr.trim() || 'conmon closed the sync pipe without a message'}`);
+    const end = message.indexOf('}');
+    return { pid: parseSync(cli, end >= 0 ? message.slice(0, end + 1) : message, stderr), conmonPid };
+  }
+  return startConmonHere(cli, o);
+}
+
+/** conmon as a child of this process, where the spawner cannot run. */
+async function startConmonHere(cli: OciCli, o: ConmonOptions): Promise<{ pid: number; conmonPid: number }> {
   const child = spawn(o.conmonPath ?? CONMON_PATH, conmonArgs(cli, o), {
     // conmon writes its `oom` marker into its working directory: the bundle, where the
     // runtime looks for it (and not wherever k8ts was started).
     cwd: o.bundle,
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
-    // LC_ALL=C: glibc's built-in locale, so neither conmon nor the runtime reads locale
-    // files at every start (the container's env comes from its spec, not from here).
-    // _LIBCONTAINER_CLONED_BINARY: the runtime skips its memfd copy when it runs from a
-    // read-only mount (readonly-binary.ts); elsewhere it copies itself as always.
-    env: { ...process.env, LC_ALL: 'C', _OCI_SYNCPIPE: '3', ...CLONED_BINARY_ENV },
+    env: conmonEnv(),
   });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -98,12 +144,5 @@ export async function startConmon(cli: OciCli, o: ConmonOptions): Promise<{ pid:
   } finally {
     child.stderr!.destroy();
   }
-  let parsed: { data?: number; message?: string };
-  try { parsed = JSON.parse(msg) as typeof parsed; } catch {
-    throw new OciRuntimeError(`conmon sent an unreadable message: ${msg}`);
-  }
-  if (typeof parsed.data !== 'number' || parsed.data <= 0) {
-    throw new OciRuntimeError(`${cli.name} create failed: ${(parsed.message ?? stderr).trim() || 'unknown error'}`);
-  }
-  return { pid: parsed.data, conmonPid };
+  return { pid: parseSync(cli, msg, stderr), conmonPid };
 }

@@ -6,6 +6,7 @@ import { closeSync, constants, openSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { OciRuntimeError } from '../cri.js';
 import { CLONED_BINARY_ENV } from './readonly-binary.js';
+import { spawner, SpawnerUnavailableError, type SpawnResult } from '../../network/cni/spawner.js';
 
 export type OciRuntimeName = 'crun' | 'runc';
 
@@ -19,7 +20,24 @@ export class OciCli {
   /** Global flags, also handed to conmon as --runtime-arg. */
   globalArgs(): string[] { return ['--root', this.stateRoot]; }
 
-  run(args: string[], timeoutMs = 30000): Promise<string> {
+  /**
+   * Through the spawner helper (network/cni/spawner.ts): Node's spawn forks the whole
+   * agent and blocks it until the child execs, and kill and delete run for every
+   * container that stops. Node's execFile where the helper cannot run.
+   */
+  async run(args: string[], timeoutMs = 30000): Promise<string> {
+    let r: SpawnResult;
+    try {
+      r = await spawner.run(this.path, { ...process.env, ...CLONED_BINARY_ENV }, '', timeoutMs, [...this.globalArgs(), ...args]);
+    } catch (e) {
+      if (!(e instanceof SpawnerUnavailableError)) throw e;
+      return this.runHere(args, timeoutMs);
+    }
+    if (r.code !== 0) throw new OciRuntimeError(`${this.name} ${args[0]}: ${(r.stderr || `exit status ${r.code}`).trim()}`);
+    return r.stdout;
+  }
+
+  private runHere(args: string[], timeoutMs: number): Promise<string> {
     return new Promise((resolve, reject) => {
       const env = { ...process.env, ...CLONED_BINARY_ENV };
       execFile(this.path, [...this.globalArgs(), ...args], { timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024, env }, (err, stdout, stderr) => {
