@@ -28,7 +28,8 @@ function usernsPod(name: string): object {
         { name: 'cfg', mountPath: '/cfg' }, { name: 'sec', mountPath: '/sec' },
       ] }),
       bb('user', `echo from-1000 > /scratch/by-1000 && id -u > /scratch/uid-1000; ${loop}`, {
-        securityContext: { runAsUser: 1000, runAsGroup: 1000 }, volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
+        securityContext: { runAsUser: 1000, runAsGroup: 1000 },
+        volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }, { name: 'cfg', mountPath: '/cfg' }, { name: 'sec', mountPath: '/sec' }],
       }),
     ],
   }, { suite: 'userns-e2e' });
@@ -92,6 +93,8 @@ describe('user namespaces (hostUsers: false)', { skip: skipReason }, () => {
     // The service account token the API server projects is readable too.
     assert.match(await exec('ua', 'cat /var/run/secrets/kubernetes.io/serviceaccount/namespace'), /^default$/);
     assert.match(await exec('ua', 'id', 'user'), /^uid=1000 gid=1000/);
+    // The non-root user reads its ConfigMap, Secret and /etc files and writes its own layer's /tmp.
+    assert.equal((await exec('ua', 'cat /cfg/greeting; echo; cat /sec/key; echo; grep -c localhost /etc/hosts; echo t > /tmp/by-1000 && stat -c %u /tmp/by-1000', 'user')).trim(), 'hello-userns\nsecret-userns\n2\n1000');
 
     // Outside, the pod's processes run as the range's host uids.
     const uid = (await kube.pod('ua')).metadata.uid;
