@@ -67,8 +67,8 @@ export async function setupSandbox(p: SandboxPaths, config: PodSandboxConfig, ho
     const nsFiles = [p.ipc, p.uts, ...(hostNetwork ? [] : [p.netns]), ...(userns ? [p.user] : [])];
     for (const f of nsFiles) writeFileSync(f, '');
     if (userns) {
-      await run('mount', ['-t', 'tmpfs', '-o', `mode=1777,nosuid,nodev,noexec,size=${size}`, 'shm', p.shm]);
-      await createUserNamespaceSandbox({ user: p.user, ipc: p.ipc, uts: p.uts, ...(hostNetwork ? {} : { net: p.netns }) }, userns, hostname);
+      const shm = { path: p.shm, options: `mode=1777,size=${size}` };
+      await createUserNamespaceSandbox({ shm, user: p.user, ipc: p.ipc, uts: p.uts, ...(hostNetwork ? {} : { net: p.netns }) }, userns, hostname);
       return;
     }
     // One round trip to the long-lived helper instead of mount, unshare, sh, hostname and ip.
