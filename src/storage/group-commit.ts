@@ -2,10 +2,18 @@
 // to one synchronous commit function together, so a batch costs one transaction and one
 // fsync however many writes it holds. The queue is flushed from setImmediate, which runs
 // after pending I/O callbacks: requests that arrive together therefore land in the same
-// batch. Each caller's promise settles only after the batch's commit returned.
+// batch. Each caller's promise settles only after the batch's commit returned and, when
+// the commit hands back a `durable` promise (the fsync runs off the loop), after that
+// settled too: batches are acknowledged in commit order either way.
 
 /** What the commit function reports for each op, in order. */
 export type Outcome<R> = { ok: true; value: R } | { ok: false; error: Error };
+
+/** A committed batch: its outcomes, and when given, the promise that it is on disk. */
+export interface Committed<R> {
+  outcomes: Outcome<R>[];
+  durable?: Promise<void>;
+}
 
 interface Pending<Op, R> {
   op: Op;
@@ -23,7 +31,7 @@ export class GroupCommit<Op, R> {
    * @param maxBatch ops per transaction at most, so one batch never stalls the loop for long.
    */
   constructor(
-    private readonly commit: (ops: Op[]) => Outcome<R>[],
+    private readonly commit: (ops: Op[]) => Outcome<R>[] | Committed<R>,
     private readonly maxBatch: number,
     private readonly wrapError: (err: unknown) => Error,
   ) {}
@@ -56,18 +64,29 @@ export class GroupCommit<Op, R> {
   private commitOne(): void {
     const batch = this.queue.splice(0, this.maxBatch);
     if (batch.length === 0) return;
-    let outcomes: Outcome<R>[];
+    let committed: Committed<R>;
     try {
-      outcomes = this.commit(batch.map((p) => p.op));
+      const c = this.commit(batch.map((p) => p.op));
+      committed = Array.isArray(c) ? { outcomes: c } : c;
     } catch (err) {
       const error = this.wrapError(err);
       for (const p of batch) p.reject(error);
       return;
     }
-    batch.forEach((p, i) => {
-      const o = outcomes[i]!;
-      if (o.ok) p.resolve(o.value);
-      else p.reject(o.error);
+    const settle = (): void => {
+      batch.forEach((p, i) => {
+        const o = committed.outcomes[i]!;
+        if (o.ok) p.resolve(o.value);
+        else p.reject(o.error);
+      });
+    };
+    if (!committed.durable) {
+      settle();
+      return;
+    }
+    committed.durable.then(settle, (err: unknown) => {
+      const error = this.wrapError(err);
+      for (const p of batch) p.reject(error);
     });
   }
 }

@@ -3,10 +3,12 @@
 // Both backends keep a log of every write since the compacted revision. A watch that
 // starts in the past reads that log in chunks (so a long history neither floods memory
 // nor blocks the event loop), pulling the next chunk only once the watcher has taken
-// the previous one. Each read is synchronous, and commits are synchronous too, so when a
-// read comes back short it has seen the whole log: the watcher is marked as having
-// considered every revision up to the current one and joins the live set in the same
-// turn. No commit can fall in between, which is why there is no gap and no duplicate.
+// the previous one. Each read is synchronous and sees the log up to the source's current
+// revision, which only moves together with the publishing of its events to the live set
+// (for SQLite: when a commit is on disk), so when a read comes back short it has seen the
+// whole log: the watcher is marked as having considered every revision up to the current
+// one and joins the live set in the same turn. No publish can fall in between, which is
+// why there is no gap and no duplicate.
 
 import { CompactedError, type WatchEvent } from './store.js';
 import type { WatchSubscription } from './watch-subscription.js';

@@ -40,8 +40,10 @@ export function openDatabase(opts: OpenOptions): Db {
     db.pragma('auto_vacuum = INCREMENTAL');
     if (opts.exclusive) db.pragma('locking_mode = EXCLUSIVE');
     db.pragma('journal_mode = WAL');
-    // FULL: every commit fsyncs the WAL, so an acknowledged write survives power loss.
-    db.pragma('synchronous = FULL');
+    // NORMAL: a commit does not fsync, SqliteStore does it off the event loop before it
+    // acknowledges (wal-sync.ts), so an acknowledged write still survives power loss;
+    // SQLite itself syncs around checkpoints.
+    db.pragma('synchronous = NORMAL');
     db.pragma(`journal_size_limit = ${Math.max(0, Math.floor(opts.walSizeLimitBytes))}`);
     db.pragma('temp_store = MEMORY');
     db.exec(SCHEMA);

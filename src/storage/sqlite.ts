@@ -1,11 +1,15 @@
 // The embedded datastore: etcd's semantics over one SQLite file (see sqlite-schema.ts
 // for the layout). Writes go through group commit (group-commit.ts): one transaction and
 // one fsync per batch, with each write's compare-and-swap decided inside it in order.
-// After a commit the batch's events go to the live watchers; a watch from the past first
-// replays the log (replay.ts). A timer compacts old history and truncates the WAL so
+// The fsync runs off the event loop (wal-sync.ts): a committed batch is neither
+// acknowledged, nor visible to reads, nor sent to watchers until it is on disk, so the
+// store reads at the durable revision while later batches commit above it. After that
+// the batch's events go to the live watchers; a watch from the past first replays the
+// log (replay.ts). A timer compacts old history and truncates the WAL so
 // neither the table nor the WAL grows without bound.
 
-import { GroupCommit, type Outcome } from './group-commit.js';
+import { GroupCommit, type Committed, type Outcome } from './group-commit.js';
+import { WalSync } from './wal-sync.js';
 import { compareKeys, prefixEnd } from './keys.js';
 import { startReplay, DEFAULT_REPLAY_CHUNK, type ReplaySource } from './replay.js';
 import { NO_UPPER_BOUND, openDatabase, prepare, type Db, type EventRow, type Statements } from './sqlite-schema.js';
@@ -63,7 +67,12 @@ export class SqliteStore implements Store {
   private readonly db: Db;
   private readonly st: Statements;
   private readonly writer: GroupCommit<WriteOp, KeyValue>;
+  /** The newest committed revision (writes decide their compare-and-swap against it). */
   private revision: number;
+  /** The newest revision on disk: what reads, watchers and currentRevision see. */
+  private durableRevision: number;
+  /** Undefined when the file could not be put in WAL mode: then SQLite fsyncs each commit itself (synchronous=FULL). */
+  private readonly walSync: WalSync | undefined;
   private compacted: number;
   private isClosed = false;
   private compacting: Promise<void> = Promise.resolve();
@@ -76,7 +85,7 @@ export class SqliteStore implements Store {
   private readonly compactChunk: number;
   private readonly source: ReplaySource = {
     eventsAfter: (prefix, after, limit) => this.eventsAfter(prefix, after, limit),
-    currentRevision: () => this.revision,
+    currentRevision: () => this.durableRevision,
     compactedRevision: () => this.compacted,
   };
 
@@ -89,6 +98,9 @@ export class SqliteStore implements Store {
     });
     this.st = prepare(this.db);
     this.revision = this.st.sequence.get()?.seq ?? 0;
+    this.durableRevision = this.revision;
+    if (String(this.db.pragma('journal_mode', { simple: true })) === 'wal') this.walSync = new WalSync(`${opts.path}-wal`);
+    else this.db.pragma('synchronous = FULL');
     this.compacted = this.st.getMeta.get('compacted')?.value ?? 0;
     this.maxBuffered = opts.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS;
     this.replayChunk = opts.replayChunk ?? DEFAULT_REPLAY_CHUNK;
@@ -97,13 +109,13 @@ export class SqliteStore implements Store {
       (err) => new StorageError('write transaction failed', { cause: err }));
     const keep = opts.compactKeepRevisions ?? 1000;
     this.every(opts.compactIntervalMs ?? 300_000, () => {
-      const target = this.revision - keep;
+      const target = this.durableRevision - keep;
       if (target > this.compacted) this.compact(target).then(() => this.checkpoint()).catch(() => { /* retried next interval */ });
     });
     this.every(opts.checkpointIntervalMs ?? 60_000, () => this.checkpoint());
   }
 
-  async currentRevision(): Promise<number> { this.assertOpen(); return this.revision; }
+  async currentRevision(): Promise<number> { this.assertOpen(); return this.durableRevision; }
   async compactedRevision(): Promise<number> { this.assertOpen(); return this.compacted; }
 
   async get(key: string, revision?: number): Promise<KeyValue | undefined> {
@@ -167,12 +179,16 @@ export class SqliteStore implements Store {
     this.counters.checkpoints++;
   }
 
-  /** The settings durability rests on, as SQLite reports them (for diagnostics and tests). */
-  durability(): { journalMode: string; synchronous: string } {
+  /**
+   * The settings durability rests on, as SQLite reports them (for diagnostics and tests):
+   * WAL with synchronous=NORMAL, and this store's own fsync of the WAL after every commit
+   * before it is acknowledged (wal-sync.ts), which together give synchronous=FULL's promise.
+   */
+  durability(): { journalMode: string; synchronous: string; fsyncPerCommit: boolean } {
     this.assertOpen();
     const journalMode = String(this.db.pragma('journal_mode', { simple: true }));
     const level = Number(this.db.pragma('synchronous', { simple: true }));
-    return { journalMode, synchronous: ['OFF', 'NORMAL', 'FULL', 'EXTRA'][level] ?? String(level) };
+    return { journalMode, synchronous: ['OFF', 'NORMAL', 'FULL', 'EXTRA'][level] ?? String(level), fsyncPerCommit: this.walSync !== undefined || level >= 2 };
   }
 
   stats(): SqliteStoreStats {
@@ -183,8 +199,9 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.isClosed) return;
     for (const t of this.timers) clearInterval(t);
-    // Writes already accepted are committed, not dropped.
+    // Writes already accepted are committed and made durable, not dropped.
     this.writer.flush();
+    await this.walSync?.close();
     this.isClosed = true;
     for (const sub of [...this.watchers]) sub.fail(new StoreClosedError());
     await this.compacting;
@@ -193,10 +210,12 @@ export class SqliteStore implements Store {
 
   private async submit(op: WriteOp): Promise<KeyValue> {
     this.assertOpen();
+    const broken = this.walSync?.broken;
+    if (broken) throw new StorageError('write refused', { cause: broken });
     return this.writer.submit(op);
   }
 
-  private commitBatch(ops: WriteOp[]): Outcome<KeyValue>[] {
+  private commitBatch(ops: WriteOp[]): Committed<KeyValue> {
     const outcomes: Outcome<KeyValue>[] = [];
     const events: WatchEvent[] = [];
     let next = this.revision;
@@ -219,13 +238,22 @@ export class SqliteStore implements Store {
     this.counters.writes += events.length;
     this.counters.failedWrites += ops.length - events.length;
     this.counters.largestBatch = Math.max(this.counters.largestBatch, ops.length);
-    if (events.length > 0) for (const sub of this.live) sub.offer(events);
-    return outcomes;
+    const publish = (): void => {
+      this.durableRevision = Math.max(this.durableRevision, next);
+      if (events.length > 0 && !this.isClosed) for (const sub of this.live) sub.offer(events);
+    };
+    // Nothing written and nothing pending: nothing to wait for.
+    if (!this.walSync || (events.length === 0 && next === this.durableRevision)) {
+      publish();
+      return { outcomes };
+    }
+    // Published in commit order (WalSync settles in that order), before the writers hear back.
+    return { outcomes, durable: this.walSync.durable().then(publish) };
   }
 
   private async compactNow(revision: number): Promise<void> {
     this.assertOpen();
-    if (revision > this.revision) throw new FutureRevisionError(revision, this.revision);
+    if (revision > this.durableRevision) throw new FutureRevisionError(revision, this.durableRevision);
     while (this.compacted < revision && !this.isClosed) {
       const lo = this.compacted;
       const hi = Math.min(revision, lo + this.compactChunk);
@@ -243,13 +271,16 @@ export class SqliteStore implements Store {
   }
 
   private eventsAfter(prefix: string, after: number, limit: number): WatchEvent[] {
-    return this.st.eventsAfter.all({ after, lo: prefix, hi: upperBound(prefix), limit }).map(rowToEvent);
+    // Rows committed but not yet durable stay out: they reach a watcher that went live meanwhile when they are.
+    const rows = this.st.eventsAfter.all({ after, lo: prefix, hi: upperBound(prefix), limit });
+    const durable = rows.filter((r) => r.id <= this.durableRevision);
+    return durable.map(rowToEvent);
   }
 
   private readRevision(revision: number | undefined): number {
-    if (!revision) return this.revision;
+    if (!revision) return this.durableRevision;
     if (revision < this.compacted) throw new CompactedError(revision, this.compacted);
-    if (revision > this.revision) throw new FutureRevisionError(revision, this.revision);
+    if (revision > this.durableRevision) throw new FutureRevisionError(revision, this.durableRevision);
     return revision;
   }
 
