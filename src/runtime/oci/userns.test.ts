@@ -146,8 +146,8 @@ test('oci/crun: exec runs as the container\'s user, with and without a user name
     }, sbc);
     await env.runtime.startContainer(id);
     const r = await env.runtime.execSync(id, ['sh', '-c', 'id -u; id -g; echo $FROM_SPEC; pwd'], 10);
-    assert.equal(r.exitCode, 0, r.stderr.toString());
-    assert.deepEqual(r.stdout.toString().trim().split('\n'), ['1000', '1000', 'yes', '/tmp']);
+    assert.equal(r.exitCode, 0, `exit ${r.exitCode}: ${r.stderr.toString()} ${r.stdout.toString()}`);
+    assert.deepEqual(r.stdout.toString().trim().split('\n'), ['1000', '1000', 'yes', '/tmp'], `stderr: ${r.stderr.toString()}`);
     await env.runtime.removePodSandbox(sb);
   }
 });
