@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { silentLogger, type Logger } from '../../client/log.js';
-import type { RuntimeService } from '../../runtime/cri.js';
+import type { RuntimeService, StreamHandle } from '../../runtime/cri.js';
 import { negotiateProtocol } from './channels.js';
 import { ContainerUnavailableError, type ContainerLocator } from './locator.js';
 import { serveLogs } from './logs-handler.js';
@@ -199,7 +199,7 @@ export class StreamingServer {
     const runtime = this.opts.runtime;
     const start = route.kind === 'exec'
       ? () => runtime.exec(found.containerId, { cmd: opts.command, tty: opts.tty, stdin: opts.stdin })
-      : () => runtime.attach(found.containerId, { stdin: opts.stdin });
+      : () => runtime.attach(found.containerId, { stdin: opts.stdin }).then(attachEndsInSuccess);
     if (spdy) {
       const session = this.acceptSpdy(socket, head, protocol);
       this.track(serveSpdyRemoteCommand(session, start, opts, this.log).catch((err: unknown) => {
@@ -262,4 +262,13 @@ export class StreamingServer {
     if (res.headersSent) { res.destroy(); return; }
     sendText(res, e.code, e.message);
   }
+}
+
+/**
+ * An attach reports no exit code: the session ends in Success when the container exits,
+ * as the kubelet's does, and clients read the exit code from the pod's status (`kubectl
+ * run -i` takes a Failure status for a failed attach and prints the logs a second time).
+ */
+function attachEndsInSuccess(h: StreamHandle): StreamHandle {
+  return { stdin: h.stdin, stdout: h.stdout, stderr: h.stderr, resize: (size) => h.resize(size), exit: h.exit.then(() => 0) };
 }
