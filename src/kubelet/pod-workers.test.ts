@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { realClock, silentLogger } from '../client/index.js';
+import { FakeClock, realClock, silentLogger } from '../client/index.js';
 import { until } from '../client/testing/wait.js';
-import { PodWorkers, type PodLifecycle } from './pod-workers.js';
+import { PodWorkers, type PodLifecycle, type PodSyncOutcome } from './pod-workers.js';
 import type { Pod } from './types.js';
 
 const pod = (v: string, deleting = false): Pod => ({ metadata: { uid: 'u', name: 'p', namespace: 'd', resourceVersion: v, ...(deleting ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}) }, spec: { containers: [] } });
@@ -72,4 +72,58 @@ test('pod workers: a running pod is synced again every resync period; errors ret
   await until(() => calls.length >= 4, 'resyncs', 5000);
   await w.stop();
   assert.equal(w.state('u'), 'syncing');
+});
+
+test('pod workers: settled pods come back after the resync period plus jitter, unsettled ones at the busy period, deadlines sooner', async () => {
+  const clock = new FakeClock();
+  const outcomes = new Map<string, PodSyncOutcome>([['s', { terminal: false, settled: true }], ['b', { terminal: false, settled: false }], ['d', { terminal: false, settled: true, dueInMs: 5000 }]]);
+  const syncs: string[] = [];
+  const w = new PodWorkers({
+    clock, log: silentLogger, resyncMs: 60_000, busyResyncMs: 2000, resyncJitter: 0.5, random: () => 0.5,
+    lifecycle: {
+      async sync(p) { syncs.push(p.metadata.uid!); return outcomes.get(p.metadata.uid!)!; },
+      async terminate() {},
+      async finalize() { return true; },
+    },
+  });
+  const named = (uid: string): Pod => ({ metadata: { uid, name: uid, namespace: 'd' }, spec: { containers: [] } });
+  for (const uid of ['s', 'b', 'd']) w.update(named(uid));
+  await until(() => syncs.length === 3, 'first syncs', 2000, 1);
+  const count = (uid: string) => syncs.filter((s) => s === uid).length;
+  const step = async (ms: number) => { clock.advance(ms); await new Promise((r) => setTimeout(r, 5)); };
+  await step(2000);
+  assert.deepEqual([count('s'), count('b'), count('d')], [1, 2, 1], 'busy pod after 2 s');
+  await step(3000);
+  assert.equal(count('d'), 2, 'the deadline pod at 5 s');
+  await step(69_000); // 74 s: the settled pod's 60 s * 1.25
+  assert.equal(count('s'), 1, 'not before 75 s');
+  await step(1000);
+  assert.equal(count('s'), 2, 'at 75 s');
+  await w.stop();
+});
+
+test('pod workers: a poke while a sync runs makes one more sync after it', async () => {
+  let release: () => void = () => {};
+  let n = 0;
+  const w = new PodWorkers({
+    clock: realClock, log: silentLogger, resyncMs: 3_600_000,
+    lifecycle: {
+      async sync() {
+        n++;
+        if (n === 1) await new Promise<void>((r) => { release = r; });
+        return { terminal: false, settled: true };
+      },
+      async terminate() {},
+      async finalize() { return true; },
+    },
+  });
+  w.update(pod('1'));
+  await until(() => n === 1, 'first sync under way', 2000, 1);
+  w.poke('u');
+  w.poke('u');
+  release();
+  await until(() => n === 2, 'second sync for the pokes', 2000, 1);
+  await new Promise((r) => setTimeout(r, 50));
+  assert.equal(n, 2, 'two pokes during one pass: one more sync');
+  await w.stop();
 });
