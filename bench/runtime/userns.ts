@@ -1,7 +1,8 @@
 // The cost of a user namespace: container start-to-exit of `true` (create + start +
 // status until EXITED; image present, overlay rootfs from the ImageStore, conmon + crun)
 // in a sandbox without and with a user namespace (idmapped layers and bind mounts),
-// interleaved one of each per round; also sandbox creation and container removal.
+// interleaved one of each per round; also sandbox creation, the create part of the
+// start (until the container exists) and container removal.
 // With --steps, the median of every runtime step (rootfs, idmap, conmon, ...) of each kind.
 //   node dist/bench/runtime/userns.js [iterations=30] [--steps]
 
@@ -48,8 +49,8 @@ async function main(): Promise<void> {
       'no user namespace': (i: number): PodSandboxConfig => ({ metadata: { name: `plain${i}`, uid: `plain${i}`, namespace: 'bench', attempt: 0 } }),
       'user namespace (idmapped)': (i: number): PodSandboxConfig => ({ metadata: { name: `userns${i}`, uid: `userns${i}`, namespace: 'bench', attempt: 0 }, linux: { userNamespace: { uids: map, gids: map } } }),
     };
-    const results = new Map<string, { sandbox: number[]; start: number[]; remove: number[] }>();
-    for (const k of Object.keys(kinds)) results.set(k, { sandbox: [], start: [], remove: [] });
+    const results = new Map<string, { sandbox: number[]; create: number[]; start: number[]; remove: number[] }>();
+    for (const k of Object.keys(kinds)) results.set(k, { sandbox: [], create: [], start: [], remove: [] });
     for (let i = 0; i < N + WARMUP; i++) {
       const order = Object.entries(kinds);
       if (i % 2) order.reverse();
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
         const tSandbox = ms(t0);
         t0 = process.hrtime.bigint();
         const id = await rt.createContainer(sb, { metadata: { name: 'c', attempt: 0 }, image: { image: IMAGE }, command: ['true'] }, sbc);
+        const tCreate = ms(t0);
         await rt.startContainer(id);
         for (;;) {
           const s = await rt.containerStatus(id);
@@ -76,14 +78,14 @@ async function main(): Promise<void> {
         await rt.removePodSandbox(sb);
         if (i >= WARMUP) {
           const r = results.get(name)!;
-          r.sandbox.push(tSandbox); r.start.push(tStart); r.remove.push(tRemove);
+          r.sandbox.push(tSandbox); r.create.push(tCreate); r.start.push(tStart); r.remove.push(tRemove);
         }
       }
     }
     console.log(`user namespace cost, ${N} rounds, medians (ms):`);
-    console.log('                              sandbox  start-to-exit  remove');
+    console.log('                              sandbox  create  start-to-exit  remove');
     for (const [name, r] of results) {
-      console.log(`${name.padEnd(30)}${median(r.sandbox).toFixed(1).padStart(7)}${median(r.start).toFixed(1).padStart(15)}${median(r.remove).toFixed(1).padStart(8)}`);
+      console.log(`${name.padEnd(30)}${median(r.sandbox).toFixed(1).padStart(7)}${median(r.create).toFixed(1).padStart(8)}${median(r.start).toFixed(1).padStart(15)}${median(r.remove).toFixed(1).padStart(8)}`);
     }
     if (STEPS) {
       const names = [...results.keys()];
