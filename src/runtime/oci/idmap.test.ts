@@ -54,12 +54,14 @@ test('idmap: bind sources get shifted views, released without touching the sourc
     { type: 'bind', source: vol, destination: '/vol' },
     { type: 'tmpfs', source: 'tmpfs', destination: '/dev' },
     { type: 'bind', source: file, destination: '/etc/hosts' },
+    { type: 'bind', source: join(dir, 'missing'), destination: '/missing' },
   ];
   const views = join(dir, 'views');
   await idmapBindMounts(views, ns, mounts);
   assert.equal(mounts[0]!.source, join(views, '0'));
   assert.equal(mounts[1]!.source, 'tmpfs');
   assert.equal(mounts[2]!.source, join(views, '1'));
+  assert.equal(mounts[3]!.source, join(dir, 'missing'), 'a missing source is left for the OCI runtime to report');
   // Host root's files show as the range's root through the views; the sources do not change.
   assert.equal(statSync(join(views, '0', 'f')).uid, HOST);
   assert.equal(statSync(join(views, '1')).uid, HOST);

@@ -11,7 +11,7 @@
 // only while they are needed: the overlay and the OCI runtime's bind mounts keep their
 // own references, so they are detached as soon as the container is created.
 
-import { chmodSync, chownSync, lstatSync, mkdirSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { OciRuntimeError, type UserNamespace } from '../cri.js';
 import { MountCallError, mountHelper } from './image/mount-helper.js';
@@ -70,6 +70,8 @@ export async function idmapBindMounts(dir: string, userns: string, mounts: BindS
     let n = 0;
     for (const m of mounts) {
       if (m.type !== 'bind' || !m.source) continue;
+      // A missing source stays as it is: the OCI runtime names it in its error.
+      if (!existsSync(m.source)) continue;
       const target = join(dir, String(n++));
       await idmapClone(userns, m.source, target);
       m.source = target;
