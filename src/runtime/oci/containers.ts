@@ -42,6 +42,9 @@ function idmapDir(env: ContainerEnv, id: string): string {
   return join(env.store.root, 'idmap', id);
 }
 
+/** Idmapped views being detached after a create, by container id. */
+const releasing = new Map<string, Promise<void>>();
+
 /** For a sandbox in a user namespace, how its containers' files are id-shifted. */
 function userNamespaceIdmap(sb: SandboxRecord, usernsFile: string): IdmapTarget | undefined {
   const ns = sb.config.linux?.userNamespace;
@@ -104,7 +107,8 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
     // The OCI runtime has bound the idmapped views into the container: ours can go, so
     // no host mount leads into a volume (a recursive delete of the runtime's root must
     // never reach one) and the host's mount table stays short.
-    if (idmap) await timed(T, 'idmap.release', () => releaseIdmapped(idmapDir(env, id)));
+    // Off the start's path: removal waits for it (and repeats it after a crash).
+    if (idmap) releasing.set(id, releaseIdmapped(idmapDir(env, id)).catch(() => {}).finally(() => releasing.delete(id)));
     rec.conmonPid = started.conmonPid;
     await timed(T, 'save2', () => env.store.saveContainer(rec));
     return rec;
@@ -236,6 +240,7 @@ export async function removeContainerFiles(env: ContainerEnv, rec: ContainerReco
     if (await conmonAlive(rec)) { try { process.kill(rec.conmonPid, 'SIGKILL'); } catch { /* gone */ } }
   });
   await timed(T, 'rm.rootfs', () => env.rootfs.release(rec.id));
+  await releasing.get(rec.id);
   await releaseIdmapped(idmapDir(env, rec.id));
   await timed(T, 'rm.cgroup', () => removeCgroup(rec.cgroupsPath));
   await timed(T, 'rm.files', async () => {

@@ -86,7 +86,13 @@ for (const name of ['crun', 'runc'] as const) test(`oci/${name} userns: root ins
 
   // While it runs, the host's mount table holds its overlay but no idmapped view: those
   // went once the container was created (a recursive delete can reach no volume or layer).
-  const ours = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').filter((l) => l.includes(env.dir));
+  // (Detached just after the create, off its path: given a moment.)
+  const ourMounts = async () => (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').filter((l) => l.includes(env.dir));
+  let ours = await ourMounts();
+  for (let i = 0; i < 100 && ours.some((l) => /[ ,]idmapped[ ,]/.test(l)); i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    ours = await ourMounts();
+  }
   assert.ok(ours.some((l) => l.includes(`${id}/rootfs`) && l.includes(' - overlay ')), ours.join('\n'));
   assert.deepEqual(ours.filter((l) => /[ ,]idmapped[ ,]/.test(l)), []);
 
