@@ -1,4 +1,4 @@
-// Create throughput: SqliteStore (in process, group commit, synchronous=FULL) against
+// Create throughput: SqliteStore (in process, group commit, every commit fsynced before it is acknowledged) against
 // Debian's etcd on loopback through its HTTP/JSON gateway, both with 64 writes in flight
 // and values about the size of a pod (~1.5 KB). Prints each run, the medians of 3 and
 // their ratio.  Run: node dist/bench/storage/puts.js [writes per run = 20000]
