@@ -11,7 +11,7 @@ export interface SeccompProfile {
   syscalls: { names: string[]; action: string; errnoRet?: number }[];
 }
 
-const BLOCKED: readonly string[] = [
+export const BLOCKED_SYSCALLS: readonly string[] = [
   'acct', 'add_key', 'bpf', 'clock_adjtime', 'clock_settime', 'create_module', 'delete_module',
   'finit_module', 'get_kernel_syms', 'get_mempolicy', 'init_module', 'ioperm', 'iopl', 'kcmp',
   'kexec_file_load', 'kexec_load', 'keyctl', 'lookup_dcookie', 'mbind', 'mount', 'mount_setattr',
@@ -22,12 +22,12 @@ const BLOCKED: readonly string[] = [
   'umount2', 'unshare', 'uselib', 'userfaultfd', 'ustat', 'vm86', 'vm86old',
 ];
 
-const EPERM = 1;
+export const EPERM = 1;
 
 export function defaultSeccompProfile(): SeccompProfile {
   return {
     defaultAction: 'SCMP_ACT_ALLOW',
     architectures: ['SCMP_ARCH_X86_64', 'SCMP_ARCH_X86', 'SCMP_ARCH_X32'],
-    syscalls: [{ names: [...BLOCKED], action: 'SCMP_ACT_ERRNO', errnoRet: EPERM }],
+    syscalls: [{ names: [...BLOCKED_SYSCALLS], action: 'SCMP_ACT_ERRNO', errnoRet: EPERM }],
   };
 }

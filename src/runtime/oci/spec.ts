@@ -6,6 +6,7 @@ import type { ContainerConfig, ImageConfig, LinuxContainerResources, UserNamespa
 import { InvalidArgumentError } from '../cri.js';
 import { ALL_CAPABILITIES, DEFAULT_CAPABILITIES, DEFAULT_PATH, DEFAULT_SHM_BYTES, MASKED_PATHS, READONLY_PATHS } from './defaults.js';
 import { defaultSeccompProfile, type SeccompProfile } from './seccomp.js';
+import { SECCOMP_BPF_ANNOTATION, defaultSeccompBpfBase64 } from './seccomp-bpf.js';
 import type { ResolvedUser } from './user.js';
 
 export interface OciMount { destination: string; type: string; source: string; options: string[] }
@@ -179,6 +180,11 @@ export function generateSpec(input: SpecInput): OciSpec {
     spec.linux.uidMappings = input.userNamespace.uids.map((m) => ({ containerID: m.containerId, hostID: m.hostId, size: m.length }));
     spec.linux.gidMappings = input.userNamespace.gids.map((m) => ({ containerID: m.containerId, hostID: m.hostId, size: m.length }));
   }
-  if ((input.seccomp ?? true) && !sc?.privileged) spec.linux.seccomp = defaultSeccompProfile();
+  if ((input.seccomp ?? true) && !sc?.privileged) {
+    spec.linux.seccomp = defaultSeccompProfile();
+    // The same profile precompiled, which crun uses instead of compiling it each start.
+    const bpf = defaultSeccompBpfBase64();
+    if (bpf) spec.annotations = { ...spec.annotations, [SECCOMP_BPF_ANNOTATION]: bpf };
+  }
   return spec;
 }
