@@ -12,6 +12,8 @@ import { ClusterDns, ensureDnsAddress } from '../network/dns/index.js';
 import { ServiceProxy } from '../network/proxy/index.js';
 import { PodRouteManager } from '../network/routes/index.js';
 import { Kubelet } from '../kubelet/kubelet.js';
+import { ExitFileEvents } from '../kubelet/exit-events.js';
+import { realClock } from '../client/clock.js';
 import { NodeStatusManager, waitForPodCIDR } from '../kubelet/node/index.js';
 import { PodVolumeManager } from '../kubelet/volumes/index.js';
 import { StatsSummaryProvider, StreamingServer } from '../kubelet/server/index.js';
@@ -94,7 +96,10 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   await proxy.start();
   const volumes = new PodVolumeManager({ client: o.client, rootDir: join(agentDir, 'kubelet'), nodeName, log: logger('volumes'), tmpfs: process.getuid?.() === 0 });
   volumes.start();
-  const kubelet = new Kubelet({ client: o.client, nodeName, runtime, images, network, volumes, rootDir: join(agentDir, 'kubelet'), log: logger('kubelet'), apiService: o.apiService, endpointDrain: proxy });
+  const kubeletLog = logger('kubelet');
+  // conmon's exit files tell the kubelet at once when a container exits (its relist then runs every 10 s, not every second).
+  const containerEvents = new ExitFileEvents({ dir: join(runtimeRoot, 'exits'), clock: realClock, log: kubeletLog });
+  const kubelet = new Kubelet({ client: o.client, nodeName, runtime, images, network, volumes, rootDir: join(agentDir, 'kubelet'), log: kubeletLog, apiService: o.apiService, endpointDrain: proxy, containerEvents });
   await kubelet.start();
   const streaming = new StreamingServer({
     locator: runtimeContainerLocator(runtime), runtime, portForwarder: podIpPortForwarder(o.client),
