@@ -11,8 +11,8 @@
 // order; it exits when our end of its stdin closes, and keeps Node's event loop up only
 // while a reply is awaited. Callers fall back to the commands when it cannot run.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { HelperProcess } from './helper-process.js';
+
 
 // unshare(2), sethostname(2), mount(2): x86-64's own numbers, and the generic table's.
 const NR: Partial<Record<string, { unshare: number; sethostname: number; mount: number }>> = {
@@ -99,12 +99,16 @@ export interface SandboxRequest {
 
 const hex = (s: string) => Buffer.from(s).toString('hex');
 
-interface Pending { resolve(): void; reject(e: Error): void; what: string }
-interface Helper { child: ChildProcess; pending: Pending[] }
-
 export class SandboxHelper {
-  private current: Helper | null = null;
-  private broken: string | null = null;
+  private readonly helper = new HelperProcess({
+    name: 'sandbox helper',
+    argv: () => {
+      const nr = NR[process.arch];
+      return nr ? ['-e', SCRIPT, String(nr.unshare), String(nr.sethostname), String(nr.mount)] : { unavailable: `no syscall numbers for ${process.arch}` };
+    },
+    callError: (errno, message) => new SandboxCallError(errno, message),
+    unavailable: (message) => new SandboxHelperUnavailableError(message),
+  });
 
   /** Mounts shm, then makes the namespaces; on error the caller tears down what exists. */
   create(r: SandboxRequest): Promise<void> {
@@ -116,52 +120,12 @@ export class SandboxHelper {
 
   /** Ends the helper once its pending calls are answered; the next call starts another. */
   close(): void {
-    this.current?.child.stdin?.end();
-    this.current = null;
+    this.helper.close();
   }
 
   private call(line: string, what: string): Promise<void> {
-    const h = this.current ?? this.start();
-    if (!h) return Promise.reject(new SandboxHelperUnavailableError(this.broken ?? 'sandbox helper unavailable'));
-    return new Promise<void>((resolve, reject) => {
-      if (h.pending.length === 0) hold(h.child, true);
-      h.pending.push({ resolve, reject, what });
-      h.child.stdin!.write(line + '\n');
-    });
+    return this.helper.call(line, what);
   }
-
-  private start(): Helper | null {
-    if (this.broken) return null;
-    const nr = NR[process.arch];
-    if (!nr) { this.broken = `no syscall numbers for ${process.arch}`; return null; }
-    const child = spawn('perl', ['-e', SCRIPT, String(nr.unshare), String(nr.sethostname), String(nr.mount)], { stdio: ['pipe', 'pipe', 'ignore'] });
-    const h: Helper = { child, pending: [] };
-    this.current = h;
-    createInterface({ input: child.stdout! }).on('line', (l) => {
-      const p = h.pending.shift();
-      if (!p) return;
-      if (h.pending.length === 0) hold(child, false);
-      if (l === 'ok') return p.resolve();
-      const m = /^err (\d+) (.*)$/.exec(l);
-      p.reject(new SandboxCallError(Number(m?.[1] ?? 0), `${p.what}: ${m?.[2] ?? l}`));
-    });
-    const fail = (why: string, permanent: boolean) => {
-      if (this.current === h) this.current = null;
-      if (permanent) this.broken = why;
-      for (const p of h.pending.splice(0)) p.reject(new SandboxHelperUnavailableError(`${p.what}: ${why}`));
-    };
-    child.on('error', (e) => fail(`cannot run perl: ${e.message}`, true));
-    child.on('exit', (code, sig) => fail(`sandbox helper exited (${sig ?? code})`, false));
-    child.stdin!.on('error', () => { /* reported through exit */ });
-    hold(child, false);
-    return h;
-  }
-}
-
-/** Keeps the event loop up only while a reply is awaited. */
-function hold(child: ChildProcess, on: boolean): void {
-  const streams = [child.stdin, child.stdout] as ({ ref?(): void; unref?(): void } | null)[];
-  if (on) { child.ref(); for (const s of streams) s?.ref?.(); } else { child.unref(); for (const s of streams) s?.unref?.(); }
 }
 
 /** The process-wide helper. */

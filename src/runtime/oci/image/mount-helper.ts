@@ -5,8 +5,8 @@
 // request, one line each way, in order. It exits when our end of its stdin closes, so it
 // never outlives us; while no request is pending it does not keep Node's event loop up.
 
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { HelperProcess } from '../helper-process.js';
+
 
 // Syscall numbers: x86-64's own table, and the generic one of arm64 and riscv64.
 // open_tree, move_mount and mount_setattr (for idmapped mounts) came after the tables
@@ -87,13 +87,16 @@ export class MountHelperUnavailableError extends Error {
 const ERRNO_CODES: Record<number, string> = { 1: 'EPERM', 2: 'ENOENT', 13: 'EACCES', 16: 'EBUSY', 20: 'ENOTDIR', 22: 'EINVAL', 38: 'ENOSYS', 75: 'EOVERFLOW', 95: 'EOPNOTSUPP' };
 const hex = (s: string) => Buffer.from(s).toString('hex');
 
-interface Pending { resolve(): void; reject(e: Error): void; what: string }
-
-interface Helper { child: ChildProcess; pending: Pending[] }
-
 export class MountHelper {
-  private current: Helper | null = null;
-  private broken: string | null = null;
+  private readonly helper = new HelperProcess({
+    name: 'mount helper',
+    argv: () => {
+      const nr = NR[process.arch];
+      return nr ? ['-e', SCRIPT, String(nr.mount), String(nr.umount2), String(NR_OPEN_TREE), String(NR_MOVE_MOUNT), String(NR_MOUNT_SETATTR)] : { unavailable: `no syscall numbers for ${process.arch}` };
+    },
+    callError: (errno, message) => new MountCallError(errno, ERRNO_CODES[errno] ?? `errno ${errno}`, message),
+    unavailable: (message) => new MountHelperUnavailableError(message),
+  });
 
   /** mount(2) of `source` on `target` with fs-specific `data`; `cwd` resolves its relative paths. */
   mount(source: string, target: string, fstype: string, data: string, cwd = '/'): Promise<void> {
@@ -121,55 +124,12 @@ export class MountHelper {
 
   /** Ends the helper once its pending calls are answered; the next call starts another. */
   close(): void {
-    this.current?.child.stdin?.end();
-    this.current = null;
+    this.helper.close();
   }
 
   private call(line: string, what: string): Promise<void> {
-    const h = this.current ?? this.start();
-    if (!h) return Promise.reject(new MountHelperUnavailableError(this.broken ?? 'mount helper unavailable'));
-    return new Promise<void>((resolve, reject) => {
-      if (h.pending.length === 0) hold(h.child, true);
-      h.pending.push({ resolve, reject, what });
-      h.child.stdin!.write(line + '\n');
-    });
+    return this.helper.call(line, what);
   }
-
-  private start(): Helper | null {
-    if (this.broken) return null;
-    const nr = NR[process.arch];
-    if (!nr) { this.broken = `no syscall numbers for ${process.arch}`; return null; }
-    const child = spawn('perl', ['-e', SCRIPT, String(nr.mount), String(nr.umount2), String(NR_OPEN_TREE), String(NR_MOVE_MOUNT), String(NR_MOUNT_SETATTR)], { stdio: ['pipe', 'pipe', 'ignore'] });
-    const h: Helper = { child, pending: [] };
-    this.current = h;
-    createInterface({ input: child.stdout! }).on('line', (l) => {
-      const p = h.pending.shift();
-      if (!p) return;
-      if (h.pending.length === 0) hold(child, false);
-      if (l === 'ok') return p.resolve();
-      const m = /^err (\d+) (.*)$/.exec(l);
-      const errno = Number(m?.[1] ?? 0);
-      p.reject(new MountCallError(errno, ERRNO_CODES[errno] ?? `errno ${errno}`, `${p.what}: ${m?.[2] ?? l}`));
-    });
-    const fail = (why: string, permanent: boolean) => {
-      if (this.current === h) this.current = null;
-      if (permanent) this.broken = why;
-      // Either way the callers fall back to the commands for these calls; a helper that
-      // merely exited is started again on the next one.
-      for (const p of h.pending.splice(0)) p.reject(new MountHelperUnavailableError(`${p.what}: ${why}`));
-    };
-    child.on('error', (e) => fail(`cannot run perl: ${e.message}`, true));
-    child.on('exit', (code, sig) => fail(`mount helper exited (${sig ?? code})`, false));
-    child.stdin!.on('error', () => { /* reported through exit */ });
-    hold(child, false);
-    return h;
-  }
-}
-
-/** Keeps the event loop up only while a reply is awaited. */
-function hold(child: ChildProcess, on: boolean): void {
-  const streams = [child.stdin, child.stdout] as ({ ref?(): void; unref?(): void } | null)[];
-  if (on) { child.ref(); for (const s of streams) s?.ref?.(); } else { child.unref(); for (const s of streams) s?.unref?.(); }
 }
 
 /** The process-wide helper. */
