@@ -22,7 +22,7 @@ const conmonsOf = (dir: string) => readdirSync('/proc').filter((p) => /^\d+$/.te
     return false;
   }
 });
-const kubepodsCgroups = () => readdirSync('/sys/fs/cgroup').filter((h) => existsSync(`/sys/fs/cgroup/${h}/kubepods`));
+const cgroupsNamed = (name: string) => readdirSync('/sys/fs/cgroup').filter((h) => existsSync(`/sys/fs/cgroup/${h}/${name}`));
 
 describe('k8ts uninstall', { skip: skipReason }, () => {
   let server: TestServer | undefined;
@@ -67,7 +67,8 @@ describe('k8ts uninstall', { skip: skipReason }, () => {
     assert.match(r.stderr, /done: nothing of k8ts is left on this machine/);
     // conmon exits on its own once it has recorded its container's exit.
     await eventually('every conmon to exit', () => (conmons.every((p) => !existsSync(`/proc/${p}`)) ? true : undefined), 10_000, 100);
-    assert.deepEqual(kubepodsCgroups(), [], 'no kubepods cgroup in any hierarchy (so no container process either)');
+    assert.deepEqual(cgroupsNamed('kubepods'), [], 'no kubepods cgroup in any hierarchy (so no container process either)');
+    assert.deepEqual(cgroupsNamed('k8ts'), [], 'nor the cgroups of k8ts ctr\'s containers');
     assert.equal(succeeds('ip', 'link', 'show', 'k8ts0'), false, 'bridge k8ts0 removed');
     assert.equal(succeeds('ip', 'link', 'show', 'k8ts-dns'), false, 'link k8ts-dns removed');
     assert.equal(succeeds('nft', 'list', 'table', 'ip', 'k8ts-podnet'), false, 'table k8ts-podnet removed');

@@ -14,7 +14,7 @@ import { IpRouteTable } from '../../network/routes/kernel.js';
 import { KUBEPODS, removeCgroupHierarchy } from '../../kubelet/cgroups/pod-cgroups.js';
 import { ImageStore } from '../../runtime/oci/image/index.js';
 import { ImageStoreRootfsProvider } from '../../runtime/oci/images.js';
-import { OciRuntimeService } from '../../runtime/oci/runtime.js';
+import { DEFAULT_CGROUP_PARENT as CTR_CGROUP_PARENT, OciRuntimeService } from '../../runtime/oci/runtime.js';
 import type { Logger } from '../log.js';
 
 export interface RemoveNodeStateOptions {
@@ -83,8 +83,10 @@ export async function removeNodeState(o: RemoveNodeStateOptions): Promise<string
     return `removed ${own.length} pod route(s)`;
   });
   await step('removing pod cgroups', async () => {
+    // kubepods holds the pods'; /k8ts the containers `k8ts ctr` ran (the runtime's default parent).
     await removeCgroupHierarchy(KUBEPODS);
-    return `removed the ${KUBEPODS} cgroups`;
+    await removeCgroupHierarchy(CTR_CGROUP_PARENT);
+    return `removed the ${KUBEPODS} and ${CTR_CGROUP_PARENT} cgroups`;
   });
   await step('unmounting', async () => {
     const n = await unmountUnder([o.dataDir, '/run/k8ts']);

@@ -25,6 +25,8 @@ import type { StepTrace } from './trace.js';
 import { StateStore, type ContainerRecord, type SandboxRecord } from './state.js';
 
 export const DEFAULT_ROOT = '/var/lib/k8ts/runtime';
+/** The cgroup parent of sandboxes that name none (`k8ts ctr`'s containers). */
+export const DEFAULT_CGROUP_PARENT = '/k8ts';
 
 export interface OciRuntimeOptions {
   /** Where state, bundles, namespaces and logs live (default /var/lib/k8ts/runtime). */
@@ -85,7 +87,7 @@ export class OciRuntimeService implements RuntimeService {
     const clis = { crun: new OciCli('crun', paths.crun, join(root, 'crun')), runc: new OciCli('runc', paths.runc, join(root, 'runc')) };
     return new OciRuntimeService(
       { store, cli: clis[name], clis, rootfs: opts.rootfs, logSizeMax: opts.logSizeMax ?? 10 * 1024 * 1024, conmonPath: opts.conmonPath, trace: opts.trace },
-      opts.cgroupParent ?? '/k8ts',
+      opts.cgroupParent ?? DEFAULT_CGROUP_PARENT,
     );
   }
 
