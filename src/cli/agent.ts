@@ -20,6 +20,8 @@ import { StatsSummaryProvider, StreamingServer } from '../kubelet/server/index.j
 import { runtimeContainerLocator } from '../kubelet/container-locator.js';
 import { podIpPortForwarder } from '../kubelet/pod-port-forwarder.js';
 import { logger } from './log.js';
+import { helperVolumeMounter } from './helper-mounter.js';
+import { mountHelper } from '../runtime/oci/image/mount-helper.js';
 import { mkdir, readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { RestClient } from '../client/rest-client.js';
@@ -94,7 +96,7 @@ export async function startNodeAgent(o: NodeAgentOptions): Promise<NodeAgent> {
   // The service proxy: ClusterIPs and NodePorts through this node's nftables table.
   const proxy = new ServiceProxy({ client: o.client, nodeName, clusterCIDR: '10.42.0.0/16', log: logger('proxy') });
   await proxy.start();
-  const volumes = new PodVolumeManager({ client: o.client, rootDir: join(agentDir, 'kubelet'), nodeName, log: logger('volumes'), tmpfs: process.getuid?.() === 0 });
+  const volumes = new PodVolumeManager({ client: o.client, rootDir: join(agentDir, 'kubelet'), nodeName, log: logger('volumes'), tmpfs: process.getuid?.() === 0, mounter: helperVolumeMounter(mountHelper) });
   volumes.start();
   const kubeletLog = logger('kubelet');
   // conmon's exit files tell the kubelet at once when a container exits (its relist then runs every 10 s, not every second).

@@ -15,7 +15,7 @@ import type { Pod } from '../types.js';
 import { getConfigMapData, getSecretData } from './api-source.js';
 import type { NodeAllocatable } from './downward.js';
 import { VolumeSetupError, VolumeTeardownError } from './errors.js';
-import { mountsUnder, unmount } from './mounts.js';
+import { commandMounter, mountsUnder, unmount, type VolumeMounter } from './mounts.js';
 import { plugins, podDir, podVolumesDir, volumeDir } from './paths.js';
 import { setUpVolume } from './set-up.js';
 import type { KeyedData, ObjectSource, VolumeSpec } from './sources.js';
@@ -45,6 +45,8 @@ export interface PodVolumeManagerOptions {
   random?: () => number;
   /** Mount tmpfs for memory-backed volumes (secrets, projected, downwardAPI, emptyDir Memory). Default true; needs root. */
   tmpfs?: boolean;
+  /** What mounts and unmounts those tmpfs; default mount(8) and umount(8). */
+  mounter?: VolumeMounter;
   /** Used for resourceFieldRef limits a container leaves unset. Default none (0). */
   nodeAllocatable?: NodeAllocatable;
 }
@@ -94,6 +96,7 @@ export class PodVolumeManager implements VolumeManager {
   /** Digest of what was last written into each volume directory (set-up.ts). */
   private readonly lastWritten = new Map<string, string>();
   private readonly tmpfs: boolean;
+  private readonly mounter: VolumeMounter;
   private readonly objects: ObjectSource;
   private readonly pods = new Map<string, PodEntry>();
   private readonly locks = new Map<string, Promise<unknown>>();
@@ -110,6 +113,7 @@ export class PodVolumeManager implements VolumeManager {
     this.jitter = o.refreshJitter ?? 0.2;
     this.random = o.random ?? Math.random;
     this.tmpfs = o.tmpfs ?? true;
+    this.mounter = o.mounter ?? commandMounter;
     this.tokens = new TokenCache(o.tokenIssuer ?? new ApiTokenIssuer(o.client, this.clock), this.clock);
     this.objects = {
       configMap: (ns, name) => getConfigMapData(this.client, ns, name),
@@ -155,7 +159,7 @@ export class PodVolumeManager implements VolumeManager {
     const out = new Map<string, string>();
     const onStaleContent = (volume: string, err: Error) =>
       this.log.warn(`volume not refreshed, keeping its last content pod=${pod.metadata.namespace}/${pod.metadata.name} volume=${volume}: ${err.message}`);
-    const ctx = { rootDir: this.rootDir, client: this.client, objects, tmpfs: this.tmpfs, refreshContent, onStaleContent, lastWritten: this.lastWritten };
+    const ctx = { rootDir: this.rootDir, client: this.client, objects, tmpfs: this.tmpfs, mounter: this.mounter, refreshContent, onStaleContent, lastWritten: this.lastWritten };
     for (const v of (pod.spec.volumes ?? []) as VolumeSpec[]) {
       try {
         out.set(v.name, await setUpVolume(pod, v, ctx));
@@ -175,7 +179,7 @@ export class PodVolumeManager implements VolumeManager {
       for (const d of [...this.lastWritten.keys()]) if (d.startsWith(dir + path.sep)) this.lastWritten.delete(d);
       for (const m of await mountsUnder(dir)) {
         try {
-          await unmount(m);
+          await unmount(m, this.mounter);
         } catch (e) {
           throw new VolumeTeardownError(podUid, (e as Error).message, { cause: e });
         }

@@ -51,22 +51,45 @@ export async function isMountPoint(dir: string): Promise<boolean> {
   return (await listMountPoints()).includes(target);
 }
 
-/** Mounts a tmpfs of sizeBytes at dir (mode 0777 with sticky bit off, as emptyDir's 0777). */
-export async function mountTmpfs(dir: string, sizeBytes: number, mode = 0o777): Promise<void> {
-  const opts = [`size=${Math.max(4096, Math.floor(sizeBytes))}`, `mode=${mode.toString(8)}`].join(',');
-  try {
-    await run('mount', ['-t', 'tmpfs', '-o', opts, 'tmpfs', dir]);
-  } catch (e) {
-    throw new MountCommandError('mount -t tmpfs', dir, (e as { stderr?: string }).stderr ?? String(e), { cause: e });
-  }
+/** The mount options of a memory-backed volume's tmpfs: its size, and mode 0777 as emptyDir's. */
+export function tmpfsOptions(sizeBytes: number, mode = 0o777): string {
+  return [`size=${Math.max(4096, Math.floor(sizeBytes))}`, `mode=${mode.toString(8)}`].join(',');
 }
 
-export async function unmount(dir: string): Promise<void> {
-  try {
-    await run('umount', [dir]);
-  } catch (e) {
-    // Already gone (a concurrent teardown) is success; anything else is not.
-    if (!(await isMountPoint(dir))) return;
-    throw new MountCommandError('umount', dir, (e as { stderr?: string }).stderr ?? String(e), { cause: e });
-  }
+/**
+ * How memory-backed volumes get their tmpfs and lose it. The default runs mount(8) and
+ * umount(8); the agent passes one backed by its runtime's mount helper, which spares a
+ * process per pod. Unmounting what is no longer mounted succeeds.
+ */
+export interface VolumeMounter {
+  mountTmpfs(dir: string, options: string): Promise<void>;
+  unmount(dir: string): Promise<void>;
+}
+
+export const commandMounter: VolumeMounter = {
+  async mountTmpfs(dir, options) {
+    try {
+      await run('mount', ['-t', 'tmpfs', '-o', options, 'tmpfs', dir]);
+    } catch (e) {
+      throw new MountCommandError('mount -t tmpfs', dir, (e as { stderr?: string }).stderr ?? String(e), { cause: e });
+    }
+  },
+  async unmount(dir) {
+    try {
+      await run('umount', [dir]);
+    } catch (e) {
+      // Already gone (a concurrent teardown) is success; anything else is not.
+      if (!(await isMountPoint(dir))) return;
+      throw new MountCommandError('umount', dir, (e as { stderr?: string }).stderr ?? String(e), { cause: e });
+    }
+  },
+};
+
+/** Mounts a tmpfs of sizeBytes at dir (mode 0777 with sticky bit off, as emptyDir's 0777). */
+export function mountTmpfs(dir: string, sizeBytes: number, mode = 0o777, mounter: VolumeMounter = commandMounter): Promise<void> {
+  return mounter.mountTmpfs(dir, tmpfsOptions(sizeBytes, mode));
+}
+
+export function unmount(dir: string, mounter: VolumeMounter = commandMounter): Promise<void> {
+  return mounter.unmount(dir);
 }

@@ -11,7 +11,7 @@ import type { RestClient } from '../../client/rest-client.js';
 import type { Pod } from '../types.js';
 import { writeAtomic, type Payload } from './atomic-writer.js';
 import { prepareHostPath } from './host-path.js';
-import { isMountPoint, mountTmpfs } from './mounts.js';
+import { isMountPoint, mountTmpfs, type VolumeMounter } from './mounts.js';
 import { plugins, volumeDir, type PluginName } from './paths.js';
 import { configMapPayload, downwardApiPayload, ProjectionError, projectedPayload, secretPayload } from './projection.js';
 import { resolveClaimPath } from './pvc.js';
@@ -23,6 +23,8 @@ export interface SetUpContext {
   objects: ObjectSource;
   /** Mount tmpfs for memory-backed volumes (needs root). */
   tmpfs: boolean;
+  /** What mounts them; default mount(8). */
+  mounter?: VolumeMounter;
   /** Re-read the objects and rewrite the files of a volume already written. */
   refreshContent: boolean;
   /** Called when rewriting a volume that already has content fails; without it the failure throws. */
@@ -59,9 +61,9 @@ export function defaultTmpfsSize(): number {
   return Math.floor(os.totalmem() / 2);
 }
 
-async function ensureDir(dir: string, tmpfs: boolean, sizeBytes: number, fsGroup: number | undefined): Promise<void> {
+async function ensureDir(dir: string, tmpfs: boolean, sizeBytes: number, fsGroup: number | undefined, mounter: VolumeMounter | undefined): Promise<void> {
   await mkdir(dir, { recursive: true });
-  if (tmpfs && !(await isMountPoint(dir))) await mountTmpfs(dir, sizeBytes);
+  if (tmpfs && !(await isMountPoint(dir))) await mountTmpfs(dir, sizeBytes, undefined, mounter);
   // 0777 so any container user can write, as emptyDir is made in Kubernetes; with an
   // fsGroup the directory belongs to that group and is setgid, so new files do too.
   if (fsGroup !== undefined) await chown(dir, -1, fsGroup);
@@ -121,14 +123,14 @@ export async function setUpVolume(pod: Pod, v: VolumeSpec, ctx: SetUpContext): P
     const memory = medium === 'Memory';
     if (memory && !ctx.tmpfs) throw new ProjectionError('emptyDir medium Memory needs tmpfs mounts, which this node has turned off');
     const size = v.emptyDir.sizeLimit ? parseQuantity(v.emptyDir.sizeLimit) : defaultTmpfsSize();
-    await ensureDir(dir, memory, size, fsGroupOf(pod));
+    await ensureDir(dir, memory, size, fsGroupOf(pod), ctx.mounter);
     return dir;
   }
   const kind = (['configMap', 'secret', 'downwardAPI', 'projected'] as const).find((k) => v[k] !== undefined);
   if (!kind) throw new UnsupportedVolumeTypeError(v.name);
   const dir = volumeDir(ctx.rootDir, uid, contentPlugin[kind], v.name);
   const fsGroup = fsGroupOf(pod);
-  await ensureDir(dir, ctx.tmpfs && onTmpfs[kind], defaultTmpfsSize(), undefined);
+  await ensureDir(dir, ctx.tmpfs && onTmpfs[kind], defaultTmpfsSize(), undefined, ctx.mounter);
   const written = await hasData(dir);
   if (ctx.refreshContent || !written) {
     try {
