@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { RestClient } from '../client/index.js';
+import { RestClient, realClock } from '../client/index.js';
 import { until } from '../client/testing/wait.js';
 import { ImageStore } from '../runtime/oci/image/index.js';
 import { writeTestImages } from '../runtime/oci/image/testing/fixtures.js';
@@ -19,6 +19,7 @@ import { OciRuntimeService } from '../runtime/oci/index.js';
 import { forceCleanup } from '../runtime/oci/testing/harness.js';
 import { TestServer, kubectlVersions } from '../../test/e2e/harness.js';
 import { CgroupV1PodCgroups, removeCgroupHierarchy } from './cgroups/pod-cgroups.js';
+import { ExitFileEvents } from './exit-events.js';
 import { Kubelet } from './kubelet.js';
 import { EmptyDirVolumeManager, NoNetwork } from './testing/trivial.js';
 import type { Pod } from './types.js';
@@ -74,6 +75,7 @@ test('kubelet on crun: a pod runs, logs, is deleted gracefully; a failing contai
     client: client!, nodeName: NODE, runtime: runtime!, images: new OciImageService(store), network: new NoNetwork(),
     volumes: new EmptyDirVolumeManager(rootDir, true), rootDir, log: { info: () => {}, warn: (m) => console.error(m), error: (m) => console.error(m) },
     cgroups: new CgroupV1PodCgroups('/sys/fs/cgroup', cgTop), resyncMs: 500,
+    containerEvents: new ExitFileEvents({ dir: path.join(runtimeRoot, 'exits'), clock: realClock, log: { info: () => {}, warn: (m) => console.error(m), error: (m) => console.error(m) } }),
   });
   kubelet = newKubelet();
   await kubelet.start();

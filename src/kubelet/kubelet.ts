@@ -5,7 +5,6 @@
 // finds (labelled with the pod's uid) is adopted as is, so a restarted kubelet neither
 // duplicates nor loses containers.
 
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -19,7 +18,7 @@ import type { SyncDeps } from './deps.js';
 import type { EndpointDrain } from './drain.js';
 import { kubernetesServiceEnv, type EnvSources } from './env.js';
 import { defaultDns, type DnsSettings } from './etc-files.js';
-import { ExitFileEvents, type ContainerEventSource } from './exit-events.js';
+import type { ContainerEventSource } from './exit-events.js';
 import { ImageManager, type Recorder } from './images.js';
 import { PodIndexedRuntime } from './indexed-runtime.js';
 import type { PodNetwork, VolumeManager } from './interfaces.js';
@@ -61,8 +60,8 @@ export interface KubeletOptions {
   /** Sync period of a pod not settled (back-off, image pull, mount retry); default the smaller of 2 s and resyncMs. */
   busyResyncMs?: number;
   /**
-   * Container exits as they happen. Default: conmon's exit files when the runtime is the
-   * OCI runtime (it has a `root` with an `exits` directory); null: none (relist only).
+   * Container exits as they happen (the agent passes conmon's exit files). Without them,
+   * or with null, the relist alone notices exits.
    */
   containerEvents?: ContainerEventSource | null;
   /** Relist of the runtime without live container events; default 1 s (the kubelet's PLEG period). */
@@ -83,13 +82,6 @@ function defaultHostIPs(): string[] {
     for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return [a.address];
   }
   return ['127.0.0.1'];
-}
-
-/** conmon's exit files of the OCI runtime (`<root>/exits`), when the runtime is that one. */
-function defaultContainerEvents(runtime: RuntimeService, clock: Clock, log: Logger): ContainerEventSource | undefined {
-  const root = (runtime as { root?: unknown }).root;
-  if (typeof root !== 'string' || !existsSync(path.join(root, 'exits'))) return undefined;
-  return new ExitFileEvents({ dir: path.join(root, 'exits'), clock, log });
 }
 
 function decodeData(obj: { data?: Record<string, string>; stringData?: Record<string, string> }, base64: boolean): Record<string, string> {
@@ -176,7 +168,7 @@ export class Kubelet {
         finalize: (pod, removed) => this.finalize(pod, removed),
       },
     });
-    const events = o.containerEvents === null ? undefined : (o.containerEvents ?? defaultContainerEvents(o.runtime, this.clock, o.log));
+    const events = o.containerEvents ?? undefined;
     this.pleg = new Pleg({
       source: runtime, events, clock: this.clock, log: o.log, periodMs: o.relistMs, eventedPeriodMs: o.eventedRelistMs,
       onChange: (uid) => this.workers.poke(uid),
