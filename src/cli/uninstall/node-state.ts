@@ -40,12 +40,15 @@ export async function removeNodeState(o: RemoveNodeStateOptions): Promise<string
   // The podCIDR only shapes the configuration ADD would use; DEL reads what the cache kept.
   const network = new CniPodNetwork({ dataDir: o.dataDir, podCIDR: '10.42.0.0/24', log: o.log });
   const runtimeRoot = join(o.dataDir, 'runtime');
-  if (existsSync(runtimeRoot)) {
-    const runtime = await OciRuntimeService.create({
-      root: runtimeRoot,
-      rootfs: new ImageStoreRootfsProvider(new ImageStore({ root: join(runtimeRoot, 'images') })),
-      log: (l) => o.log.info(l),
-    });
+  const runtime = !existsSync(runtimeRoot) ? undefined : await OciRuntimeService.create({
+    root: runtimeRoot,
+    rootfs: new ImageStoreRootfsProvider(new ImageStore({ root: join(runtimeRoot, 'images') })),
+    log: (l) => o.log.info(l),
+  }).catch((err: unknown) => {
+    failed.push(`opening the runtime under ${runtimeRoot}: ${(err as Error).message}`);
+    return undefined;
+  });
+  if (runtime) {
     await step('stopping containers', async () => {
       const containers = await runtime.listContainers();
       for (const c of containers) await runtime.stopContainer(c.id, 0);
