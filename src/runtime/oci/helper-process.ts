@@ -9,15 +9,31 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
+/** The helper answered that a step failed: errno and its text. Nothing is undone by it. */
+export class HelperCallError extends Error {
+  constructor(readonly errno: number, message: string) {
+    super(message);
+    this.name = 'HelperCallError';
+  }
+}
+
+/** No helper can answer (no perl, unknown architecture, or it exited first): the caller uses the commands. */
+export class HelperUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'HelperUnavailableError';
+  }
+}
+
 export interface HelperProcessOptions {
   /** In messages: "mount helper". */
   name: string;
   /** perl's arguments, or why the helper cannot run here. */
   argv(): string[] | { unavailable: string };
-  /** The error of an "err" reply. */
-  callError(errno: number, message: string): Error;
-  /** The error when no helper can answer (cannot run, or exited before replying). */
-  unavailable(message: string): Error;
+  /** The error of an "err" reply; default HelperCallError. */
+  callError?(errno: number, message: string): Error;
+  /** The error when no helper can answer; default HelperUnavailableError. */
+  unavailable?(message: string): Error;
 }
 
 interface Pending { resolve(): void; reject(e: Error): void; what: string }
@@ -27,12 +43,18 @@ export class HelperProcess {
   private current: Running | null = null;
   private broken: string | null = null;
 
-  constructor(private readonly o: HelperProcessOptions) {}
+  private readonly callError: (errno: number, message: string) => Error;
+  private readonly unavailable: (message: string) => Error;
+
+  constructor(private readonly o: HelperProcessOptions) {
+    this.callError = o.callError ?? ((errno, message) => new HelperCallError(errno, message));
+    this.unavailable = o.unavailable ?? ((message) => new HelperUnavailableError(message));
+  }
 
   /** Sends one request line; `what` names the operation in errors. */
   call(line: string, what: string): Promise<void> {
     const h = this.current ?? this.start();
-    if (!h) return Promise.reject(this.o.unavailable(this.broken ?? `${this.o.name} unavailable`));
+    if (!h) return Promise.reject(this.unavailable(this.broken ?? `${this.o.name} unavailable`));
     return new Promise<void>((resolve, reject) => {
       if (h.pending.length === 0) holdWhileAwaited(h.child, true);
       h.pending.push({ resolve, reject, what });
@@ -59,14 +81,14 @@ export class HelperProcess {
       if (h.pending.length === 0) holdWhileAwaited(child, false);
       if (l === 'ok') return p.resolve();
       const m = /^err (\d+) (.*)$/.exec(l);
-      p.reject(this.o.callError(Number(m?.[1] ?? 0), `${p.what}: ${m?.[2] ?? l}`));
+      p.reject(this.callError(Number(m?.[1] ?? 0), `${p.what}: ${m?.[2] ?? l}`));
     });
     const fail = (why: string, permanent: boolean) => {
       if (this.current === h) this.current = null;
       if (permanent) this.broken = why;
       // Either way the callers fall back to the commands for these calls; a helper that
       // merely exited is started again on the next one.
-      for (const p of h.pending.splice(0)) p.reject(this.o.unavailable(`${p.what}: ${why}`));
+      for (const p of h.pending.splice(0)) p.reject(this.unavailable(`${p.what}: ${why}`));
     };
     child.on('error', (e) => fail(`cannot run perl: ${e.message}`, true));
     child.on('exit', (code, sig) => fail(`${this.o.name} exited (${sig ?? code})`, false));

@@ -6,7 +6,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SandboxCallError, SandboxHelper } from './sandbox-helper.js';
+import { HelperCallError } from './helper-process.js';
+import { SandboxHelper } from './sandbox-helper.js';
 
 const root = process.getuid?.() === 0;
 
@@ -56,7 +57,7 @@ test('without a network namespace only IPC and UTS are made; a failed step is re
     assert.equal(mountLine(join(dir, 'net')), undefined);
     // A bind target that does not exist: the child's mount fails with ENOENT.
     await assert.rejects(helper.create({ hostname: 'x', ipc: join(dir, 'missing-ipc'), uts: join(dir, 'missing-uts') }),
-      (e: unknown) => e instanceof SandboxCallError && e.errno === 2);
+      (e: unknown) => e instanceof HelperCallError && e.errno === 2);
     // The helper still answers afterwards.
     writeFileSync(join(dir, 'ipc2'), '');
     writeFileSync(join(dir, 'uts2'), '');

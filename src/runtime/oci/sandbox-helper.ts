@@ -70,22 +70,6 @@ while (defined(my $l = <STDIN>)) {
 }
 `;
 
-/** The helper answered that a step failed: errno and its text. Nothing is undone by it. */
-export class SandboxCallError extends Error {
-  constructor(readonly errno: number, message: string) {
-    super(message);
-    this.name = 'SandboxCallError';
-  }
-}
-
-/** The helper cannot run here (no perl, unknown architecture): the caller uses the commands. */
-export class SandboxHelperUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'SandboxHelperUnavailableError';
-  }
-}
-
 export interface SandboxRequest {
   /** A tmpfs mounted here (nosuid, nodev, noexec) with these options, e.g. mode=1777,size=N. */
   shm?: { path: string; options: string };
@@ -106,8 +90,6 @@ export class SandboxHelper {
       const nr = NR[process.arch];
       return nr ? ['-e', SCRIPT, String(nr.unshare), String(nr.sethostname), String(nr.mount)] : { unavailable: `no syscall numbers for ${process.arch}` };
     },
-    callError: (errno, message) => new SandboxCallError(errno, message),
-    unavailable: (message) => new SandboxHelperUnavailableError(message),
   });
 
   /** Mounts shm, then makes the namespaces; on error the caller tears down what exists. */

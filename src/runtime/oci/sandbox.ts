@@ -15,7 +15,8 @@ import { DEFAULT_SHM_BYTES } from './defaults.js';
 import { createUserNamespaceSandbox } from './userns.js';
 import { isMounted } from './image/rootfs.js';
 import { MNT_DETACH, MountCallError, MountHelperUnavailableError, mountHelper } from './image/mount-helper.js';
-import { SandboxHelperUnavailableError, sandboxHelper } from './sandbox-helper.js';
+import { HelperUnavailableError } from './helper-process.js';
+import { sandboxHelper } from './sandbox-helper.js';
 
 const run = promisify(execFile);
 
@@ -78,7 +79,7 @@ export async function setupSandbox(p: SandboxPaths, config: PodSandboxConfig, ho
       });
       return;
     } catch (e) {
-      if (!(e instanceof SandboxHelperUnavailableError)) throw e;
+      if (!(e instanceof HelperUnavailableError)) throw e;
     }
     await run('mount', ['-t', 'tmpfs', '-o', `mode=1777,nosuid,nodev,noexec,size=${size}`, 'shm', p.shm]);
     const flags = [`--ipc=${p.ipc}`, `--uts=${p.uts}`, ...(hostNetwork ? [] : [`--net=${p.netns}`])];

@@ -93,22 +93,6 @@ while (defined(my $l = <STDIN>)) {
 }
 `;
 
-/** The helper answered that a step failed: errno and its text. Nothing is undone by it. */
-export class UserNamespaceCallError extends Error {
-  constructor(readonly errno: number, message: string) {
-    super(message);
-    this.name = 'UserNamespaceCallError';
-  }
-}
-
-/** The helper cannot run here (no perl, unknown architecture): the caller uses the commands. */
-export class UserNamespaceHelperUnavailableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UserNamespaceHelperUnavailableError';
-  }
-}
-
 export interface UserNamespaceRequest {
   /** A tmpfs mounted here (nosuid, nodev, noexec) with these options, e.g. mode=1777,size=N. */
   shm?: { path: string; options: string };
@@ -133,8 +117,6 @@ export class UserNamespaceHelper {
       const nr = NR[process.arch];
       return nr ? ['-e', SCRIPT, String(nr.unshare), String(nr.sethostname), String(nr.mount)] : { unavailable: `no syscall numbers for ${process.arch}` };
     },
-    callError: (errno, message) => new UserNamespaceCallError(errno, message),
-    unavailable: (message) => new UserNamespaceHelperUnavailableError(message),
   });
 
   /** Makes the namespaces and binds their files; on error the caller tears down what exists. */

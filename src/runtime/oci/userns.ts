@@ -13,7 +13,8 @@ import { readlink, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { OciRuntimeError, type UserNamespace } from '../cri.js';
 import { MountHelperUnavailableError, mountHelper } from './image/mount-helper.js';
-import { UserNamespaceCallError, UserNamespaceHelper, UserNamespaceHelperUnavailableError, userNamespaceHelper } from './userns-helper.js';
+import { HelperCallError, HelperUnavailableError } from './helper-process.js';
+import { UserNamespaceHelper, userNamespaceHelper } from './userns-helper.js';
 
 const run = promisify(execFile);
 
@@ -34,8 +35,8 @@ export async function createUserNamespaceSandbox(files: NamespaceFiles, userns: 
     try {
       return await helper.create({ hostname, uidMap: mapText(userns.uids), gidMap: mapText(userns.gids), ...files });
     } catch (e) {
-      if (e instanceof UserNamespaceCallError) throw new OciRuntimeError(`user namespace sandbox: ${e.message}`, { cause: e });
-      if (!(e instanceof UserNamespaceHelperUnavailableError)) throw e;
+      if (e instanceof HelperCallError) throw new OciRuntimeError(`user namespace sandbox: ${e.message}`, { cause: e });
+      if (!(e instanceof HelperUnavailableError)) throw e;
     }
   }
   await viaCommands(files, userns, hostname);
