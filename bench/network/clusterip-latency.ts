@@ -12,12 +12,13 @@
 // other agent runs:
 //   flock /tmp/k8ts-agent.lock node dist/bench/network/clusterip-latency.js [seconds = 10] [rounds = 3] [connections = 4]
 
-import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { k8tsBin, repoRoot, TestServer } from '../../test/e2e/harness.js';
+import { TestServer } from '../../test/e2e/harness.js';
+import { importTestImage, uninstallNode } from '../../test/e2e/node-state.js';
 import { runInterleaved, type TargetResult } from './interleaved.js';
 import { parseWrk, type WrkResult } from './wrk.js';
 
@@ -87,20 +88,6 @@ async function wrk(url: string): Promise<WrkResult> {
   return parseWrk(stdout);
 }
 
-/** What the agent leaves on the node, as test/e2e/agent.test.ts removes it; then the data directory. */
-function cleanNode(dataDir: string): void {
-  spawnSync('ip', ['link', 'del', 'k8ts0']);
-  spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-podnet']);
-  spawnSync('ip', ['link', 'del', 'k8ts-dns']);
-  spawnSync('nft', ['delete', 'table', 'ip', 'k8ts-proxy']);
-  for (const c of ['cpu', 'cpuacct', 'memory', 'pids', 'cpuset', 'blkio', 'freezer', 'devices']) {
-    spawnSync('find', [`/sys/fs/cgroup/${c}/kubepods`, '-depth', '-type', 'd', '-exec', 'rmdir', '{}', ';']);
-  }
-  const mounts = readFileSync('/proc/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1]).filter((m): m is string => !!m && m.startsWith(dataDir)).sort((a, b) => b.length - a.length);
-  for (const m of mounts) spawnSync('umount', ['-l', m]);
-  rmSync(dataDir, { recursive: true, force: true });
-}
-
 /** SIGTERM, and SIGKILL if the server has not exited after graceMs. */
 async function stopServer(server: TestServer, graceMs = 20_000): Promise<void> {
   const pid = server.pid;
@@ -126,13 +113,7 @@ async function main(): Promise<void> {
   try {
     server = await TestServer.start({ dataDir, agent: true });
     const s = server;
-    const images = mkdtempSync(join(tmpdir(), 'k8ts-bench-image-'));
-    try {
-      execFileSync('bash', [join(repoRoot, 'scripts/test-image/build.sh'), images], { stdio: 'ignore' });
-      execFileSync(process.execPath, [k8tsBin, 'ctr', '--root', join(dataDir, 'runtime'), 'image', 'import', join(images, 'busybox-oci.tar')], { stdio: 'ignore' });
-    } finally {
-      rmSync(images, { recursive: true, force: true });
-    }
+    importTestImage(dataDir);
     await eventually('the node to be Ready', () => (/\bReady\b/.test(s.kubectl(V, ['get', 'nodes']).stdout) ? true : undefined));
     s.ok(V, ['apply', '-f', '-'], manifest);
     await eventually('a ready endpoint', () => {
@@ -184,7 +165,7 @@ async function main(): Promise<void> {
       server.kubectl(V, ['delete', 'pods', '--all', '--grace-period=0', '--force', '--wait=true', '--timeout=60s']);
       await stopServer(server);
     }
-    cleanNode(dataDir);
+    uninstallNode(dataDir);
   }
 }
 

@@ -4,11 +4,11 @@
 // leaves the machine as it was (pods deleted first, then what the agent owns).
 
 import { execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { k8tsBin, kubectlPath, repoRoot, TestServer, type KubectlResult } from './harness.js';
-import { removeDataDir, uninstallNode, otherAgentRuns, testImage } from './node-state.js';
+import { kubectlPath, repoRoot, TestServer, type KubectlResult } from './harness.js';
+import { importTestImage, removeDataDir, uninstallNode, otherAgentRuns, testImage } from './node-state.js';
 
 export { removeDataDir };
 
@@ -140,12 +140,7 @@ export async function startAgentServer(prefix: string): Promise<TestServer> {
   let server: TestServer | undefined;
   try {
     server = await TestServer.start({ dataDir, agent: true });
-    const images = mkdtempSync(join(tmpdir(), 'k8ts-e2e-image-'));
-    try {
-      execFileSync(process.execPath, [k8tsBin, 'ctr', '--root', join(dataDir, 'runtime'), 'image', 'import', buildTestImage(images)], { stdio: 'ignore' });
-    } finally {
-      rmSync(images, { recursive: true, force: true });
-    }
+    importTestImage(dataDir);
     const s = server;
     await eventually('the node to be Ready', () => (/\bReady\b/.test(s.kubectl('1.33', ['get', 'nodes']).stdout) ? true : undefined));
     await eventually('the default service account', () => (s.kubectl('1.33', ['get', 'serviceaccount', 'default']).code === 0 ? true : undefined));
