@@ -1,7 +1,12 @@
 // Image metadata persisted as one small JSON file per image under <root>/images, so
 // another process (a restarted agent, `k8ts ctr`) sees what this one pulled. Writes
 // go to a temp file and are renamed into place: a reader never sees half a record.
+//
+// Every container create looks its image up (twice: resolve, then the rootfs), so the
+// parsed records are kept while the directory's mtime says nothing was added, replaced
+// or removed since they were read, by this process or another.
 import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { digestHex } from './digest.js';
@@ -32,8 +37,17 @@ export interface ImageRecord {
   blobs: string[];
 }
 
+/**
+ * Directory timestamps come from a coarse clock (a kernel tick, up to 10 ms): a change in
+ * the same tick as the read that filled the cache would leave mtime as it was. A listing
+ * is therefore kept only once the directory has been still for longer than that.
+ */
+const STILL_NS = 50_000_000n;
+
 export class ImageRecords {
   readonly dir: string;
+  /** Records as of the directory's mtime `mtimeNs`; frozen, since every caller shares them. */
+  private cached: { mtimeNs: bigint; records: readonly ImageRecord[] } | null = null;
 
   constructor(root: string) {
     this.dir = join(root, 'images');
@@ -44,6 +58,9 @@ export class ImageRecords {
   }
 
   async list(): Promise<ImageRecord[]> {
+    // mtime before the names: a change while we read moves it past what we keep.
+    const mtimeNs = this.mtimeNs();
+    if (mtimeNs !== undefined && this.cached?.mtimeNs === mtimeNs) return [...this.cached.records];
     const names = await readdir(this.dir).catch(() => [] as string[]);
     const out: ImageRecord[] = [];
     for (const n of names) {
@@ -54,7 +71,14 @@ export class ImageRecords {
         // Removed while we listed, or written by a crashed process: skip it.
       }
     }
-    return out.sort((a, b) => a.id.localeCompare(b.id));
+    out.sort((a, b) => a.id.localeCompare(b.id));
+    const still = mtimeNs !== undefined && BigInt(Date.now()) * 1_000_000n - mtimeNs > STILL_NS;
+    this.cached = still ? { mtimeNs, records: out.map(deepFreeze) } : null;
+    return [...out];
+  }
+
+  private mtimeNs(): bigint | undefined {
+    try { return statSync(this.dir, { bigint: true }).mtimeNs; } catch { return undefined; }
   }
 
   async read(id: string): Promise<ImageRecord | undefined> {
@@ -68,10 +92,22 @@ export class ImageRecords {
   async write(rec: ImageRecord): Promise<void> {
     const tmp = join(this.dir, `.tmp-${randomBytes(6).toString('hex')}`);
     await writeFile(tmp, JSON.stringify(rec, null, 1));
+    this.cached = null;
     await rename(tmp, join(this.dir, `${digestHex(rec.id)}.json`));
+    this.cached = null;
   }
 
   async delete(id: string): Promise<void> {
+    this.cached = null;
     await rm(join(this.dir, `${digestHex(id)}.json`), { force: true });
+    this.cached = null;
   }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
