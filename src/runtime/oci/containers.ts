@@ -16,7 +16,7 @@ import { ensureMountPoints } from './mountpoints.js';
 import { generateSpec } from './spec.js';
 import { chownMountPoints, ensureSearchable, hostRoot, idmapBindMounts, releaseIdmapped, type IdmapTarget } from './idmap.js';
 import type { ContainerRecord, SandboxRecord, StateStore } from './state.js';
-import { resolveUser } from './user.js';
+import type { ImageUserCache } from './user.js';
 import { timed, type StepTrace } from './trace.js';
 
 export interface ContainerEnv {
@@ -26,6 +26,8 @@ export interface ContainerEnv {
   rootfs: RootfsProvider;
   logSizeMax: number;
   conmonPath?: string;
+  /** Users resolved against images' /etc (see user.ts). */
+  users: ImageUserCache;
   trace?: StepTrace;
 }
 
@@ -83,7 +85,7 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
     ]);
     const spec = generateSpec({
       rootfs, image: img.config, config, cgroupsPath, hostname: sb.hostname,
-      user: await timed(T, 'user', () => resolveUser(rootfs, sc?.user ?? img.config.User)),
+      user: await timed(T, 'user', () => env.users.resolve(img, rootfs, sc?.user ?? img.config.User)),
       sandboxNamespaces: { net: sb.netnsPath || undefined, ipc: sb.ipcPath, uts: sb.utsPath, ...(sb.config.linux?.userNamespace ? { user: p.user } : {}) },
       etc: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
       shmPath: sb.shmPath, userNamespace: sb.config.linux?.userNamespace,
@@ -92,8 +94,11 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
       await timed(T, 'idmap', () => idmapBindMounts(idmapDir(env, id), idmap.userns, spec.mounts));
       ensureSearchable([rootfs, idmapDir(env, id), p.user]);
     }
+    // Outside a user namespace the OCI runtime makes missing mount points itself, as
+    // safely (inside the root) and without our lookups through a fresh overlay.
+    const inUserNamespace = sb.config.linux?.userNamespace !== undefined;
     await Promise.all([
-      timed(T, 'mountpoints', async () => {
+      inUserNamespace && timed(T, 'mountpoints', async () => {
         await ensureMountPoints(rootfs, spec);
         if (idmap) chownMountPoints(rootfs, spec.mounts.map((m) => m.destination), idmap);
       }),

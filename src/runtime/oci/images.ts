@@ -25,7 +25,7 @@ export class ImageStoreRootfsProvider implements RootfsProvider {
     let info: ImageInfo | undefined;
     try { info = await this.store.get(image); } catch (e) { throw new NotFoundError('image', image, { cause: e }); }
     if (!info) throw new NotFoundError('image', image);
-    return { imageId: info.id, imageRef: info.repoDigests[0] ?? info.id, config: toConfig(info) };
+    return { imageId: info.id, imageRef: info.repoDigests[0] ?? info.id, config: toConfig(info), immutable: true };
   }
 
   prepare(containerId: string, imageId: string, opts: { readOnly?: boolean; idmap?: IdmapTarget }): Promise<{ rootfs: string }> {

@@ -1,6 +1,6 @@
 // Creates missing mount points in a container's root filesystem before the OCI runtime
-// runs. The runtime would make them itself, but not when the container's root is a
-// mapped user that may not write the image's directories, nor on a read-only image.
+// runs, for containers in a user namespace: the runtime makes them itself everywhere
+// else, but not as a mapped root that may not write the image's directories.
 
 import { lstatSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';

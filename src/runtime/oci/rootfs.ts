@@ -5,7 +5,13 @@
 import { NotFoundError, type ImageConfig } from '../cri.js';
 import type { IdmapTarget } from './idmap.js';
 
-export interface ResolvedImage { imageId: string; imageRef: string; config: ImageConfig }
+export interface ResolvedImage {
+  imageId: string;
+  imageRef: string;
+  config: ImageConfig;
+  /** Every container's root starts as an exact copy of this image, which never changes (its id is its content's digest). */
+  immutable?: boolean;
+}
 
 export interface RootfsProvider {
   /** Finds a local image by reference or id; NotFoundError('image') when absent. */

@@ -23,6 +23,7 @@ import { readOnlyBinary } from './readonly-binary.js';
 import { nsFileMounted, sandboxPaths, setupSandbox, teardownSandbox } from './sandbox.js';
 import type { StepTrace } from './trace.js';
 import { StateStore, type ContainerRecord, type SandboxRecord } from './state.js';
+import { ImageUserCache } from './user.js';
 
 export const DEFAULT_ROOT = '/var/lib/k8ts/runtime';
 /** The cgroup parent of sandboxes that name none (`k8ts ctr`'s containers). */
@@ -86,7 +87,7 @@ export class OciRuntimeService implements RuntimeService {
     }
     const clis = { crun: new OciCli('crun', paths.crun, join(root, 'crun')), runc: new OciCli('runc', paths.runc, join(root, 'runc')) };
     return new OciRuntimeService(
-      { store, cli: clis[name], clis, rootfs: opts.rootfs, logSizeMax: opts.logSizeMax ?? 10 * 1024 * 1024, conmonPath: opts.conmonPath, trace: opts.trace },
+      { store, cli: clis[name], clis, rootfs: opts.rootfs, logSizeMax: opts.logSizeMax ?? 10 * 1024 * 1024, conmonPath: opts.conmonPath, users: new ImageUserCache(), trace: opts.trace },
       opts.cgroupParent ?? DEFAULT_CGROUP_PARENT,
     );
   }

@@ -4,7 +4,7 @@ import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSpec, processArgs, processEnv, type SpecInput } from './spec.js';
-import { resolveUser } from './user.js';
+import { ImageUserCache, resolveUser } from './user.js';
 import { DEFAULT_CAPABILITIES } from './defaults.js';
 import { InvalidArgumentError } from '../cri.js';
 
@@ -101,4 +101,22 @@ test('users resolve by number or name against the image, never the host', async 
   mkdirSync(join(evil, 'etc'));
   symlinkSync('/etc/passwd', join(evil, 'etc', 'passwd'));
   await assert.rejects(resolveUser(evil, 'root'), InvalidArgumentError);
+});
+
+test("users of an unchanging image are remembered per image and user; other roots are read each time", async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'k8ts-user-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  mkdirSync(join(root, 'etc'));
+  const passwd = (uid: number) => writeFileSync(join(root, 'etc', 'passwd'), `web:x:${uid}:${uid}::/:/bin/false\n`);
+  passwd(33);
+  const users = new ImageUserCache();
+  const image = { imageId: 'sha256:img', immutable: true };
+  assert.equal((await users.resolve(image, root, 'web')).uid, 33);
+  passwd(34);
+  assert.equal((await users.resolve(image, root, 'web')).uid, 33, 'the same image and user: remembered');
+  assert.equal((await users.resolve({ ...image, imageId: 'sha256:other' }, root, 'web')).uid, 34, 'another image: read');
+  assert.equal((await users.resolve({ imageId: 'sha256:img' }, root, 'web')).uid, 34, 'a root that may change: read');
+  const a = await users.resolve(image, root, 'web');
+  a.additionalGids.push(1);
+  assert.deepEqual((await users.resolve(image, root, 'web')).additionalGids, [], 'callers get their own copy');
 });

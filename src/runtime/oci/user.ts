@@ -58,3 +58,26 @@ export async function resolveUser(rootfs: string, spec: string | undefined): Pro
     .map((g) => Number(g[2]));
   return { uid, gid, additionalGids };
 }
+
+/**
+ * resolveUser for the fresh root of an image that never changes (one from the image
+ * store: its id is the digest of its content), remembered per image and user, so a
+ * container start reads no /etc through a fresh overlay. A root that may change (a
+ * plain directory) is read every time.
+ */
+export class ImageUserCache {
+  private readonly known = new Map<string, ResolvedUser>();
+
+  constructor(private readonly max = 512) {}
+
+  async resolve(image: { imageId: string; immutable?: boolean }, rootfs: string, spec: string | undefined): Promise<ResolvedUser> {
+    if (!image.immutable) return resolveUser(rootfs, spec);
+    const key = `${image.imageId}\n${spec ?? ''}`;
+    const hit = this.known.get(key);
+    if (hit) return structuredClone(hit);
+    const user = await resolveUser(rootfs, spec);
+    if (this.known.size >= this.max) this.known.delete(this.known.keys().next().value!);
+    this.known.set(key, structuredClone(user));
+    return user;
+  }
+}

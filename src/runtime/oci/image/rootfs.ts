@@ -6,7 +6,7 @@
 // them, and the upper is owned by its root.
 import { chownSync, mkdirSync, rmdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { lstat, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { SnapshotError } from './errors.js';
 import type { ImageRecord } from './image-records.js';
 import type { IdmapTarget } from '../idmap.js';
@@ -23,6 +23,8 @@ interface ContainerMeta {
 }
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+/** Room for lowerdir paths in a page of mount options, beside the upper and work dirs. */
+const MAX_DIRECT_LOWERS = 3800;
 
 export class RootfsManager {
   constructor(private readonly dir: string, private readonly snapshots: Snapshotter) {}
@@ -43,11 +45,15 @@ export class RootfsManager {
       fresh = false;
     }
     if (!fresh && (await isMounted(rootfs))) return { rootfs };
-    // Mount options must fit in one page: rather than the snapshots' long paths, the
+    // Mount options must fit in one page: where the snapshots' own paths would not (or
+    // hold the option syntax's own characters, which overlayfs would split on), the
     // lowerdirs are short symlinks l/0, l/1, ... (top first) resolved from cwd = base,
-    // as Docker's overlay2 does. The kernel follows them once, at mount time.
+    // as Docker's overlay2 does (the kernel follows them once, at mount time). Idmapped
+    // lowers are always mounts at l/<i>.
     const chain = [...image.chainIds].reverse();
-    const lowers = chain.map((_, i) => `l/${i}`);
+    const direct = chain.map((c) => resolve(this.snapshots.path(c))); // absolute: cwd is base
+    const viaLinks = idmap !== undefined || direct.join(':').length > MAX_DIRECT_LOWERS || direct.some((d) => /[,:\\]/.test(d));
+    const lowers = viaLinks ? chain.map((_, i) => `l/${i}`) : direct;
     // Without an upper dir overlayfs wants two lowers; an empty one pads short chains.
     const pad = Math.max(0, (readOnly ? 2 : 1) - lowers.length);
     for (let i = 0; i < pad; i++) lowers.push('empty');
@@ -58,13 +64,13 @@ export class RootfsManager {
     // which cost microseconds where each threadpool round trip waits to be scheduled.
     const meta: ContainerMeta = { imageId: image.id, chainIds: image.chainIds, readOnly, ...(idmap ? { idmapped: true } : {}) };
     writeFileSync(join(base, 'meta.json'), JSON.stringify(meta));
-    for (const d of ['rootfs', 'l', ...(pad > 0 ? ['empty'] : []), ...(readOnly ? [] : ['upper', 'work'])]) mkdirSync(join(base, d), { recursive: true });
+    for (const d of ['rootfs', ...(viaLinks ? ['l'] : []), ...(pad > 0 ? ['empty'] : []), ...(readOnly ? [] : ['upper', 'work'])]) mkdirSync(join(base, d), { recursive: true });
     try {
       if (idmap) {
         await this.idmapLowers(base, chain, idmap);
         if (!readOnly) chownSync(join(base, 'upper'), idmap.uid, idmap.gid);
         if (pad > 0) chownSync(join(base, 'empty'), idmap.uid, idmap.gid);
-      } else {
+      } else if (viaLinks) {
         chain.forEach((c, i) => {
           rmSync(join(base, 'l', String(i)), { force: true });
           symlinkSync(this.snapshots.path(c), join(base, 'l', String(i)));
