@@ -2,7 +2,9 @@
 // (one of each per round, in rotating order, so load from others on the machine and
 // order effects hit every contender alike):
 //   - k8ts RuntimeService: createContainer + startContainer + containerStatus until
-//     EXITED, overlay rootfs from the ImageStore, conmon + crun (and + runc);
+//     EXITED, read again whenever the exit events the kubelet uses (conmon's exit
+//     files, through inotify) name the container; overlay rootfs from the ImageStore,
+//     conmon + crun (and + runc);
 //   - the same over a plain-dir rootfs (the runtime's cost without the snapshotter's);
 //   - raw `crun run` and `runc run` of a prepared bundle;
 //   - raw `crun run` of the spec k8ts generates (its floor: same namespaces, seccomp, cgroups);
@@ -24,6 +26,8 @@ import { makeBusyboxRootfs } from '../../src/runtime/oci/testing/busybox.js';
 import { forceCleanup } from '../../src/runtime/oci/testing/harness.js';
 import { removeCgroup } from '../../src/runtime/oci/cgroups.js';
 import type { OciRuntimeName } from '../../src/runtime/oci/ocicli.js';
+import { ExitFileEvents } from '../../src/kubelet/exit-events.js';
+import { realClock, silentLogger } from '../../src/client/index.js';
 
 const args = process.argv.slice(2);
 const N = Number(args.find((a) => /^\d+$/.test(a)) ?? 30);
@@ -32,7 +36,6 @@ const WARMUP = 2;
 const IMAGE = 'k8ts.test/busybox:latest';
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)] ?? NaN; };
 const ms = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
-const sleep = (n: number) => new Promise((r) => setTimeout(r, n));
 
 interface Contender { name: string; once(i: number): Promise<number>; close(): Promise<void>; spec?: () => Promise<string> }
 
@@ -50,10 +53,13 @@ async function viaRuntime(dir: string, name: OciRuntimeName, plainDir: boolean):
   const dirs = new DirRootfsProvider();
   dirs.add(IMAGE, join(dir, 'bundle', 'rootfs'), { Cmd: ['sh'] });
   const rootfs = plainDir ? dirs : new ImageStoreRootfsProvider(new ImageStore({ root: join(dir, 'images') }));
-  const traced = STEPS && name === 'crun' && !plainDir;
-  const rt = await OciRuntimeService.create({ root, rootfs, runtime: name, cgroupParent: cg, log: () => {}, ...(traced ? { trace } : {}) });
+  const traced = STEPS && name === 'crun';
+  const prefix = plainDir ? 'plain-dir ' : '';
+  const traceStep = (step: string, t: number) => trace(prefix + step, t);
+  const rt = await OciRuntimeService.create({ root, rootfs, runtime: name, cgroupParent: cg, log: () => {}, ...(traced ? { trace: traceStep } : {}) });
   const sbc = { metadata: { name: 'bench', uid: 'bench', namespace: 'bench', attempt: 0 } };
   const sb = await rt.runPodSandbox(sbc);
+  const exits = exitWaiter(join(root, 'exits'));
   return {
     name: `k8ts RuntimeService (conmon + ${name}${plainDir ? ', plain-dir rootfs' : ''})`,
     async once(i) {
@@ -66,16 +72,17 @@ async function viaRuntime(dir: string, name: OciRuntimeName, plainDir: boolean):
         const s = await rt.containerStatus(id);
         if (s.state === 'CONTAINER_EXITED') break;
         if (s.state === 'CONTAINER_UNKNOWN') throw new Error(`container ${id}: ${s.message}`);
-        await sleep(1);
+        await exits.next(id, 5);
       }
       const t = ms(t0);
-      if (traced) { trace('= create', Number(tStart - t0) / 1e6); trace('= start', Number(tWait - tStart) / 1e6); trace('= wait for exit', ms(tWait)); }
+      if (traced) { traceStep('= create', Number(tStart - t0) / 1e6); traceStep('= start', Number(tWait - tStart) / 1e6); traceStep('= wait for exit', ms(tWait)); }
       const tRm = process.hrtime.bigint();
       await rt.removeContainer(id);
-      if (traced) trace('= remove (not counted)', ms(tRm));
+      if (traced) traceStep('= remove (not counted)', ms(tRm));
       return t;
     },
     async close() {
+      exits.stop();
       try { await rt.removePodSandbox(sb); } finally { await forceCleanup(root, ['crun', 'runc'], cg); }
     },
     /** The config.json k8ts writes for this container, to run it with crun alone. */
@@ -83,6 +90,24 @@ async function viaRuntime(dir: string, name: OciRuntimeName, plainDir: boolean):
       const id = await rt.createContainer(sb, { metadata: { name: 'spec', attempt: 0 }, image: { image: IMAGE }, command: ['true'] }, sbc);
       try { return readFileSync(join(root, 'containers', id, 'config.json'), 'utf8'); } finally { await rt.removeContainer(id); }
     },
+  };
+}
+
+/**
+ * Wakes a waiter when a container's exit is reported, as the kubelet learns of it: the
+ * runtime's exit files through ExitFileEvents (inotify), with `ms` as the longest wait.
+ */
+function exitWaiter(dir: string): { next(id: string, ms: number): Promise<void>; stop(): void } {
+  const waiting = new Map<string, () => void>();
+  const events = new ExitFileEvents({ dir, clock: realClock, log: silentLogger });
+  events.start((id) => waiting.get(id)?.());
+  return {
+    next: (id, ms) => new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done() { clearTimeout(timer); waiting.delete(id); resolve(); }
+      waiting.set(id, done);
+    }),
+    stop: () => events.stop(),
   };
 }
 
@@ -193,7 +218,7 @@ try {
   process.stdout.write(`ratio k8ts(crun)/crun-run-of-k8ts's-spec ${(k8tsCrun / specFloor).toFixed(2)}x (what conmon, create+start and the bookkeeping add)\n`);
   if (pod !== undefined) process.stdout.write(`ratio podman/k8ts(crun) ${(pod / k8tsCrun).toFixed(2)}x (goal >= 3x)\n`);
   if (STEPS) {
-    process.stdout.write('steps of k8ts (conmon + crun), medians:\n');
+    process.stdout.write('steps of k8ts (conmon + crun; overlay, then plain-dir), medians:\n');
     for (const [s, xs] of steps) process.stdout.write(`  ${s.padEnd(28)} ${median(xs).toFixed(2).padStart(7)} ms\n`);
   }
 } finally {
