@@ -13,6 +13,8 @@
 //   flock /tmp/k8ts-agent.lock node dist/bench/kubelet/startup.js [pods=100] [--cpu-prof DIR]
 
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { call, openWatch } from '../apiserver/client.js';
 import { benchImage, buildTestImage, percentile, sleepPod, startNodeServer, type NodeServer } from './node-server.js';
 
@@ -31,7 +33,47 @@ function allStarted(p: PodLite): boolean {
   return p.status?.phase === 'Running' && cs.length > 0 && cs.every((c) => c.state?.running && c.started !== false);
 }
 
-interface Figures { latencies: number[]; total: number; extra?: string }
+interface Figures { latencies: number[]; total: number; cpuMsPerPod: number; extra?: string; roles?: string }
+
+/**
+ * CPU time the whole machine spent (every process and the kernel, this benchmark's
+ * client among them, in ms) since boot,
+ * from /proc/stat: a burst's difference divided by its pods is what each pod cost,
+ * and N times that over the cores is the shortest the burst could possibly take.
+ */
+function machineBusyMs(): number {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = f;
+  return ((user + nice + system + irq + softirq + steal) * 1000) / USER_HZ;
+}
+/**
+ * CPU (ms, own + reaped children) of the processes a k8ts burst runs on, by role: the
+ * server process (API server, controllers, scheduler, agent), the agent's perl helpers (own;
+ * reaped children: the CNI plugins, the sandbox forks), every conmon (reaped child:
+ * `crun create`) and this benchmark's client. A burst's difference of two readings
+ * says where its CPU went; what none of them shows is the kernel's own and the rest.
+ */
+function cpuByRole(serverPid: number, agentPid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  const add = (role: string, ms: number) => out.set(role, (out.get(role) ?? 0) + ms);
+  for (const pid of readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number)) {
+    let stat: string;
+    try { stat = readFileSync(`/proc/${pid}/stat`, 'utf8'); } catch { continue; }
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ppid = Number(f[1]);
+    const own = ((Number(f[11]) + Number(f[12])) * 1000) / USER_HZ;
+    const reaped = ((Number(f[13]) + Number(f[14])) * 1000) / USER_HZ;
+    if (pid === serverPid) add(agentPid === serverPid ? 'server process (with its agent)' : 'server process', own);
+    else if (pid === agentPid) add('agent process', own);
+    else if (pid === process.pid) add('benchmark client', own);
+    else if (comm === 'conmon') { add('conmon', own); add('crun create (reaped by conmon)', reaped); }
+    else if (ppid === agentPid && comm === 'perl') { add('perl helpers', own); add("helpers' children (CNI plugins, sandbox forks)", reaped); }
+  }
+  return out;
+}
+const USER_HZ = 100; // /proc/stat's unit on Linux, whatever the kernel's own HZ
+const CORES = availableParallelism();
 
 async function k8ts(s: NodeServer): Promise<Figures> {
   const ns = 'default';
@@ -54,6 +96,8 @@ async function k8ts(s: NodeServer): Promise<Figures> {
     if (seen.size === N) allSeen();
   });
   try {
+    const roles0 = cpuByRole(s.pid, s.agentPid);
+    const cpu0 = machineBusyMs();
     const t0 = now();
     const timeout = setTimeout(() => allSeen(), 120_000);
     await Promise.all(Array.from({ length: N }, async (_, i) => {
@@ -65,11 +109,14 @@ async function k8ts(s: NodeServer): Promise<Figures> {
     await done;
     clearTimeout(timeout);
     const total = now() - t0;
+    const cpuMsPerPod = (machineBusyMs() - cpu0) / N;
+    const roles1 = cpuByRole(s.pid, s.agentPid);
+    const roles = [...roles1].map(([role, ms]) => `${role} ${((ms - (roles0.get(role) ?? 0)) / N).toFixed(1)}`).join(', ');
     if (seen.size < N) throw new Error(`only ${seen.size}/${N} pods started within 120 s`);
     const latencies = [...seen].map(([name, t]) => t - issued.get(name)!);
     // startedAt is whole seconds: compare it with the request time truncated alike, for a rough second figure.
     const coarse = [...startedAt].map(([name, st]) => st - Math.floor(epochOf(issued.get(name)!) / 1000) * 1000).sort((a, b) => a - b);
-    return { latencies, total, extra: `startedAt (1 s precision) - create second: p50 ${percentile(coarse, 50)} ms, p99 ${percentile(coarse, 99)} ms` };
+    return { latencies, total, cpuMsPerPod, roles: `CPU ms per pod by role: ${roles}`, extra: `startedAt (1 s precision) - create second: p50 ${percentile(coarse, 50)} ms, p99 ${percentile(coarse, 99)} ms` };
   } catch (e) {
     process.stderr.write(`k8ts: ${(e as Error).message}\n`);
     throw e;
@@ -98,6 +145,7 @@ async function podman(archive: string): Promise<Figures | string> {
   if (!hadImage && spawnSync('podman', ['load', '-i', archive], { stdio: 'ignore' }).status !== 0) return 'podman load of the test image failed';
   const names = Array.from({ length: N }, (_, i) => `k8ts-bench-${process.pid}-${i}`);
   try {
+    const cpu0 = machineBusyMs();
     const t0 = now();
     const latencies = await Promise.all(names.map(async (name) => {
       const t = now();
@@ -106,10 +154,11 @@ async function podman(archive: string): Promise<Figures | string> {
       return now() - t;
     }));
     const total = now() - t0;
+    const cpuMsPerPod = (machineBusyMs() - cpu0) / N;
     const ps = spawnSync('podman', ['ps', '-q', '--filter', `name=k8ts-bench-${process.pid}-`, '--filter', 'status=running'], { encoding: 'utf8' });
     const running = ps.stdout.split('\n').filter((l) => l.trim()).length;
     if (running !== N) throw new Error(`podman: ${running}/${N} containers running after podman run -d`);
-    return { latencies, total };
+    return { latencies, total, cpuMsPerPod };
   } finally {
     spawnSync('podman', ['rm', '-f', '-t', '0', ...names], { stdio: 'ignore' });
     if (!hadImage) spawnSync('podman', ['rmi', benchImage], { stdio: 'ignore' });
@@ -120,7 +169,12 @@ function describe(f: Figures): { p50: number; p99: number; text: string } {
   const s = [...f.latencies].sort((a, b) => a - b);
   const p50 = percentile(s, 50);
   const p99 = percentile(s, 99);
-  return { p50, p99, text: `p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${s[s.length - 1]!.toFixed(0)} ms; all ${N} running ${f.total.toFixed(0)} ms after the first request` };
+  const floor = (f.cpuMsPerPod * N) / CORES;
+  return {
+    p50, p99,
+    text: `p50 ${p50.toFixed(0)} ms, p99 ${p99.toFixed(0)} ms, max ${s[s.length - 1]!.toFixed(0)} ms; all ${N} running ${f.total.toFixed(0)} ms after the first request\n` +
+      `  machine CPU ${f.cpuMsPerPod.toFixed(1)} ms per pod (all processes and the kernel): ${N} pods need at least ${floor.toFixed(0)} ms on ${CORES} cores`,
+  };
 }
 
 const image = buildTestImage();
@@ -134,6 +188,7 @@ try {
   }
   const kd = describe(k);
   process.stdout.write(`k8ts pod startup (create request -> watch sees all containers started), ${N} pods at once: ${kd.text}\n`);
+  if (k.roles) process.stdout.write(`  ${k.roles}\n`);
   if (k.extra) process.stdout.write(`  ${k.extra}\n`);
   const p = await podman(image.archive);
   if (typeof p === 'string') process.stdout.write(`podman run -d: ${p}\n`);
