@@ -218,16 +218,23 @@ export class ImageStore {
 
   async prepareRootfs(containerId: string, imageId: string, opts: { readOnly?: boolean; idmap?: IdmapTarget } = {}): Promise<{ rootfs: string }> {
     await this.init();
-    return this.gcLock.withShared(() => this.leases.with(async (lease) => {
+    return this.gcLock.withShared(async () => {
       const rec = await this.find(imageId);
       if (!rec) throw new LocalImageNotFoundError(imageId);
-      await lease.add(...rec.chainIds, ...rec.layers.map((l) => l.digest));
-      // Snapshots may have been collected since the image was recorded: rebuild them.
-      for (let i = 0; i < rec.chainIds.length; i++) {
-        await this.snapshots.ensure({ chainId: rec.chainIds[i]!, diffId: rec.diffIds[i]!, blobPath: this.content.path(rec.layers[i]!.digest) });
-      }
-      return this.rootfs.prepare(containerId, rec, opts.readOnly ?? false, opts.idmap);
-    }));
+      // The gc lock keeps this process's gc out meanwhile, and the container's own record
+      // of its chain (written before the mount) keeps any other process's gc from the
+      // snapshots. Only snapshots collected since the image was recorded need a lease:
+      // they are rebuilt from the layer blobs, which nothing else holds meanwhile.
+      const present = await Promise.all(rec.chainIds.map((c) => this.snapshots.has(c)));
+      if (present.every(Boolean)) return this.rootfs.prepare(containerId, rec, opts.readOnly ?? false, opts.idmap);
+      return this.leases.with(async (lease) => {
+        await lease.add(...rec.chainIds, ...rec.layers.map((l) => l.digest));
+        for (let i = 0; i < rec.chainIds.length; i++) {
+          await this.snapshots.ensure({ chainId: rec.chainIds[i]!, diffId: rec.diffIds[i]!, blobPath: this.content.path(rec.layers[i]!.digest) });
+        }
+        return this.rootfs.prepare(containerId, rec, opts.readOnly ?? false, opts.idmap);
+      });
+    });
   }
 
   async releaseRootfs(containerId: string): Promise<void> {
