@@ -120,3 +120,13 @@ test("users of an unchanging image are remembered per image and user; other root
   a.additionalGids.push(1);
   assert.deepEqual((await users.resolve(image, root, 'web')).additionalGids, [], 'callers get their own copy');
 });
+
+test("spec: the caller's own /etc/hosts, /etc/resolv.conf, /etc/hostname and /dev/shm replace the sandbox's", () => {
+  const own = ['/etc/hosts', '/etc/resolv.conf/', '/dev/shm'].map((p, i) => ({ containerPath: p, hostPath: `/kubelet/${i}` }));
+  const s = generateSpec(base({ config: { metadata: { name: 'c', attempt: 0 }, image: { image: 'i' }, mounts: own } }));
+  const on = (d: string) => s.mounts.filter((m) => m.destination.replace(/(.)\/$/, '$1') === d).map((m) => m.source);
+  assert.deepEqual(on('/etc/hosts'), ['/kubelet/0']);
+  assert.deepEqual(on('/etc/resolv.conf'), ['/kubelet/1']);
+  assert.deepEqual(on('/dev/shm'), ['/kubelet/2']);
+  assert.deepEqual(on('/etc/hostname'), ['/s/hostname'], 'what the caller does not mount stays the sandbox\'s');
+});

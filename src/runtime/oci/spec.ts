@@ -2,6 +2,7 @@
 // and the CRI request. Pure: every path and id it needs is handed in, so it is tested
 // without touching the machine.
 
+import { normalize } from 'node:path';
 import type { ContainerConfig, ImageConfig, LinuxContainerResources, UserNamespace } from '../cri.js';
 import { InvalidArgumentError } from '../cri.js';
 import { ALL_CAPABILITIES, DEFAULT_CAPABILITIES, DEFAULT_PATH, DEFAULT_SHM_BYTES, MASKED_PATHS, READONLY_PATHS } from './defaults.js';
@@ -112,8 +113,13 @@ function capabilities(sc: NonNullable<ContainerConfig['linux']>['securityContext
   return [...caps];
 }
 
+const OVERRIDABLE = new Set(['/etc/hosts', '/etc/resolv.conf', '/etc/hostname', '/dev/shm']);
+
 function mounts(input: SpecInput): OciMount[] {
   const ro = input.config.linux?.securityContext?.readonlyRootfs ?? false;
+  // The sandbox's /etc files and /dev/shm give way to the caller's own mounts there (the
+  // kubelet writes each pod's /etc/hosts, ...), as containerd's do: one mount, not two.
+  const requested = new Set((input.config.mounts ?? []).map((m) => normalize(m.containerPath).replace(/(.)\/$/, '$1')));
   const shm: OciMount = input.shmPath
     ? { destination: '/dev/shm', type: 'bind', source: input.shmPath, options: ['rbind', 'nosuid', 'noexec', 'nodev'] }
     : { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', `size=${input.shmSizeBytes ?? DEFAULT_SHM_BYTES}`] };
@@ -128,7 +134,7 @@ function mounts(input: SpecInput): OciMount[] {
     { destination: '/etc/hosts', type: 'bind', source: input.etc.hosts, options: ['rbind', 'rprivate', ro ? 'ro' : 'rw'] },
     { destination: '/etc/resolv.conf', type: 'bind', source: input.etc.resolvConf, options: ['rbind', 'rprivate', ro ? 'ro' : 'rw'] },
     { destination: '/etc/hostname', type: 'bind', source: input.etc.hostname, options: ['rbind', 'rprivate', ro ? 'ro' : 'rw'] },
-  ];
+  ].filter((m) => !OVERRIDABLE.has(m.destination) || !requested.has(m.destination));
   for (const m of input.config.mounts ?? []) {
     if (!m.containerPath.startsWith('/')) throw new InvalidArgumentError(`mount path "${m.containerPath}" must be absolute`);
     list.push({ destination: m.containerPath, type: 'bind', source: m.hostPath, options: ['rbind', 'rprivate', m.readonly ? 'ro' : 'rw'] });
