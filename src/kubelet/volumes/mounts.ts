@@ -51,6 +51,18 @@ export async function isMountPoint(dir: string): Promise<boolean> {
   return (await listMountPoints()).includes(target);
 }
 
+/**
+ * Whether dir holds a filesystem of its own (its device is not its parent's), as every
+ * tmpfs volume does: two stats and never the mount table, which a fresh volume
+ * directory (on its parent's device, so a bind mount as far as isMountPoint can tell)
+ * would otherwise have read in full at each pod's setup.
+ */
+export async function hasOwnFilesystem(dir: string): Promise<boolean> {
+  const target = path.resolve(dir);
+  const [self, parent] = await Promise.all([stat(target).catch(() => null), stat(path.dirname(target)).catch(() => null)]);
+  return self !== null && parent !== null && self.dev !== parent.dev;
+}
+
 /** The mount options of a memory-backed volume's tmpfs: its size, and mode 0777 as emptyDir's. */
 export function tmpfsOptions(sizeBytes: number, mode = 0o777): string {
   return [`size=${Math.max(4096, Math.floor(sizeBytes))}`, `mode=${mode.toString(8)}`].join(',');

@@ -11,7 +11,7 @@ import type { RestClient } from '../../client/rest-client.js';
 import type { Pod } from '../types.js';
 import { writeAtomic, type Payload } from './atomic-writer.js';
 import { prepareHostPath } from './host-path.js';
-import { isMountPoint, mountTmpfs, type VolumeMounter } from './mounts.js';
+import { hasOwnFilesystem, mountTmpfs, type VolumeMounter } from './mounts.js';
 import { plugins, volumeDir, type PluginName } from './paths.js';
 import { configMapPayload, downwardApiPayload, ProjectionError, projectedPayload, secretPayload } from './projection.js';
 import { resolveClaimPath } from './pvc.js';
@@ -63,7 +63,7 @@ export function defaultTmpfsSize(): number {
 
 async function ensureDir(dir: string, tmpfs: boolean, sizeBytes: number, fsGroup: number | undefined, mounter: VolumeMounter | undefined): Promise<void> {
   await mkdir(dir, { recursive: true });
-  if (tmpfs && !(await isMountPoint(dir))) await mountTmpfs(dir, sizeBytes, undefined, mounter);
+  if (tmpfs && !(await hasOwnFilesystem(dir))) await mountTmpfs(dir, sizeBytes, undefined, mounter);
   // 0777 so any container user can write, as emptyDir is made in Kubernetes; with an
   // fsGroup the directory belongs to that group and is setgid, so new files do too.
   if (fsGroup !== undefined) await chown(dir, -1, fsGroup);
