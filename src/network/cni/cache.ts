@@ -21,6 +21,9 @@ export interface CachedAttachment {
 }
 
 export class ResultCache {
+  /** Made once, on the first put: every pod's attachment writes one entry. */
+  private made: Promise<unknown> | null = null;
+
   constructor(private readonly dir: string) {}
 
   private file(networkName: string, containerId: string, ifName: string): string {
@@ -28,11 +31,21 @@ export class ResultCache {
   }
 
   async put(entry: CachedAttachment): Promise<void> {
-    await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const f = this.file(entry.networkName, entry.containerId, entry.ifName);
     const tmp = `${f}.tmp`;
-    await writeFile(tmp, JSON.stringify(entry), { mode: 0o600 });
+    const body = JSON.stringify(entry);
+    await (this.made ??= this.makeDir());
+    // A directory removed since (by an uninstall, say) is made again.
+    await writeFile(tmp, body, { mode: 0o600 }).catch(async (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+      await (this.made = this.makeDir());
+      await writeFile(tmp, body, { mode: 0o600 });
+    });
     await rename(tmp, f);
+  }
+
+  private makeDir(): Promise<unknown> {
+    return mkdir(this.dir, { recursive: true, mode: 0o700 }).catch((e: unknown) => { this.made = null; throw e; });
   }
 
   async get(networkName: string, containerId: string, ifName: string): Promise<CachedAttachment | undefined> {
