@@ -38,9 +38,11 @@ export interface HttpTransportOptions {
   /** Overrides the TLS server name checked against the certificate. */
   tlsServerName?: string;
   /**
-   * Maximum concurrent connections. Default unlimited: every watch holds a connection
-   * for minutes (HTTP/1.1 has no multiplexing), so a cap would make ordinary requests
-   * queue behind open watches.
+   * Maximum concurrent connections for ordinary requests; default 16. Watches and
+   * followed logs hold a connection for minutes (HTTP/1.1 has no multiplexing), so they
+   * get connections of their own beside these, without a cap. A cap on the others keeps
+   * a burst (a kubelet reporting 100 new pods at once) on the connections it already
+   * has instead of opening, and TLS-handshaking, one per request.
    */
   maxSockets?: number;
   /** Connect through a Unix socket instead of host:port (plain HTTP only). */
@@ -49,32 +51,36 @@ export interface HttpTransportOptions {
   createConnection?: () => Socket;
 }
 
-/** HTTP(S) over one keep-alive agent, so informers and controllers share connections. */
+/** A watch or a followed log: a response that lasts as long as the client wants it. */
+const LONG_LIVED = /[?&](watch=(true|1)|follow=(true|1))(&|$)/;
+
+/**
+ * HTTP(S) over keep-alive agents, so informers and controllers share connections: one
+ * capped for ordinary requests, one for the long-lived ones.
+ */
 export class HttpTransport implements Transport {
   private readonly url: URL;
   private readonly agent: http.Agent;
+  private readonly longLivedAgent: http.Agent;
   private readonly secure: boolean;
 
   constructor(private readonly opts: HttpTransportOptions) {
     this.url = new URL(opts.server);
     this.secure = this.url.protocol === 'https:';
-    const common = { keepAlive: true, maxSockets: opts.maxSockets ?? Infinity };
-    const create = opts.createConnection;
-    this.agent = this.secure
-      ? new https.Agent({
-          ...common,
-          // One context for every connection: given only ca/cert/key, each new
-          // connection would parse them into a context of its own (a burst of 500
-          // controller requests made that a noticeable share of the server's CPU).
-          secureContext: tls.createSecureContext({ ca: opts.ca, cert: opts.cert, key: opts.key }),
-          rejectUnauthorized: !opts.insecureSkipTLSVerify,
-          servername: opts.tlsServerName,
-        })
-      : new http.Agent(common);
-    if (create) {
+    // One context for every connection: given only ca/cert/key, each new connection
+    // would parse them into a context of its own (a burst of 500 controller requests
+    // made that a noticeable share of the server's CPU).
+    const secureContext = this.secure ? tls.createSecureContext({ ca: opts.ca, cert: opts.cert, key: opts.key }) : undefined;
+    const agent = (maxSockets: number): http.Agent => {
+      const a = this.secure
+        ? new https.Agent({ keepAlive: true, maxSockets, secureContext, rejectUnauthorized: !opts.insecureSkipTLSVerify, servername: opts.tlsServerName })
+        : new http.Agent({ keepAlive: true, maxSockets });
       // The agent pools whatever this returns, so in-memory connections are kept alive too.
-      (this.agent as unknown as { createConnection: () => Socket }).createConnection = create;
-    }
+      if (opts.createConnection) (a as unknown as { createConnection: () => Socket }).createConnection = opts.createConnection;
+      return a;
+    };
+    this.agent = agent(opts.maxSockets ?? 16);
+    this.longLivedAgent = agent(Infinity);
   }
 
   request(method: string, path: string, headers: Headers, body?: string | Buffer, signal?: AbortSignal): Promise<TransportResponse> {
@@ -87,7 +93,7 @@ export class HttpTransport implements Transport {
       port: this.url.port || (this.secure ? 443 : 80),
       path: prefix + path,
       headers: reqHeaders,
-      agent: this.agent,
+      agent: LONG_LIVED.test(path) ? this.longLivedAgent : this.agent,
       socketPath: this.opts.socketPath,
       signal,
     };
@@ -104,5 +110,6 @@ export class HttpTransport implements Transport {
 
   close(): void {
     this.agent.destroy();
+    this.longLivedAgent.destroy();
   }
 }
