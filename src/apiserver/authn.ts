@@ -59,6 +59,20 @@ export function bearerTokenAuthenticator(lookup: TokenAuthenticator): Authentica
 }
 
 /** Tries each authenticator in turn. */
+/**
+ * The server's own components (controllers, scheduler, its node agent) calling through
+ * an in-process transport: no TLS to carry a certificate, so the transport names them
+ * (see client/in-process-transport.ts) and `peerOf` looks that up for the socket.
+ */
+export function inProcessAuthenticator(peerOf: (socket: object) => UserInfo | undefined): Authenticator {
+  return {
+    authenticate(req) {
+      const u = peerOf(req.socket);
+      return u ? withAuthenticated(u) : undefined;
+    },
+  };
+}
+
 export function unionAuthenticator(...all: Authenticator[]): Authenticator {
   return {
     authenticate(req) {

@@ -4,6 +4,7 @@
 
 import { InformerFactory } from '../client/informer-factory.js';
 import { RestClient } from '../client/rest-client.js';
+import type { Transport } from '../client/transport.js';
 import { startNamespaceController } from '../controllers/namespace/index.js';
 import { startRootCACertPublisher } from '../controllers/rootcacert/index.js';
 import { startServiceAccountController } from '../controllers/serviceaccount/index.js';
@@ -27,10 +28,10 @@ import { startServiceLBController } from '../controllers/servicelb/index.js';
 import { logger, type Logger } from './log.js';
 
 export interface ControllerCredentials {
-  server: string;
+  /** How to reach the API server (in process, from `k8ts server`). */
+  transport: Transport;
+  /** The cluster CA, which the root CA publisher puts in every namespace. */
   ca: string;
-  cert: string;
-  key: string;
   log: Logger;
   /** The scheduler's KubeSchedulerConfiguration, parsed; default profile when absent. */
   schedulerConfig?: SchedulerConfig;
@@ -39,7 +40,7 @@ export interface ControllerCredentials {
 }
 
 export async function startControllers(creds: ControllerCredentials): Promise<{ stop(): Promise<void> }> {
-  const client = new RestClient({ server: creds.server, ca: creds.ca, cert: creds.cert, key: creds.key, userAgent: 'k8ts-controller-manager' });
+  const client = new RestClient({ transport: creds.transport, userAgent: 'k8ts-controller-manager' });
   const informers = new InformerFactory({ client, log: logger('informers') });
   const running = [
     startNamespaceController({ client, informers, log: logger('namespace-controller') }),

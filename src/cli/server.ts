@@ -23,10 +23,13 @@ import { builtinSeams } from '../apiserver/builtin/index.js';
 import { builtinHooks } from '../apiserver/builtin/hooks.js';
 import { builtinOpenApi } from '../apiserver/builtin/openapi.js';
 import { createRequestHandler } from '../apiserver/server.js';
-import { bearerTokenAuthenticator, certificateAuthenticator, staticTokens, unionAuthenticator } from '../apiserver/authn.js';
+import { bearerTokenAuthenticator, certificateAuthenticator, inProcessAuthenticator, staticTokens, unionAuthenticator } from '../apiserver/authn.js';
 import { allowAll } from '../apiserver/handlers/reviews.js';
 import { ensureClusterPki, issueCertificate, type ClusterPki } from '../apiserver/pki.js';
 import { RestClient } from '../client/rest-client.js';
+import { InProcessTransport, inProcessPeer } from '../client/in-process-transport.js';
+import type { Transport } from '../client/transport.js';
+import type { UserInfo } from '../apiserver/registry/hooks.js';
 import { handleNodeProxy, parseNodeProxyPath, type GetNode, type NodeProxyOptions, type PodLike } from '../apiserver/proxy/index.js';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -94,11 +97,11 @@ async function nodeProxyOptionsFor(lookup: AdmissionLookup, pki: ClusterPki): Pr
  * This machine's node agent, with credentials the server makes itself (it holds the
  * CA). A failing agent is logged and the control plane goes on serving.
  */
-async function startOwnAgent(o: { dataDir: string; pki: ClusterPki; serverUrl: string; log: Logger }): Promise<NodeAgent | undefined> {
+async function startOwnAgent(o: { dataDir: string; pki: ClusterPki; transport: Transport; log: Logger }): Promise<NodeAgent | undefined> {
   try {
     const nodeName = hostname().toLowerCase();
     const servingCert = await issueCertificate(o.pki.ca, { commonName: `system:node:${nodeName}`, organizations: ['system:nodes'], dnsNames: [nodeName, 'localhost'], ips: [...new Set(['127.0.0.1', primaryIPv4()])], usage: 'server' });
-    const client = new RestClient({ server: o.serverUrl, ca: o.pki.ca.certPem, cert: o.pki.admin.certPem, key: o.pki.admin.keyPem, userAgent: `k8ts-kubelet/${nodeName}` });
+    const client = new RestClient({ transport: o.transport, userAgent: `k8ts-kubelet/${nodeName}` });
     return await startNodeAgent({
       client, dataDir: o.dataDir, nodeName, isServer: true, kubeletVersion: kubernetesVersion.gitVersion, servingCert, caPem: o.pki.ca.certPem,
       podCIDRHint: '10.42.0.0/24', apiService: { host: '10.43.0.1', port: 443 },
@@ -247,7 +250,13 @@ export async function runServer(args: string[]): Promise<number> {
   await ensureKubernetesService(registry, objects, { ip: advertise, port });
 
   const nodeProxyOptions = await nodeProxyOptionsFor(lookup, pki);
-  const authenticator = unionAuthenticator(certificateAuthenticator(), bearerTokenAuthenticator(lookupToken));
+  // The server's own controllers, scheduler and node agent call it in process, as the
+  // admin (what their certificate said when they came over TLS), with no TLS or sockets.
+  const ownComponents: UserInfo = { username: 'admin', groups: ['system:masters'] };
+  const authenticator = unionAuthenticator(
+    certificateAuthenticator(), bearerTokenAuthenticator(lookupToken),
+    inProcessAuthenticator((socket) => (inProcessPeer(socket) === ownComponents ? ownComponents : undefined)),
+  );
   // Agents join with this token (k3s' form, carrying the CA's hash); it opens the join endpoint only.
   const joinTokenPath = join(dataDir, 'token');
   const joinToken = await readOrCreateJoinToken(joinTokenPath, pki.ca.certPem);
@@ -292,8 +301,9 @@ export async function runServer(args: string[]): Promise<number> {
   const serverUrl = `https://${advertise.includes(':') ? `[${advertise}]` : advertise}:${port}`;
   const kubeconfigPath = join(dataDir, 'kubeconfig.yaml');
   writeKubeconfig(kubeconfigPath, { server: serverUrl, caPem: pki.ca.certPem, certPem: pki.admin.certPem, keyPem: pki.admin.keyPem, user: 'admin', cluster: 'k8ts', context: 'k8ts' });
-  const controllers = flags.switches.has('disable-controllers') ? undefined : await startControllers({ server: serverUrl, ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem, log, schedulerConfig, nodeMonitorGracePeriodMs });
-  const agent = flags.switches.has('disable-agent') ? undefined : await startOwnAgent({ dataDir, pki, serverUrl, log });
+  const inProcess = new InProcessTransport(handler, { peer: ownComponents });
+  const controllers = flags.switches.has('disable-controllers') ? undefined : await startControllers({ transport: inProcess, ca: pki.ca.certPem, log, schedulerConfig, nodeMonitorGracePeriodMs });
+  const agent = flags.switches.has('disable-agent') ? undefined : await startOwnAgent({ dataDir, pki, transport: inProcess, log });
   // Printed as k3s' install prints it, for the operator setting up the next machine; it opens only the join endpoint.
   log.info(`join token (kept in ${joinTokenPath}): ${joinToken}; on another machine: k8ts agent --server ${serverUrl} --token ${joinToken}`);
   log.info(`ready in ${Date.now() - started} ms: API server at ${serverUrl}, kubeconfig at ${kubeconfigPath}`);
@@ -306,6 +316,7 @@ export async function runServer(args: string[]): Promise<number> {
       log.info(`${signal}: shutting down`);
       await agent?.stop();
       await controllers?.stop();
+      inProcess.close();
       cache.close();
       server.closeAllConnections();
       for (const s of upgraded) s.destroy();

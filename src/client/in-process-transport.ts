@@ -59,11 +59,25 @@ function memoryPair(): [MemorySocket, MemorySocket] {
   return [a, b];
 }
 
+/** The `peer` each in-process connection was opened with, by its server-side socket. */
+const peers = new WeakMap<object, object>();
+
+/**
+ * What the in-process transport that opened this (server-side) socket says its client
+ * is, or undefined for any other socket: a request handler's way to know who is calling
+ * without TLS. Only sockets made here are ever in the table, so no remote peer can
+ * claim one.
+ */
+export function inProcessPeer(socket: object): object | undefined {
+  return peers.get(socket);
+}
+
 export class InProcessTransport implements Transport {
   private readonly server: http.Server;
   private readonly inner: HttpTransport;
 
-  constructor(handler: NodeRequestHandler) {
+  /** `peer`: who the requests come from, for the handler to find with inProcessPeer(req.socket). */
+  constructor(handler: NodeRequestHandler, opts: { peer?: object } = {}) {
     this.server = http.createServer(handler);
     const server = this.server;
     // The placeholder URL only names the Host header; nothing connects to it.
@@ -71,6 +85,7 @@ export class InProcessTransport implements Transport {
       server: 'http://in-process.invalid',
       createConnection: () => {
         const [client, serverSide] = memoryPair();
+        if (opts.peer) peers.set(serverSide, opts.peer);
         server.emit('connection', serverSide as unknown as Socket);
         return client as unknown as Socket;
       },

@@ -3,7 +3,7 @@
 export { RestClient, errorFromBody, type RestClientOptions, type PatchType, type RequestOptions } from './rest-client.js';
 export { resourcePath, groupVersionPath, withQuery, type ResourceRef, type Query } from './resource-path.js';
 export { HttpTransport, type Transport, type TransportResponse, type HttpTransportOptions, type Headers } from './transport.js';
-export { InProcessTransport, type NodeRequestHandler } from './in-process-transport.js';
+export { InProcessTransport, inProcessPeer, type NodeRequestHandler } from './in-process-transport.js';
 export { ResourceClient, type ResourceType } from './resource-client.js';
 export { readKubeconfig, writeKubeconfig, KubeconfigError, type KubeconfigConnection, type WriteKubeconfigOptions } from './kubeconfig.js';
 export { ApiStatusError, WatchStatusError, NetworkError, DecodeError, isNotFound, isAlreadyExists, isConflict, isGone } from './errors.js';
