@@ -11,7 +11,7 @@ import { startConmon } from './conmon.js';
 import { signalName } from './defaults.js';
 import type { OciCli } from './ocicli.js';
 import type { RootfsProvider } from './rootfs.js';
-import { sandboxPaths } from './sandbox.js';
+import { ensureSandboxEtcFiles, sandboxPaths } from './sandbox.js';
 import { ensureMountPoints } from './mountpoints.js';
 import { generateSpec } from './spec.js';
 import { chownMountPoints, ensureSearchable, hostRoot, idmapBindMounts, releaseIdmapped, type IdmapTarget } from './idmap.js';
@@ -90,6 +90,7 @@ export async function createContainer(env: ContainerEnv, sb: SandboxRecord, conf
       etc: { hosts: p.hosts, resolvConf: p.resolvConf, hostname: p.hostname },
       shmPath: sb.shmPath, userNamespace: sb.config.linux?.userNamespace,
     });
+    ensureSandboxEtcFiles(p, sb.config, sb.hostname, spec.mounts.map((m) => m.source));
     if (idmap) {
       await timed(T, 'idmap', () => idmapBindMounts(idmapDir(env, id), idmap.userns, spec.mounts));
       ensureSearchable([rootfs, idmapDir(env, id), p.user]);

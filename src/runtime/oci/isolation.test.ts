@@ -2,7 +2,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newOciTestEnv } from './testing/harness.js';
 import { runScript } from './testing/run.js';
@@ -48,6 +48,23 @@ for (const name of ['crun', 'runc'] as const) {
     const allowed = /^(\/|\/data|\/proc(\/.*)?|\/dev(\/.*)?|\/sys(\/.*)?|\/etc\/(hosts|hostname|resolv\.conf))$/;
     assert.deepEqual(points.filter((p) => !allowed.test(p)), []);
     assert.ok(r.stdout.includes('readonly-mount'));
+  });
+
+  test(`oci/${name}: a caller's own /etc files replace the sandbox's, which are then never written`, async (t) => {
+    const env = await newOciTestEnv(name);
+    t.after(() => env.cleanup());
+    const own = join(env.dir, 'own');
+    mkdirSync(own);
+    const files = { '/etc/hosts': 'hosts of the caller\n', '/etc/hostname': 'caller-name\n', '/etc/resolv.conf': 'nameserver 192.0.2.53\n' };
+    const mounts = Object.entries(files).map(([containerPath, text], i) => {
+      writeFileSync(join(own, String(i)), text);
+      return { containerPath, hostPath: join(own, String(i)) };
+    });
+    const r = await runScript(env.runtime, 'cat /etc/hosts /etc/hostname /etc/resolv.conf; grep -c /etc/hosts /proc/self/mountinfo', { mounts });
+    assert.equal(r.status.exitCode, 0, r.stderr);
+    assert.equal(r.stdout, `${Object.values(files).join('')}1`, 'the caller\'s files, each mounted once');
+    const sandboxDir = join(env.runtime.root, 'sandboxes', r.sandboxId);
+    assert.deepEqual(['hosts', 'hostname', 'resolv.conf'].filter((f) => existsSync(join(sandboxDir, f))), []);
   });
 
   test(`oci/${name}: read-only root filesystem when asked`, async (t) => {

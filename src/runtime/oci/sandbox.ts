@@ -7,7 +7,7 @@
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { OciRuntimeError, type PodSandboxConfig } from '../cri.js';
@@ -40,29 +40,44 @@ export function sandboxPaths(root: string, id: string): SandboxPaths {
   };
 }
 
-async function etcFiles(p: SandboxPaths, config: PodSandboxConfig, hostname: string): Promise<void> {
-  const hosts = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', `127.0.1.1\t${hostname}`];
-  for (const a of config.hostAliases ?? []) hosts.push(`${a.ip}\t${a.hostnames.join(' ')}`);
-  // Three small local files per sandbox: synchronous writes, no threadpool round trips.
-  writeFileSync(p.hosts, hosts.join('\n') + '\n');
-  let resolv: string;
+/** What the sandbox's own /etc/hosts, /etc/resolv.conf and /etc/hostname say. */
+function etcFileText(p: SandboxPaths, path: string, config: PodSandboxConfig, hostname: string): string {
+  if (path === p.hostname) return hostname + '\n';
+  if (path === p.hosts) {
+    const hosts = ['127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', `127.0.1.1\t${hostname}`];
+    for (const a of config.hostAliases ?? []) hosts.push(`${a.ip}\t${a.hostnames.join(' ')}`);
+    return hosts.join('\n') + '\n';
+  }
   if (config.dnsConfig) {
     const d = config.dnsConfig;
-    resolv = [...d.servers.map((s) => `nameserver ${s}`), ...(d.searches.length ? [`search ${d.searches.join(' ')}`] : []), ...(d.options.length ? [`options ${d.options.join(' ')}`] : [])].join('\n') + '\n';
-  } else {
-    try { resolv = readFileSync('/etc/resolv.conf', 'utf8'); } catch { resolv = ''; }
+    return [...d.servers.map((s) => `nameserver ${s}`), ...(d.searches.length ? [`search ${d.searches.join(' ')}`] : []), ...(d.options.length ? [`options ${d.options.join(' ')}`] : [])].join('\n') + '\n';
   }
-  writeFileSync(p.resolvConf, resolv);
-  writeFileSync(p.hostname, hostname + '\n');
+  try { return readFileSync('/etc/resolv.conf', 'utf8'); } catch { return ''; }
 }
 
-/** Creates the namespaces, shm and /etc files; on failure undoes what it did. */
+/**
+ * Writes those of the sandbox's /etc files that `paths` names and that are not there
+ * yet: made when a container first mounts one, since a kubelet brings its own three for
+ * every container (so for its pods none is written at all). Small local files,
+ * synchronously; through a rename, so a container of another process never sees one
+ * half-written.
+ */
+export function ensureSandboxEtcFiles(p: SandboxPaths, config: PodSandboxConfig, hostname: string, paths: string[]): void {
+  for (const path of paths) {
+    if (path !== p.hosts && path !== p.resolvConf && path !== p.hostname) continue;
+    try { statSync(path); continue; } catch { /* not yet */ }
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, etcFileText(p, path, config, hostname));
+    renameSync(tmp, path);
+  }
+}
+
+/** Creates the namespaces and shm (the /etc files wait for a container: ensureSandboxEtcFiles); on failure undoes what it did. */
 export async function setupSandbox(p: SandboxPaths, config: PodSandboxConfig, hostname: string): Promise<void> {
   const hostNetwork = config.linux?.hostNetwork ?? false;
   await mkdir(join(p.dir, 'ns'), { recursive: true });
   await mkdir(p.shm, { recursive: true });
   try {
-    await etcFiles(p, config, hostname);
     const size = config.linux?.shmSizeBytes ?? DEFAULT_SHM_BYTES;
     const userns = config.linux?.userNamespace;
     const nsFiles = [p.ipc, p.uts, ...(hostNetwork ? [] : [p.netns]), ...(userns ? [p.user] : [])];
