@@ -4,6 +4,7 @@
 import { realClock, type Clock } from '../../client/clock.js';
 import { runWorkers, type Workers } from '../../client/controller.js';
 import { InformerFactory } from '../../client/informer-factory.js';
+import { SliceWriteTracker } from './tracker.js';
 import type { Logger } from '../../client/log.js';
 import type { RestClient } from '../../client/rest-client.js';
 import { objectKey, type KObject } from '../../client/types.js';
@@ -28,6 +29,7 @@ export function startEndpointSliceMirroringController(opts: MirroringControllerO
   const clock = opts.clock ?? realClock;
   const factory = opts.informers ?? new InformerFactory({ client, log, clock });
   const queue = new WorkQueue<string>({ clock });
+  const tracker = new SliceWriteTracker(clock);
   const services = factory.informer<ServiceObj>({ resource: { group: '', version: 'v1', resource: 'services' } });
   const endpoints = factory.informer<EndpointsObj>({ resource: { group: '', version: 'v1', resource: 'endpoints' } });
   const slices = factory.informer<EndpointSliceObj>({ resource: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices' } });
@@ -50,7 +52,7 @@ export function startEndpointSliceMirroringController(opts: MirroringControllerO
       workers: opts.workers ?? 1,
       name: 'endpointslicemirroring-controller',
       log,
-      sync: (key) => syncMirroredSlices(key, { client, log, services: services.lister, endpoints: endpoints.lister, slices: slices.lister }),
+      sync: (key) => syncMirroredSlices(key, { client, log, services: services.lister, endpoints: endpoints.lister, slices: slices.lister, tracker }),
     });
     log.info('endpointslice mirroring controller started');
   });

@@ -14,6 +14,7 @@ import type { EndpointsObj } from '../endpoints/sync.js';
 import { hasSelector } from '../endpoints/pods.js';
 import type { EndpointPort, ServiceObj } from '../endpoints/types.js';
 import { applySlices, ignoreNotFound, ownerRef, slicesPath, type EndpointSliceObj } from './apply.js';
+import type { SliceWriteTracker } from './tracker.js';
 import { endpointKey, portsKey, type PortGroup, type SliceEndpoint } from './desired.js';
 import { isManagedBy, ownSlices, serviceNameLabel, sliceLabels } from './sync.js';
 
@@ -28,6 +29,8 @@ export interface MirrorSyncDeps {
   services: Lister<ServiceObj>;
   endpoints: Lister<EndpointsObj>;
   slices: Lister<EndpointSliceObj>;
+  /** Remembers each write until the cache shows it (see tracker.ts). */
+  tracker?: SliceWriteTracker;
 }
 
 function mirrored(a: EndpointAddress, ready: boolean): SliceEndpoint {
@@ -67,6 +70,8 @@ export async function syncMirroredSlices(key: string, d: MirrorSyncDeps): Promis
     for (const s of mine) await ignoreNotFound(d.client.delete(slicesPath(ns, s.metadata.name)));
     return;
   }
+  // Its own last writes not in the cache yet: the slice's event brings the key back.
+  if (d.tracker && !d.tracker.isCurrent(key, mine)) return;
   const existing = await ownSlices(eps, mine, d.client);
   // Mirrored slices carry the Endpoints' labels, not the Service's.
   const labels = sliceLabels({ ...svc, metadata: { ...svc.metadata, labels: eps.metadata.labels } }, mirroringControllerName);
