@@ -32,18 +32,29 @@ async function fakeUpstream(t: { after(fn: () => Promise<void> | void): void }):
     for (let i = 0; i < count; i++) r.answers.push({ name, type: RecordType.A, class: CLASS_IN, ttl: 60, data: { kind: 'A', address: count === 1 ? '93.184.216.34' : `192.0.2.${i}` } });
     return udp ? encodeTruncated(r, 512) : encodeMessage(r);
   };
-  const udp = dgram.createSocket('udp4');
-  udp.on('message', (m, rinfo) => udp.send(reply(m, true), rinfo.port, rinfo.address));
-  await new Promise<void>((r) => udp.bind(0, '127.0.0.1', r));
-  const port = udp.address().port;
   const conns = new Set<net.Socket>();
-  const tcp = net.createServer((s) => {
-    conns.add(s);
-    s.on('close', () => conns.delete(s));
-    const f = new TcpFramer((m) => s.write(frame(reply(m, false))));
-    s.on('data', (c: Buffer) => f.push(c));
-  });
-  await new Promise<void>((r) => tcp.listen(port, '127.0.0.1', r));
+  // UDP takes a free port, TCP the same number, which some TCP socket may hold: then
+  // both go and another port is tried.
+  let udp: dgram.Socket, tcp: net.Server, port: number;
+  for (let attempt = 0; ; attempt++) {
+    udp = dgram.createSocket('udp4');
+    const u = udp;
+    u.on('message', (m, rinfo) => u.send(reply(m, true), rinfo.port, rinfo.address));
+    await new Promise<void>((r) => u.bind(0, '127.0.0.1', r));
+    port = u.address().port;
+    tcp = net.createServer((s) => {
+      conns.add(s);
+      s.on('close', () => conns.delete(s));
+      const f = new TcpFramer((m) => s.write(frame(reply(m, false))));
+      s.on('data', (c: Buffer) => f.push(c));
+    });
+    const listening = await new Promise<boolean>((r) => {
+      tcp.once('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EADDRINUSE' && attempt < 5) r(false); else throw e; });
+      tcp.listen(port, '127.0.0.1', () => r(true));
+    });
+    if (listening) break;
+    await new Promise<void>((r) => u.close(() => r()));
+  }
   t.after(async () => {
     await new Promise<void>((r) => udp.close(() => r()));
     for (const c of conns) c.destroy();
