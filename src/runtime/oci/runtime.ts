@@ -24,13 +24,14 @@ import { nsFileMounted, sandboxPaths, setupSandbox, teardownSandbox } from './sa
 import type { StepTrace } from './trace.js';
 import { StateStore, type ContainerRecord, type SandboxRecord } from './state.js';
 import { ImageUserCache } from './user.js';
+import { keepStateInMemory } from './volatile-state.js';
 
 export const DEFAULT_ROOT = '/var/lib/k8ts/runtime';
 /** The cgroup parent of sandboxes that name none (`k8ts ctr`'s containers). */
 export const DEFAULT_CGROUP_PARENT = '/k8ts';
 
 export interface OciRuntimeOptions {
-  /** Where state, bundles, namespaces and logs live (default /var/lib/k8ts/runtime). */
+  /** Where state, bundles, namespaces and logs live (default /var/lib/k8ts/runtime); the state on tmpfs mounts (stateInMemory). */
   root?: string;
   rootfs: RootfsProvider;
   /** Low-level runtime for new containers (default crun; runc if crun cannot run here). */
@@ -54,6 +55,12 @@ export interface OciRuntimeOptions {
    * themselves into a sealed memfd at every create (see readonly-binary.ts). Default on.
    */
   readOnlyRuntimeBinary?: boolean;
+  /**
+   * Keep the per-container state (records, bundles, the OCI runtimes' state, exit files,
+   * namespace files) on tmpfs mounts under the root, as containerd keeps its own under
+   * /run (see volatile-state.ts). Default on.
+   */
+  stateInMemory?: boolean;
 }
 
 export class OciRuntimeService implements RuntimeService {
@@ -75,6 +82,7 @@ export class OciRuntimeService implements RuntimeService {
       const why = await favorDynamicCgroups();
       if (why) log(`runtime: container starts may wait on cgroup moves (${why})`);
     }
+    if (opts.stateInMemory ?? true) for (const why of await keepStateInMemory(root)) log(`runtime: ${why}`);
     const store = new StateStore(root);
     await store.init();
     const paths = { ...RUNTIME_PATHS };

@@ -23,7 +23,7 @@ export function run(cmd: string, args: string[], opts: { cwd?: string } = {}): P
   });
 }
 
-async function runOk(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<void> {
+export async function runOk(cmd: string, args: string[], opts: { cwd?: string } = {}): Promise<void> {
   const r = await run(cmd, args, opts);
   if (r.code !== 0) throw new SnapshotError(`${cmd} ${args.join(' ')} failed: ${r.stderr.trim() || `exit ${r.code}`}`);
 }
