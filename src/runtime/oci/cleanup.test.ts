@@ -8,8 +8,10 @@ import { join } from 'node:path';
 import { newOciTestEnv } from './testing/harness.js';
 import { podConfig, waitExited } from './testing/run.js';
 import { cgroupMode, prepareHybridCgroups } from './cgroups.js';
+import { isStateMount } from './volatile-state.js';
 
-const mountsUnder = (p: string) => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => (l.split(' ')[4] ?? '').startsWith(p));
+// The runtime's own state tmpfs mounts (volatile-state.ts) live as long as it does: not leftovers.
+const mountsUnder = (p: string) => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => (l.split(' ')[4] ?? '').startsWith(p) && !isStateMount(l.split(' ')[4]!));
 
 for (const name of ['crun', 'runc'] as const) {
   test(`oci/${name}: removing containers and sandboxes leaves no mount, cgroup, directory or process`, async (t) => {

@@ -22,6 +22,11 @@ export const VOLATILE_STATE_DIRS = ['containers', 'sandboxes', 'netns', 'exits',
 const TMPFS_MAGIC = 0x01021994;
 const RAMFS_MAGIC = 0x858458f6;
 
+/** Whether a mount point is one of the state tmpfs mounts of some runtime root (for tests that look for leftovers). */
+export function isStateMount(mountPoint: string): boolean {
+  return (VOLATILE_STATE_DIRS as readonly string[]).includes(mountPoint.slice(mountPoint.lastIndexOf('/') + 1));
+}
+
 /** Mounts what is missing; returns a line for each directory left on disk, and why. */
 export async function keepStateInMemory(root: string): Promise<string[]> {
   const leftOnDisk: string[] = [];
