@@ -124,7 +124,7 @@ export class WatchCache {
   /** Resources with events waiting for the fan-out. */
   private readonly dirty = new Set<ResourceCache>();
   private fanOutScheduled = false;
-  private lastFanOut = 0;
+  private lastFanOut = -Infinity; // the first fan-out waits for nothing, however soon after start
   private readonly minFanOutInterval: number;
   /** Every event up to this revision has been handed to the watchers it concerns. */
   private deliveredRevision = 0;
