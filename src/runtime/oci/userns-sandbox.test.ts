@@ -10,14 +10,14 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createUserNamespaceSandbox } from './userns.js';
-import { UserNamespaceHelper } from './userns-helper.js';
+import { SandboxHelper } from './sandbox-helper.js';
 
 const map = [{ containerId: 0, hostId: 500000, length: 65536 }];
 
 for (const way of ['helper', 'commands'] as const) {
   test(`userns sandbox (${way}): mapped namespaces bound to files, host name and lo set inside, shm mounted`, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'k8ts-userns-sb-'));
-    const helper = way === 'helper' ? new UserNamespaceHelper() : null;
+    const helper = way === 'helper' ? new SandboxHelper() : null;
     const files = { user: join(dir, 'user'), ipc: join(dir, 'ipc'), uts: join(dir, 'uts'), net: join(dir, 'net'), shm: { path: join(dir, 'shm'), options: 'mode=1777,size=1m' } };
     t.after(async () => {
       helper?.close();

@@ -4,7 +4,7 @@
 // unshares them at once. Host root writes its /proc/<pid>/{uid,gid}_map (no newuidmap,
 // no /etc/subuid) and bind-mounts its namespace files so they outlive it.
 //
-// The long-lived helper of userns-helper.ts does it all with a fork per sandbox. Without
+// The long-lived sandbox helper (sandbox-helper.ts) does it all with a fork per sandbox. Without
 // it (no perl, an architecture without its syscall numbers here) `unshare` holds the
 // namespaces and `nsenter` names the host and raises loopback.
 
@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { OciRuntimeError, type UserNamespace } from '../cri.js';
 import { MountHelperUnavailableError, mountHelper } from './image/mount-helper.js';
 import { HelperCallError, HelperUnavailableError } from './helper-process.js';
-import { UserNamespaceHelper, userNamespaceHelper } from './userns-helper.js';
+import { SandboxHelper, sandboxHelper } from './sandbox-helper.js';
 
 const run = promisify(execFile);
 
@@ -30,10 +30,10 @@ export interface NamespaceFiles {
 const mapText = (m: UserNamespace['uids']) => m.map((x) => `${x.containerId} ${x.hostId} ${x.length}`).join('\n') + '\n';
 
 /** Makes the namespaces (and shm) and binds their files; `helper: null` uses the commands. */
-export async function createUserNamespaceSandbox(files: NamespaceFiles, userns: UserNamespace, hostname: string, helper: UserNamespaceHelper | null = userNamespaceHelper): Promise<void> {
+export async function createUserNamespaceSandbox(files: NamespaceFiles, userns: UserNamespace, hostname: string, helper: SandboxHelper | null = sandboxHelper): Promise<void> {
   if (helper) {
     try {
-      return await helper.create({ hostname, uidMap: mapText(userns.uids), gidMap: mapText(userns.gids), ...files });
+      return await helper.createUserNamespace({ hostname, uidMap: mapText(userns.uids), gidMap: mapText(userns.gids), ...files });
     } catch (e) {
       if (e instanceof HelperCallError) throw new OciRuntimeError(`user namespace sandbox: ${e.message}`, { cause: e });
       if (!(e instanceof HelperUnavailableError)) throw e;
