@@ -45,10 +45,16 @@ export async function mountsUnder(dir: string): Promise<string[]> {
  */
 export async function isMountPoint(dir: string): Promise<boolean> {
   const target = path.resolve(dir);
-  const [self, parent] = await Promise.all([stat(target).catch(() => null), stat(path.dirname(target)).catch(() => null)]);
-  if (!self) return false;
-  if (parent && self.dev !== parent.dev) return true;
+  const { self, parent } = await devicesOf(target);
+  if (self === null) return false;
+  if (parent !== null && self !== parent) return true;
   return (await listMountPoints()).includes(target);
+}
+
+/** The devices of an absolute path and of its directory; null for one that is not there. */
+async function devicesOf(target: string): Promise<{ self: number | null; parent: number | null }> {
+  const [self, parent] = await Promise.all([stat(target).catch(() => null), stat(path.dirname(target)).catch(() => null)]);
+  return { self: self?.dev ?? null, parent: parent?.dev ?? null };
 }
 
 /**
@@ -58,9 +64,8 @@ export async function isMountPoint(dir: string): Promise<boolean> {
  * would otherwise have read in full at each pod's setup.
  */
 export async function hasOwnFilesystem(dir: string): Promise<boolean> {
-  const target = path.resolve(dir);
-  const [self, parent] = await Promise.all([stat(target).catch(() => null), stat(path.dirname(target)).catch(() => null)]);
-  return self !== null && parent !== null && self.dev !== parent.dev;
+  const { self, parent } = await devicesOf(path.resolve(dir));
+  return self !== null && parent !== null && self !== parent;
 }
 
 /** The mount options of a memory-backed volume's tmpfs: its size, and mode 0777 as emptyDir's. */
